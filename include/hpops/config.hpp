@@ -1,0 +1,70 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hpops/role.hpp"
+
+namespace hpops {
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    int threads = 2;
+    std::string tls_cert_file;  // both set: serve HTTPS
+    std::string tls_key_file;
+    std::size_t body_limit = 1024 * 1024;
+    std::chrono::milliseconds header_timeout{10'000};  // to receive a whole request
+    std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait between requests
+    std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: finish in-flight work
+};
+
+struct SlackConfig {
+    std::string signing_secret;  // env SLACK_SIGNING_SECRET overrides
+    std::string bot_token;       // env SLACK_BOT_TOKEN overrides
+    std::chrono::seconds timestamp_tolerance{300};
+    // How long a command may run before the bot acknowledges and posts the
+    // result to response_url instead (Slack gives 3 s).
+    std::chrono::milliseconds inline_budget{1500};
+};
+
+struct AccessConfig {
+    Role default_role = Role::viewer;
+    std::map<std::string, Role> users;     // Slack user id -> role
+    std::map<std::string, Role> channels;  // Slack channel id -> role
+};
+
+struct StoreConfig {
+    std::string path = "hpops.db";  // ":memory:" for a throwaway store
+};
+
+struct ConfirmConfig {
+    std::chrono::seconds ttl{300};
+    // Key for confirmation tokens; when empty one is derived from the signing
+    // secret, so tokens survive restarts without another secret to manage.
+    std::string secret;
+};
+
+struct LimitsConfig {
+    int min_count = 0;
+    int max_count = 100;
+    double scale_down_confirm_share = 0.5;  // scaling down by more than this share asks first
+};
+
+struct Config {
+    ServerConfig server;
+    SlackConfig slack;
+    AccessConfig access;
+    StoreConfig store;
+    ConfirmConfig confirm;
+    LimitsConfig limits;
+    std::string log_level = "info";
+    std::string source;  // file it came from, for messages
+};
+
+using ConfigPtr = std::shared_ptr<const Config>;
+
+}  // namespace hpops

@@ -1,0 +1,48 @@
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "hpops/config.hpp"
+#include "hpops/intent.hpp"
+#include "hpops/reply.hpp"
+#include "hpops/role.hpp"
+
+namespace hpops {
+
+class Store;
+
+struct Actor {
+    std::string id;
+    std::string name;
+    Role role = Role::none;
+};
+
+// Facts about the running bot that handlers may report.
+struct BotInfo {
+    std::string version;
+    std::chrono::system_clock::time_point started_at;
+};
+
+// What a handler may use. Clients appear here as interfaces as integrations land.
+struct Context {
+    std::string platform;   // "slack", "terminal"
+    Actor actor;
+    std::string channel;
+    std::string request_id;
+    const Config& config;
+    Store& store;
+    const BotInfo& bot;
+};
+
+// One handler per command family; see handlers/. The dispatcher has already
+// authorized, confirmed and audited by the time handle() runs.
+class Handler {
+public:
+    virtual ~Handler() = default;
+    virtual std::string_view command() const = 0;  // key in the command table
+    virtual boost::asio::awaitable<Reply> handle(const Intent& intent, Context& context) = 0;
+};
+
+}  // namespace hpops
