@@ -51,3 +51,20 @@ private:
 };
 
 }  // namespace hpops
+
+namespace hpops {
+
+// Thrown by a handler that found, after looking at the current state, that the
+// change is destructive or large (scale to zero, a big scale-down). The
+// dispatcher answers with Confirm / Cancel buttons carrying a signed token of
+// the exact intent; the handler runs again with intent.confirmed set.
+class ConfirmationNeeded : public std::exception {
+public:
+    explicit ConfirmationNeeded(std::string change) : change_(std::move(change)) {}
+    const char* what() const noexcept override { return change_.c_str(); }
+    const std::string& change() const { return change_; }  // e.g. "spot-ng: desired 4 → 0"
+private:
+    std::string change_;
+};
+
+}  // namespace hpops

@@ -25,8 +25,8 @@ struct BotInfo {
     std::chrono::system_clock::time_point started_at;
 };
 
-// What a handler may use. Clients appear here as interfaces as integrations land.
-struct Context {
+// What a handler may use (named apart from the Reply block `Context`). Clients appear here as interfaces as integrations land.
+struct CommandContext {
     std::string platform;   // "slack", "terminal"
     Actor actor;
     std::string channel;
@@ -42,7 +42,7 @@ class Handler {
 public:
     virtual ~Handler() = default;
     virtual std::string_view command() const = 0;  // key in the command table
-    virtual boost::asio::awaitable<Reply> handle(const Intent& intent, Context& context) = 0;
+    virtual boost::asio::awaitable<Reply> handle(const Intent& intent, CommandContext& context) = 0;
 };
 
 }  // namespace hpops

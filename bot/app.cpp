@@ -1,0 +1,82 @@
+#include "bot/app.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "bot/routes/router.hpp"
+#include "bot/sqlite_store.hpp"
+#include "hpops/version.hpp"
+#include "integrations/http/curl_client.hpp"
+
+namespace hpops::bot {
+namespace asio = boost::asio;
+
+App::App(ConfigPtr config, HandlerRegistry handlers)
+    : config_(std::move(config)),
+      bot_{std::string(version), std::chrono::system_clock::now()},
+      store_(std::make_unique<SqliteStore>(config_->store.path)),
+      handlers_(std::move(handlers)),
+      dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_)),
+      http_(std::make_unique<integrations::CurlClient>()),
+      replays_(config_->slack.timestamp_tolerance) {}
+
+App::~App() = default;
+
+std::uint16_t App::start(asio::io_context& io) {
+    services_ = std::make_unique<Services>(Services{config_, *store_, metrics_, *dispatcher_, *http_, replays_,
+                                                    io.get_executor(), nullptr});
+    server_ = std::make_unique<HttpServer>(io, config_->server, [services = services_.get()](HttpIn in) {
+        return route_request(*services, std::move(in));
+    });
+    services_->server = server_.get();
+    return server_->start();
+}
+
+void App::drain(asio::io_context& io) {
+    server_->stop_accepting();
+    asio::co_spawn(
+        io,
+        [this, &io]() -> asio::awaitable<void> {
+            const auto deadline = std::chrono::steady_clock::now() + config_->server.shutdown_grace;
+            asio::steady_timer timer(io);
+            while ((server_->requests_in_flight() > 0 || metrics_.jobs_in_flight() > 0) &&
+                   std::chrono::steady_clock::now() < deadline) {
+                timer.expires_after(std::chrono::milliseconds(25));
+                co_await timer.async_wait(asio::use_awaitable);
+            }
+            if (server_->requests_in_flight() > 0 || metrics_.jobs_in_flight() > 0)
+                spdlog::warn("shutdown grace ran out with {} requests and {} follow-ups unfinished",
+                             server_->requests_in_flight(), metrics_.jobs_in_flight());
+            io.stop();
+        },
+        asio::detached);
+}
+
+int App::serve() {
+    const int threads = std::max(1, config_->server.threads);
+    asio::io_context io(threads);
+    const auto port = start(io);
+    spdlog::info("hpops {} listening on {}://{}:{} with {} threads, store {}", version,
+                 config_->server.tls_cert_file.empty() ? "http" : "https", config_->server.host, port, threads,
+                 store_->describe());
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        spdlog::info("signal {}: draining", signal);
+        drain(io);
+    });
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& thread : pool) thread.join();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace hpops::bot

@@ -1,0 +1,49 @@
+#pragma once
+#include <boost/asio/io_context.hpp>
+#include <memory>
+
+#include "bot/dispatcher.hpp"
+#include "bot/filters/replay_guard.hpp"
+#include "bot/handler_registry.hpp"
+#include "bot/metrics.hpp"
+#include "bot/routes/services.hpp"
+#include "bot/server/http_server.hpp"
+#include "hpops/config.hpp"
+#include "hpops/http_client.hpp"
+#include "hpops/store.hpp"
+
+namespace hpops::bot {
+
+// The wiring of the bot, in one place: store, handlers, dispatcher, HTTP
+// client and server. Tests build one with their own config and port 0.
+class App {
+public:
+    explicit App(ConfigPtr config, HandlerRegistry handlers = default_handlers());
+    ~App();
+
+    // Binds and starts serving on `io`; returns the bound port.
+    std::uint16_t start(boost::asio::io_context& io);
+    // Stops accepting, lets in-flight requests and follow-ups finish (up to the
+    // configured grace), then stops `io`.
+    void drain(boost::asio::io_context& io);
+    // `hpops serve`: runs until SIGTERM or SIGINT, then drains.
+    int serve();
+
+    Dispatcher& dispatcher() { return *dispatcher_; }
+    Store& store() { return *store_; }
+    Metrics& metrics() { return metrics_; }
+
+private:
+    ConfigPtr config_;
+    BotInfo bot_;
+    std::unique_ptr<Store> store_;
+    HandlerRegistry handlers_;
+    Metrics metrics_;
+    std::unique_ptr<Dispatcher> dispatcher_;
+    std::unique_ptr<HttpClient> http_;
+    ReplayGuard replays_;
+    std::unique_ptr<Services> services_;
+    std::unique_ptr<HttpServer> server_;
+};
+
+}  // namespace hpops::bot

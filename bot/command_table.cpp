@@ -1,0 +1,242 @@
+#include "hpops/command_spec.hpp"
+
+#include <cctype>
+#include <string_view>
+#include <utility>
+
+namespace hpops {
+
+namespace {
+
+// Options with the same key mean the same thing in every command, so their
+// descriptions and value placeholders are written once here.
+struct OptionInfo {
+    std::string_view key;
+    std::string_view placeholder;  // shown in usage: "[min=N]"
+    std::string_view description;
+};
+
+constexpr OptionInfo option_catalogue[] = {
+    {"instance-type", "TYPE", "Instance type, e.g. g5.12xlarge (EKS) or ml.g5.12xlarge (HyperPod)"},
+    {"min", "N", "Smallest number of nodes the group may scale to"},
+    {"max", "N", "Largest number of nodes the group may scale to"},
+    {"desired", "N", "Number of nodes wanted now (min <= desired <= max)"},
+    {"count", "N", "Number of instances"},
+    {"capacity", "spot|on-demand", "Capacity type of the nodes"},
+    {"subnets", "ID,ID", "Comma-separated subnet ids; defaults to the cluster's subnets"},
+    {"role", "ARN", "IAM role the nodes assume; defaults to the configured node role"},
+    {"ami-type", "TYPE", "EKS AMI type, e.g. AL2_x86_64_GPU"},
+    {"labels", "K=V,K=V", "Kubernetes labels for the nodes, comma-separated"},
+    {"cluster", "NAME", "EKS cluster; defaults to the configured cluster"},
+    {"hyperpod", "NAME", "HyperPod cluster; defaults to the configured cluster"},
+    {"region", "REGION", "AWS region, e.g. us-west-2; defaults to the configured region"},
+    {"az", "ZONE", "Availability zone for the instances, e.g. us-west-2a"},
+    {"name", "NAME", "Name of the deployment; defaults to one derived from the model"},
+    {"engine", "vllm|jumpstart", "Serving engine"},
+    {"replicas", "N", "Number of serving replicas"},
+    {"gpus", "N", "GPUs per replica"},
+    {"image", "IMAGE", "Container image overriding the engine's default"},
+    {"namespace", "NS", "Kubernetes namespace; defaults to the configured namespace"},
+    {"s3", "URI", "S3 location of the model weights, e.g. s3://bucket/prefix"},
+    {"experiment", "NAME", "MLflow experiment"},
+    {"status", "STATUS", "Only items in this state, e.g. running, failed, firing"},
+    {"since", "DURATION", "Only items newer than this, e.g. 2h, 3d"},
+    {"model", "NAME", "Only runs of this model"},
+    {"limit", "N", "Show at most N items"},
+    {"channel", "#CHANNEL", "Channel to post to; defaults to this one"},
+};
+
+const OptionInfo* option_info(std::string_view key) {
+    for (const auto& info : option_catalogue)
+        if (info.key == key) return &info;
+    return nullptr;
+}
+
+// Builds option specs from catalogue keys; an unknown key is a programming
+// error caught by the command table tests (empty description).
+std::vector<OptionSpec> opts(std::initializer_list<std::string_view> keys) {
+    std::vector<OptionSpec> out;
+    out.reserve(keys.size());
+    for (auto key : keys) {
+        const auto* info = option_info(key);
+        out.push_back({std::string(key), info ? std::string(info->description) : std::string()});
+    }
+    return out;
+}
+
+CommandSpec spec(std::string name, std::vector<std::string> positionals, std::size_t required,
+                 std::vector<OptionSpec> options, std::string summary, std::string details, Role role,
+                 std::string ack) {
+    CommandSpec s;
+    s.name = std::move(name);
+    s.positionals = std::move(positionals);
+    s.required_positionals = required;
+    s.options = std::move(options);
+    s.summary = std::move(summary);
+    s.details = std::move(details);
+    s.role = role;
+    s.mutating = role != Role::viewer;
+    s.ack = std::move(ack);
+    return s;
+}
+
+CommandSpec& confirm(CommandSpec& s) {
+    s.always_confirm = true;
+    return s;
+}
+
+std::vector<CommandSpec> build_table() {
+    std::vector<CommandSpec> t;
+    auto add = [&t](CommandSpec s) -> CommandSpec& { return t.emplace_back(std::move(s)); };
+
+    add(spec("help", {"command"}, 0, {}, "List commands, or explain one",
+             "`help` alone lists every command; `help <command>` shows its options, the role it needs "
+             "and whether it asks for confirmation.",
+             Role::viewer, ""))
+        .variadic = true;
+    add(spec("status", {}, 0, {}, "On-demand digest: capacity, nodes, deployments, training, alerts",
+             "Shows the same summary as a scheduled digest, for the whole fleet, right now.", Role::viewer,
+             "Gathering fleet status…"));
+    add(spec("nodegroups", {}, 0, opts({"cluster", "hyperpod"}), "EKS node groups and HyperPod instance groups",
+             "Lists every EKS node group and HyperPod instance group with instance type and min/desired/max "
+             "counts.",
+             Role::viewer, "Listing node groups…"));
+
+    add(spec("scale nodegroup", {"name"}, 1, opts({"min", "max", "desired", "cluster"}),
+             "Change an EKS node group's size",
+             "Give at least one of `min`, `max`, `desired`; the others keep their current values. Counts must "
+             "stay within the configured bounds and satisfy min <= desired <= max. Scaling to zero or down by "
+             "more than the configured share asks for confirmation.",
+             Role::operator_, "Scaling {0}…"));
+    add(spec("scale instancegroup", {"name"}, 1, opts({"count", "hyperpod"}),
+             "Change a HyperPod instance group's instance count",
+             "`count` is required and must stay within the configured bounds. Scaling to zero or down by more "
+             "than the configured share asks for confirmation.",
+             Role::operator_, "Scaling instance group {0}…"));
+
+    add(spec("nodegroup create", {"name"}, 1,
+             opts({"instance-type", "min", "max", "desired", "capacity", "subnets", "role", "ami-type", "labels",
+                   "cluster"}),
+             "Create an EKS managed node group",
+             "`instance-type` is required. Creation runs as a job; progress is posted in the thread.",
+             Role::operator_, "Creating node group {0}…"));
+    confirm(add(spec("nodegroup delete", {"name"}, 1, opts({"cluster"}), "Delete an EKS node group",
+                     "Its nodes are drained and terminated. Runs as a job.", Role::admin,
+                     "Deleting node group {0}…")));
+
+    add(spec("instancegroup add", {"name"}, 1, opts({"instance-type", "count", "hyperpod"}),
+             "Add an instance group to a HyperPod cluster",
+             "`instance-type` (e.g. ml.g5.12xlarge) and `count` are required.", Role::operator_,
+             "Adding instance group {0}…"));
+
+    confirm(add(spec("cluster launch", {"name"}, 1, opts({"region", "instance-type", "count", "az", "subnets"}),
+                     "Launch a HyperPod cluster",
+                     "Creates the cluster and its supporting stack; this costs money from the first minute. Runs "
+                     "as a job; progress is posted in the thread.",
+                     Role::admin, "Launching cluster {0}…")));
+    add(spec("cluster status", {"name"}, 0, opts({"region"}), "State of a HyperPod cluster and its instance groups",
+             "Without a name, shows the configured cluster.", Role::viewer, "Checking cluster status…"));
+    add(spec("cluster logs", {"name"}, 0, opts({"since", "limit", "region"}),
+             "Recent events of a HyperPod cluster's launch or update",
+             "Without a name, shows the configured cluster.", Role::viewer, "Fetching cluster logs…"));
+    confirm(add(spec("cluster delete", {"name"}, 1, opts({"region"}), "Delete a HyperPod cluster",
+                     "Terminates every instance of the cluster. Runs as a job.", Role::admin,
+                     "Deleting cluster {0}…")));
+
+    add(spec("deploy", {"model"}, 1,
+             opts({"name", "engine", "replicas", "gpus", "instance-type", "image", "namespace", "s3"}),
+             "Deploy a model for inference",
+             "The model is a Hugging Face id or a JumpStart model id. The rollout runs as a job; progress is "
+             "posted in the thread.",
+             Role::operator_, "Deploying {0}…"));
+    add(spec("models", {}, 0, opts({"namespace"}), "Model deployments and their readiness", "", Role::viewer,
+             "Listing deployments…"));
+    confirm(add(spec("undeploy", {"name"}, 1, opts({"namespace"}), "Remove a model deployment",
+                     "Stops serving at once; requests in flight fail.", Role::operator_, "Undeploying {0}…")));
+    add(spec("nodes", {}, 0, opts({"cluster", "hyperpod", "status"}), "Kubernetes and HyperPod nodes and their health",
+             "", Role::viewer, "Listing nodes…"));
+
+    add(spec("training", {}, 0, opts({"experiment", "status", "since", "model", "limit"}), "Recent training runs",
+             "Runs from MLflow, newest first, with status and throughput.", Role::viewer, "Listing training runs…"));
+    add(spec("training show", {"run"}, 1, {}, "Details of one training run",
+             "Parameters, latest metrics and status of the run.", Role::viewer, "Fetching run {0}…"));
+    add(spec("training compare", {"run", "run"}, 2, {}, "Compare two or more training runs side by side",
+             "Parameters that differ and the latest value of each metric.", Role::viewer, "Comparing runs…"))
+        .variadic = true;
+    confirm(add(spec("training delete", {"run"}, 1, {}, "Delete a training run",
+                     "Marks the run deleted in MLflow.", Role::admin, "Deleting run {0}…")));
+
+    add(spec("alerts", {}, 0, opts({"status", "since", "limit"}), "Firing alerts",
+             "Without `status`, shows firing alerts.", Role::viewer, "Listing alerts…"));
+    add(spec("digest schedule", {"cron"}, 1, opts({"channel"}), "Post a digest on a schedule",
+             "The schedule is a 5-field cron expression in quotes, e.g. `\"0 9 * * 1-5\"`.", Role::operator_,
+             "Scheduling digest…"));
+    add(spec("digest list", {}, 0, {}, "Scheduled digests", "", Role::viewer, "Listing digests…"));
+    add(spec("digest off", {"id"}, 1, {}, "Stop a scheduled digest", "The id comes from `digest list`.",
+             Role::operator_, "Removing digest {0}…"));
+    return t;
+}
+
+std::string normalize_name(std::string_view name) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < name.size()) {
+        while (i < name.size() && std::isspace(static_cast<unsigned char>(name[i]))) ++i;
+        std::size_t start = i;
+        while (i < name.size() && !std::isspace(static_cast<unsigned char>(name[i]))) ++i;
+        if (start == i) break;
+        std::string word(name.substr(start, i - start));
+        for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const auto& a : word_aliases())
+            if (a.alias == word) word = a.word;
+        if (!out.empty()) out += ' ';
+        out += word;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string CommandSpec::usage() const {
+    std::string out = name;
+    for (std::size_t i = 0; i < positionals.size(); ++i) {
+        const bool required = i < required_positionals;
+        const bool repeats = variadic && i + 1 == positionals.size();
+        if (required) out += " <" + positionals[i] + ">";
+        // A repeating argument is shown once more as optional: "<run> <run> [run…]".
+        if (repeats) out += " [" + positionals[i] + "…]";
+        else if (!required) out += " [" + positionals[i] + "]";
+    }
+    for (const auto& o : options) {
+        const auto* info = option_info(o.key);
+        out += " [" + o.key + "=" + std::string(info ? info->placeholder : "VALUE") + "]";
+    }
+    return out;
+}
+
+std::span<const CommandSpec> command_table() {
+    static const std::vector<CommandSpec> table = build_table();
+    return table;
+}
+
+std::span<const WordAlias> word_aliases() {
+    // "nodegroups" stays its own listing command, so only the short forms of
+    // the singular words are aliased; the plural shorthands go to the listing.
+    static const std::vector<WordAlias> aliases{
+        {"ng", "nodegroup"},
+        {"ig", "instancegroup"},
+        {"ngs", "nodegroups"},
+        {"igs", "nodegroups"},
+        {"instancegroups", "nodegroups"},
+    };
+    return aliases;
+}
+
+const CommandSpec* find_command(std::string_view name) {
+    const std::string key = normalize_name(name);
+    for (const auto& s : command_table())
+        if (s.name == key) return &s;
+    return nullptr;
+}
+
+}  // namespace hpops

@@ -1,0 +1,242 @@
+#include "bot/config_loader.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <utility>
+
+#include <yaml-cpp/yaml.h>
+
+#include "bot/config_walker.hpp"
+
+namespace hpops::bot {
+namespace {
+
+using std::chrono::milliseconds;
+using namespace std::chrono_literals;
+
+constexpr std::uint64_t max_body_limit = 16ull << 20;
+
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const std::string& line : lines) {
+        if (!out.empty()) out += '\n';
+        out += line;
+    }
+    return out;
+}
+
+// Durations stored as whole seconds must not silently lose a fraction.
+std::optional<std::chrono::seconds> whole_seconds(YamlWalker& w, const Field& f, std::optional<milliseconds> d) {
+    if (!d) return std::nullopt;
+    if (d->count() % 1000 != 0) {
+        w.problem(f, "must be a whole number of seconds");
+        return std::nullopt;
+    }
+    return std::chrono::duration_cast<std::chrono::seconds>(*d);
+}
+
+void check_readable_file(YamlWalker& w, const Field& f, const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        w.problem(f, "`" + path + "` is not a file (relative paths are from the working directory)");
+        return;
+    }
+    if (!std::ifstream(path).good()) w.problem(f, "`" + path + "` cannot be read");
+}
+
+void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
+    const Field s = w.child(root, "server");
+    if (!w.section(s, {"listen", "threads", "tls", "body_limit", "header_timeout", "idle_timeout", "shutdown_grace"}))
+        return;
+    const Field listen = w.child(s, "listen");
+    if (auto text = w.read_string(listen)) {
+        std::string why;
+        if (auto hp = parse_host_port(*text, why)) {
+            out.host = hp->host;
+            out.port = hp->port;
+        } else {
+            w.problem(listen, "`" + *text + "`: " + why);
+        }
+    }
+    if (auto v = w.read_int(w.child(s, "threads"), 1, 64)) out.threads = static_cast<int>(*v);
+    if (auto v = w.read_size(w.child(s, "body_limit"), 1024, max_body_limit)) out.body_limit = *v;
+    if (auto v = w.read_duration(w.child(s, "header_timeout"), 100ms, 10min)) out.header_timeout = *v;
+    if (auto v = w.read_duration(w.child(s, "idle_timeout"), 1s, 1h)) out.idle_timeout = *v;
+    if (auto v = w.read_duration(w.child(s, "shutdown_grace"), 0ms, 10min)) out.shutdown_grace = *v;
+
+    const Field tls = w.child(s, "tls");
+    if (!w.section(tls, {"cert", "key"})) return;
+    const Field cert = w.child(tls, "cert");
+    const Field key = w.child(tls, "key");
+    const auto cert_text = w.read_string(cert);
+    const auto key_text = w.read_string(key);
+    if ((cert.present() && !cert_text) || (key.present() && !key_text)) return;  // already reported
+    const std::string cert_path = cert_text.value_or("");
+    const std::string key_path = key_text.value_or("");
+    // HTTPS needs both halves; one alone is a half-finished edit, not a choice.
+    if (cert_path.empty() != key_path.empty()) {
+        w.problem(tls, "set both `cert` and `key`, or neither (plain HTTP behind a TLS proxy)");
+        return;
+    }
+    if (cert_path.empty()) return;
+    check_readable_file(w, cert, cert_path);
+    check_readable_file(w, key, key_path);
+    out.tls_cert_file = cert_path;
+    out.tls_key_file = key_path;
+}
+
+// Returns false when signing_secret is given but unreadable (already reported),
+// so the caller does not also call it empty.
+bool read_slack(YamlWalker& w, const Field& root, SlackConfig& out) {
+    const Field s = w.child(root, "slack");
+    if (!w.section(s, {"signing_secret", "bot_token", "timestamp_tolerance", "inline_budget"})) return true;
+    const Field secret = w.child(s, "signing_secret");
+    auto secret_value = w.read_string(secret, Echo::redact);
+    if (secret_value) out.signing_secret = std::move(*secret_value);
+    if (auto v = w.read_string(w.child(s, "bot_token"), Echo::redact)) out.bot_token = std::move(*v);
+    const Field tolerance = w.child(s, "timestamp_tolerance");
+    if (auto v = whole_seconds(w, tolerance, w.read_duration(tolerance, 1s, 1h))) out.timestamp_tolerance = *v;
+    // Slack gives 3 s for the first answer; leave room for the round trip.
+    if (auto v = w.read_duration(w.child(s, "inline_budget"), 0ms, 2900ms)) out.inline_budget = *v;
+    return !secret.present() || secret_value.has_value();
+}
+
+void read_access(YamlWalker& w, const Field& root, AccessConfig& out) {
+    const Field a = w.child(root, "access");
+    // `roles` is listed as known only so it gets the pointed message below.
+    if (!w.section(a, {"default_role", "users", "channels", "roles"})) return;
+    if (const Field roles = w.child(a, "roles"); roles.present())
+        w.problem(roles, "grouping by role is not supported; write `users: {USER_ID: role}` and "
+                         "`channels: {CHANNEL_ID: role}` instead");
+    if (auto v = w.read_role(w.child(a, "default_role"))) out.default_role = *v;
+    w.for_each_entry(w.child(a, "users"), [&](const std::string& id, const Field& value) {
+        if (auto role = w.read_role(value)) out.users[id] = *role;
+    });
+    w.for_each_entry(w.child(a, "channels"), [&](const std::string& id, const Field& value) {
+        if (auto role = w.read_role(value)) out.channels[id] = *role;
+    });
+}
+
+void read_store(YamlWalker& w, const Field& root, StoreConfig& out) {
+    const Field s = w.child(root, "store");
+    if (!w.section(s, {"path"})) return;
+    const Field path = w.child(s, "path");
+    if (auto v = w.read_string(path)) {
+        if (v->empty()) w.problem(path, "is empty (use \":memory:\" for a throwaway store)");
+        else out.path = std::move(*v);
+    }
+}
+
+void read_confirm(YamlWalker& w, const Field& root, ConfirmConfig& out) {
+    const Field c = w.child(root, "confirm");
+    if (!w.section(c, {"ttl", "secret"})) return;
+    const Field ttl = w.child(c, "ttl");
+    if (auto v = whole_seconds(w, ttl, w.read_duration(ttl, 10s, 24h))) out.ttl = *v;
+    const Field secret = w.child(c, "secret");
+    if (auto v = w.read_string(secret, Echo::redact)) {
+        // It keys an HMAC over confirmation tokens; a short key is guessable.
+        if (!v->empty() && v->size() < 16) w.problem(secret, "is shorter than 16 bytes (leave it empty to derive one)");
+        else out.secret = std::move(*v);
+    }
+}
+
+void read_limits(YamlWalker& w, const Field& root, LimitsConfig& out) {
+    const Field l = w.child(root, "limits");
+    if (!w.section(l, {"min_count", "max_count", "scale_down_confirm_share"})) return;
+    const auto min_count = w.read_int(w.child(l, "min_count"), 0, 100'000);
+    const Field max_field = w.child(l, "max_count");
+    const auto max_count = w.read_int(max_field, 1, 100'000);
+    if (min_count) out.min_count = static_cast<int>(*min_count);
+    if (max_count) out.max_count = static_cast<int>(*max_count);
+    if ((min_count || max_count) && out.min_count > out.max_count) {
+        const Field& at = max_count ? max_field : w.child(l, "min_count");
+        w.problem(at, "min_count (" + std::to_string(out.min_count) + ") is greater than max_count (" +
+                          std::to_string(out.max_count) + ")");
+    }
+    if (auto v = w.read_number(w.child(l, "scale_down_confirm_share"), 0.0, 1.0)) out.scale_down_confirm_share = *v;
+}
+
+void read_log(YamlWalker& w, const Field& root, std::string& level) {
+    const Field l = w.child(root, "log");
+    if (!w.section(l, {"level"})) return;
+    if (auto v = w.read_choice(w.child(l, "level"), {"trace", "debug", "info", "warn", "error"})) level = *v;
+}
+
+// Secrets from the environment win over the file, so the file can be
+// committed and the secret kept in a Kubernetes Secret.
+void apply_env_overrides(const EnvLookup& env, SlackConfig& slack) {
+    if (auto v = env("SLACK_SIGNING_SECRET"); v && !v->empty()) slack.signing_secret = *v;
+    if (auto v = env("SLACK_BOT_TOKEN"); v && !v->empty()) slack.bot_token = *v;
+}
+
+ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup& env, const LoadOptions& options) {
+    YamlWalker w(source, env);
+    YAML::Node document;
+    try {
+        document = YAML::Load(std::string(yaml));
+    } catch (const YAML::Exception& e) {
+        w.problem(e.mark, "YAML syntax: " + e.msg);
+        throw ConfigError(w.problems());
+    }
+    auto config = std::make_shared<Config>();
+    config->source = source;
+    const Field root = w.root(document);
+    bool secret_readable = true;
+    if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "log"})) {
+        read_server(w, root, config->server);
+        secret_readable = read_slack(w, root, config->slack);
+        read_access(w, root, config->access);
+        read_store(w, root, config->store);
+        read_confirm(w, root, config->confirm);
+        read_limits(w, root, config->limits);
+        read_log(w, root, config->log_level);
+    }
+    apply_env_overrides(env, config->slack);
+    if (options.require_slack_secret && secret_readable && config->slack.signing_secret.empty()) {
+        const Field slack = w.child(root, "slack");
+        const Field secret = w.child(slack, "signing_secret");
+        w.problem(secret.present() ? secret.mark : slack.mark,
+                  "slack.signing_secret is empty: set it in the file or SLACK_SIGNING_SECRET");
+    }
+    if (w.has_problems()) throw ConfigError(w.problems());
+    return config;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::vector<std::string> problems)
+    : std::runtime_error(join_lines(problems)), problems_(std::move(problems)) {}
+
+ConfigPtr load_config_text(std::string_view yaml, const std::string& source_name,
+                           const std::map<std::string, std::string>* env, const LoadOptions& options) {
+    if (env == nullptr) return load(yaml, source_name, process_env(), options);
+    return load(yaml, source_name, [env](const std::string& name) -> std::optional<std::string> {
+        const auto it = env->find(name);
+        return it == env->end() ? std::nullopt : std::optional<std::string>(it->second);
+    }, options);
+}
+
+ConfigPtr load_config(const std::string& path, const LoadOptions& options) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!file) throw ConfigError({path + ":1:1: cannot open: " + std::strerror(errno)});
+    std::string text;
+    char buffer[64 * 1024];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, file.get())) text.append(buffer, n);
+    if (std::ferror(file.get())) throw ConfigError({path + ":1:1: cannot read: " + std::strerror(errno)});
+    return load_config_text(text, path, nullptr, options);
+}
+
+std::vector<std::string> check_config(const std::string& path, const LoadOptions& options) {
+    try {
+        load_config(path, options);
+        return {};
+    } catch (const ConfigError& e) {
+        return e.problems();
+    }
+}
+
+}  // namespace hpops::bot

@@ -1,0 +1,18 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hpops::bot {
+
+// Raw 32-byte HMAC-SHA256 of data under key.
+std::string hmac_sha256(std::string_view key, std::string_view data);
+std::string sha256(std::string_view data);
+std::string to_hex(std::string_view bytes);
+// Compares without an early exit, so timing does not reveal how much matched.
+bool constant_time_equal(std::string_view a, std::string_view b);
+std::string base64url_encode(std::string_view bytes);
+std::optional<std::string> base64url_decode(std::string_view text);
+std::string random_bytes(std::size_t count);
+
+}  // namespace hpops::bot

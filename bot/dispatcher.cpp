@@ -1,0 +1,191 @@
+#include "bot/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bot/authorizer.hpp"
+#include "bot/confirm_token.hpp"
+#include "bot/crypto.hpp"
+#include "bot/error_reply.hpp"
+#include "bot/metrics.hpp"
+#include "bot/parser.hpp"
+#include "hpops/command_spec.hpp"
+#include "hpops/errors.hpp"
+#include "hpops/store.hpp"
+
+namespace hpops::bot {
+namespace {
+
+std::int64_t now_unix_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Tokens stay valid across restarts: the key derives from the signing secret
+// unless one is configured; with neither (a terminal run) a per-process key.
+std::string confirm_key_for(const Config& config) {
+    if (!config.confirm.secret.empty()) return config.confirm.secret;
+    if (!config.slack.signing_secret.empty()) return hmac_sha256(config.slack.signing_secret, "hpops-confirm-v1");
+    return random_bytes(32);
+}
+
+// Slack caps a button value at 2,000 characters.
+constexpr std::size_t max_button_value = 2000;
+
+}  // namespace
+
+Dispatcher::Dispatcher(ConfigPtr config, Store& store, const BotInfo& bot, const HandlerRegistry& handlers,
+                       Metrics& metrics)
+    : config_(std::move(config)), store_(store), bot_(bot), handlers_(handlers), metrics_(metrics),
+      confirm_key_(confirm_key_for(*config_)) {}
+
+Role Dispatcher::role_of(const Caller& caller) const {
+    if (caller.role_override) return *caller.role_override;
+    return effective_role(config_->access, caller.user_id, caller.channel);
+}
+
+std::int64_t Dispatcher::audit(const Caller& caller, const Intent& intent, std::string outcome, std::string detail) {
+    AuditRecord record;
+    record.time_unix_ms = now_unix_ms();
+    record.platform = caller.platform;
+    record.actor_id = caller.user_id;
+    record.actor_name = caller.user_name;
+    record.channel = caller.channel;
+    record.command = intent.command;
+    record.arguments = intent.to_text();
+    record.outcome = std::move(outcome);
+    record.detail = std::move(detail);
+    record.request_id = caller.request_id;
+    return store_.append_audit(record);
+}
+
+boost::asio::awaitable<Reply> Dispatcher::run_text(const Caller& caller, std::string_view text) {
+    auto parsed = parse_command(text);
+    if (auto* error = std::get_if<ParseError>(&parsed)) {
+        metrics_.count_command("(unparsed)", "parse-error");
+        co_return reply_for_parse_error(*error);
+    }
+    co_return co_await run_intent(caller, std::move(std::get<Intent>(parsed)));
+}
+
+boost::asio::awaitable<Reply> Dispatcher::run_intent(const Caller& caller, Intent intent) {
+    const CommandSpec* spec = find_command(intent.command);
+    if (!spec) co_return message_reply("Unknown command `" + intent.command + "`.");
+
+    const Role held = role_of(caller);
+    if (held < spec->role) {
+        metrics_.count_command(spec->name, "denied");
+        NotPermitted denial(spec->name, spec->role, held);
+        if (spec->mutating) audit(caller, intent, "denied", denial.what());
+        co_return reply_for_denial(denial);
+    }
+    if (spec->always_confirm && !intent.confirmed) {
+        metrics_.count_command(spec->name, "confirm-requested");
+        audit(caller, intent, "confirm-requested", {});
+        co_return confirmation_request(caller, intent, {});
+    }
+    Handler* handler = handlers_.find(spec->name);
+    if (!handler) {
+        metrics_.count_command(spec->name, "unavailable");
+        if (spec->mutating) audit(caller, intent, "unavailable", "no handler in this build");
+        co_return message_reply("`" + spec->name + "` is not available in this build of hpops yet.");
+    }
+
+    const std::int64_t audit_id = spec->mutating ? audit(caller, intent, "started", {}) : 0;
+    auto finish = [&](const char* outcome, const std::string& detail, const std::string& backend_id = {}) {
+        metrics_.count_command(spec->name, outcome);
+        if (audit_id) store_.finish_audit(audit_id, outcome, detail, backend_id);
+    };
+    CommandContext context{caller.platform, Actor{caller.user_id, caller.user_name, held}, caller.channel, caller.request_id,
+                    *config_, store_, bot_};
+    try {
+        Reply reply = co_await handler->handle(intent, context);
+        finish("ok", reply.summary);
+        co_return reply;
+    } catch (const ConfirmationNeeded& needed) {
+        finish("confirm-requested", needed.change());
+        co_return confirmation_request(caller, intent, needed.change());
+    } catch (const UserError& error) {
+        finish("rejected", error.what());
+        co_return reply_for_user_error(error);
+    } catch (const UpstreamError& error) {
+        metrics_.count_error("upstream_" + error.service());
+        finish("failed", error.what(), error.request_id());
+        co_return reply_for_upstream_error(error);
+    } catch (const std::exception& error) {
+        metrics_.count_error("handler_exception");
+        spdlog::error("request {}: {} failed: {}", caller.request_id, spec->name, error.what());
+        finish("failed", error.what());
+    }
+    co_return reply_for_internal_error(caller.request_id);
+}
+
+Reply Dispatcher::confirmation_request(const Caller& caller, const Intent& intent, const std::string& change) {
+    ConfirmClaim claim;
+    claim.command_text = intent.to_text();
+    claim.actor_id = caller.user_id;
+    claim.channel = caller.channel;
+    claim.expires_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                             (std::chrono::system_clock::now() + config_->confirm.ttl).time_since_epoch())
+                             .count();
+    claim.nonce = base64url_encode(random_bytes(12));
+    std::string token = sign_confirm_token(claim, confirm_key_);
+    if (token.size() > max_button_value)
+        return message_reply("That command is too long to confirm with a button; shorten its arguments.");
+
+    Reply reply;
+    reply.summary = "Confirm: " + claim.command_text;
+    reply.heading("Confirm this change");
+    reply.text("`/hp " + claim.command_text + "`" + (change.empty() ? "" : "\n" + change));
+    reply.actions({Button{"Confirm", "hpops.confirm", token, ButtonStyle::danger},
+                   Button{"Cancel", "hpops.cancel", token, ButtonStyle::normal}});
+    reply.context("Expires in " + std::to_string(config_->confirm.ttl.count() / 60) + " min. Only <@" + caller.user_id +
+                  "> can confirm; permission is checked again when you do.");
+    return reply;
+}
+
+boost::asio::awaitable<Reply> Dispatcher::confirm(const Caller& caller, std::string_view token) {
+    const auto now = std::chrono::system_clock::now();
+    auto check = verify_confirm_token(token, confirm_key_, now);
+    Reply refusal;
+    if (!check.claim) {
+        metrics_.count_error("confirm_token_invalid");
+        refusal = message_reply("Not done: " + check.reason + ".");
+    } else if (!check.claim->actor_id.empty() && check.claim->actor_id != caller.user_id) {
+        metrics_.count_error("confirm_wrong_actor");
+        refusal = message_reply("Not done: only <@" + check.claim->actor_id + "> can confirm this.");
+    } else if (check.claim->channel != caller.channel) {
+        metrics_.count_error("confirm_wrong_channel");
+        refusal = message_reply("Not done: this confirmation belongs to another channel.");
+    } else if (!store_.remember_request("confirm:" + check.claim->nonce,
+                                        std::chrono::system_clock::from_time_t(check.claim->expires_unix) +
+                                            std::chrono::minutes(1))) {
+        refusal = message_reply("Already confirmed: this button runs its command only once.");
+    } else {
+        auto parsed = parse_command(check.claim->command_text);
+        if (auto* error = std::get_if<ParseError>(&parsed)) co_return reply_for_parse_error(*error);
+        Intent intent = std::move(std::get<Intent>(parsed));
+        intent.confirmed = true;
+        Reply reply = co_await run_intent(caller, std::move(intent));
+        reply.replace_original = true;
+        co_return reply;
+    }
+    co_return refusal;
+}
+
+Reply Dispatcher::cancel(const Caller& caller, std::string_view token) {
+    auto check = verify_confirm_token(token, confirm_key_, std::chrono::system_clock::now());
+    Reply reply = message_reply("Cancelled. Nothing was changed.");
+    reply.replace_original = true;
+    if (check.claim) {
+        auto parsed = parse_command(check.claim->command_text);
+        if (auto* intent = std::get_if<Intent>(&parsed)) {
+            audit(caller, *intent, "cancelled", {});
+            metrics_.count_command(intent->command, "cancelled");
+        }
+        reply = message_reply("Cancelled `/hp " + check.claim->command_text + "`. Nothing was changed.");
+        reply.replace_original = true;
+    }
+    return reply;
+}
+
+}  // namespace hpops::bot

@@ -1,0 +1,58 @@
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bot/handler_registry.hpp"
+#include "hpops/config.hpp"
+#include "hpops/handler.hpp"
+#include "hpops/intent.hpp"
+#include "hpops/reply.hpp"
+
+namespace hpops {
+class Store;
+}
+
+namespace hpops::bot {
+
+class Metrics;
+
+// Who is asking, from where. Built by each platform's route from a verified request.
+struct Caller {
+    std::string platform;  // "slack", "terminal"
+    std::string user_id;
+    std::string user_name;
+    std::string channel;
+    std::string request_id;
+    std::optional<Role> role_override;  // the terminal runs as the local admin
+};
+
+// parse -> authorize -> confirm? -> audit -> handler. Every path returns a Reply;
+// nothing a user types can make it throw.
+class Dispatcher {
+public:
+    Dispatcher(ConfigPtr config, Store& store, const BotInfo& bot, const HandlerRegistry& handlers, Metrics& metrics);
+
+    boost::asio::awaitable<Reply> run_text(const Caller& caller, std::string_view text);
+    boost::asio::awaitable<Reply> run_intent(const Caller& caller, Intent intent);
+    // A Confirm button: verify the token, re-check permission, run the exact intent.
+    boost::asio::awaitable<Reply> confirm(const Caller& caller, std::string_view token);
+    Reply cancel(const Caller& caller, std::string_view token);
+
+    const Config& config() const { return *config_; }
+
+private:
+    Reply confirmation_request(const Caller& caller, const Intent& intent, const std::string& change);
+    std::int64_t audit(const Caller& caller, const Intent& intent, std::string outcome, std::string detail);
+    Role role_of(const Caller& caller) const;
+
+    ConfigPtr config_;
+    Store& store_;
+    const BotInfo& bot_;
+    const HandlerRegistry& handlers_;
+    Metrics& metrics_;
+    std::string confirm_key_;
+};
+
+}  // namespace hpops::bot

@@ -1,0 +1,30 @@
+#include "bot/handler_registry.hpp"
+
+#include <stdexcept>
+
+#include "hpops/command_spec.hpp"
+
+#include "handlers/help.hpp"
+#include "handlers/status.hpp"
+
+namespace hpops::bot {
+
+void HandlerRegistry::add(std::unique_ptr<Handler> handler) {
+    std::string key(handler->command());
+    if (!find_command(key)) throw std::logic_error("handler for unknown command: " + key);
+    if (!handlers_.emplace(key, std::move(handler)).second) throw std::logic_error("two handlers for: " + key);
+}
+
+Handler* HandlerRegistry::find(std::string_view command) const {
+    auto it = handlers_.find(command);
+    return it == handlers_.end() ? nullptr : it->second.get();
+}
+
+HandlerRegistry default_handlers() {
+    HandlerRegistry registry;
+    registry.add(std::make_unique<handlers::Help>());
+    registry.add(std::make_unique<handlers::Status>());
+    return registry;
+}
+
+}  // namespace hpops::bot

@@ -1,0 +1,48 @@
+#include "bot/routes/router.hpp"
+
+#include <chrono>
+
+#include "bot/routes/health.hpp"
+#include "bot/routes/slack_commands.hpp"
+#include "bot/routes/slack_interactions.hpp"
+
+namespace hpops::bot {
+namespace {
+
+HttpOut method_not_allowed(std::string_view allowed) {
+    HttpOut out = text_response(405, "method not allowed; use " + std::string(allowed));
+    out.headers.emplace_back("Allow", std::string(allowed));
+    return out;
+}
+
+}  // namespace
+
+boost::asio::awaitable<HttpOut> route_request(Services& services, HttpIn in) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string path(in.path());
+    const bool get = in.method == "GET", post = in.method == "POST";
+    std::string_view route = "other";
+    HttpOut out;
+    if (path == "/slack/commands") {
+        route = "/slack/commands";
+        out = post ? co_await handle_slack_command(services, std::move(in)) : method_not_allowed("POST");
+    } else if (path == "/slack/interactions") {
+        route = "/slack/interactions";
+        out = post ? co_await handle_slack_interaction(services, std::move(in)) : method_not_allowed("POST");
+    } else if (path == "/healthz") {
+        route = "/healthz";
+        out = get ? handle_healthz() : method_not_allowed("GET");
+    } else if (path == "/readyz") {
+        route = "/readyz";
+        out = get ? handle_readyz(services) : method_not_allowed("GET");
+    } else if (path == "/metrics") {
+        route = "/metrics";
+        out = get ? handle_metrics(services) : method_not_allowed("GET");
+    } else {
+        out = text_response(404, "no such endpoint: " + path);
+    }
+    services.metrics.count_request(route, out.status, std::chrono::steady_clock::now() - started);
+    co_return out;
+}
+
+}  // namespace hpops::bot

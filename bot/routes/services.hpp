@@ -1,0 +1,27 @@
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+
+#include "bot/dispatcher.hpp"
+#include "bot/filters/replay_guard.hpp"
+#include "bot/metrics.hpp"
+#include "hpops/config.hpp"
+#include "hpops/http_client.hpp"
+#include "hpops/store.hpp"
+
+namespace hpops::bot {
+
+class HttpServer;
+
+// What the routes share; owned by App, which outlives every request.
+struct Services {
+    ConfigPtr config;
+    Store& store;
+    Metrics& metrics;
+    Dispatcher& dispatcher;
+    HttpClient& http;
+    ReplayGuard& replays;
+    boost::asio::any_io_executor executor;  // for background follow-ups
+    const HttpServer* server = nullptr;     // for readiness while draining
+};
+
+}  // namespace hpops::bot

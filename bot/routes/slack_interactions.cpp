@@ -1,0 +1,58 @@
+#include "bot/routes/slack_interactions.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <nlohmann/json.hpp>
+
+#include "bot/routes/slack_request.hpp"
+
+namespace hpops::bot {
+namespace {
+
+std::string string_at(const nlohmann::json& json, const nlohmann::json::json_pointer& pointer) {
+    if (!json.contains(pointer)) return {};
+    const auto& value = json.at(pointer);
+    return value.is_string() ? value.get<std::string>() : std::string{};
+}
+
+}  // namespace
+
+boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, HttpIn in) {
+    SlackRequest request = accept_slack_request(services, in);
+    if (request.rejection) co_return std::move(*request.rejection);
+    auto payload_field = request.form->find("payload");
+    if (payload_field == request.form->end()) co_return text_response(400, "missing form field: payload");
+    auto payload = nlohmann::json::parse(payload_field->second, nullptr, false);
+    if (payload.is_discarded() || !payload.is_object()) co_return text_response(400, "payload is not a JSON object");
+
+    using ptr = nlohmann::json::json_pointer;
+    if (string_at(payload, ptr("/type")) != "block_actions")
+        co_return text_response(200, "");  // other interaction types are not ours to answer
+    const std::string user_id = string_at(payload, ptr("/user/id"));
+    const std::string response_url = string_at(payload, ptr("/response_url"));
+    const std::string action_id = string_at(payload, ptr("/actions/0/action_id"));
+    const std::string value = string_at(payload, ptr("/actions/0/value"));
+    if (user_id.empty() || action_id.empty()) co_return text_response(400, "payload lacks user.id or actions[0]");
+
+    Caller caller{"slack", user_id, string_at(payload, ptr("/user/username")), string_at(payload, ptr("/channel/id")),
+                  request.request_id, std::nullopt};
+    if (action_id == "hpops.cancel") {
+        post_reply_later(services, response_url, services.dispatcher.cancel(caller, value), request.request_id);
+    } else if (action_id == "hpops.confirm") {
+        services.metrics.job_started();
+        boost::asio::co_spawn(
+            services.executor,
+            [&services, caller, value, response_url]() -> boost::asio::awaitable<void> {
+                Reply reply = co_await services.dispatcher.confirm(caller, value);
+                post_reply_later(services, response_url, reply, caller.request_id);
+                services.metrics.job_finished();
+            },
+            boost::asio::detached);
+    } else {
+        services.metrics.count_error("slack_unknown_action");
+        post_reply_later(services, response_url, message_reply("That button is not one of hpops's."), request.request_id);
+    }
+    co_return text_response(200, "");
+}
+
+}  // namespace hpops::bot

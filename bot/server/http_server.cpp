@@ -1,0 +1,218 @@
+#include "bot/server/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <optional>
+#include <spdlog/spdlog.h>
+
+namespace hpops::bot {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct HttpServer::State {
+    State(asio::io_context& io_, ServerConfig config_, RequestHandler handler_)
+        : io(io_), config(std::move(config_)), handler(std::move(handler_)), acceptor(io_) {}
+    asio::io_context& io;
+    const ServerConfig config;
+    const RequestHandler handler;
+    tcp::acceptor acceptor;
+    std::optional<asio::ssl::context> tls;
+    std::atomic<bool> draining{false};
+    std::atomic<long> in_flight{0};
+};
+
+namespace {
+
+constexpr std::size_t header_limit = 16 * 1024;
+
+HttpIn to_http_in(http::request<http::string_body>&& request, const std::string& remote) {
+    HttpIn in;
+    in.method = std::string(request.method_string());
+    in.target = std::string(request.target());
+    in.headers.reserve(8);
+    for (const auto& field : request) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        in.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    in.body = std::move(request.body());
+    in.remote = remote;
+    return in;
+}
+
+http::response<http::string_body> to_beast(HttpOut&& out, unsigned version, bool keep_alive) {
+    http::response<http::string_body> response{static_cast<http::status>(out.status), version};
+    response.set(http::field::server, "hpops");
+    response.set(http::field::content_type, out.content_type);
+    for (auto& [name, value] : out.headers) response.set(name, value);
+    response.keep_alive(keep_alive);
+    response.body() = std::move(out.body);
+    response.prepare_payload();
+    return response;
+}
+
+// Counts a request as in flight for graceful shutdown, even if the handler throws.
+struct InFlight {
+    std::atomic<long>& count;
+    explicit InFlight(std::atomic<long>& c) : count(c) { count.fetch_add(1); }
+    ~InFlight() { count.fetch_sub(1); }
+};
+
+template <class Stream>
+asio::awaitable<void> write_rejection(Stream& stream, int status, std::string reason, std::chrono::milliseconds timeout) {
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    auto response = to_beast(text_response(status, std::move(reason)), 11, false);
+    beast::error_code ec;
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+// One connection: read -> handle -> write, with a fresh parser, body limit and
+// deadline per request, until the peer leaves, times out, or we drain.
+template <class Stream>
+asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer::State> state, std::string remote) {
+    auto& tcp_layer = beast::get_lowest_layer(stream);
+    const auto& config = state->config;
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    for (;;) {
+        // Idle keep-alive wait, up to idle_timeout for the next request to begin...
+        if (buffer.size() == 0) {
+            tcp_layer.expires_after(config.idle_timeout);
+            std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return;  // end_of_stream, timeout or reset: the ordinary ends of a connection
+            buffer.commit(n);
+        }
+        // ...then header_timeout for all of it, so a slow client cannot hold the connection.
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(config.body_limit);
+        parser.header_limit(header_limit);
+        tcp_layer.expires_after(config.header_timeout);
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::end_of_stream) co_return;
+        if (ec == http::error::body_limit) {
+            co_await write_rejection(stream, 413, "request body is larger than " + std::to_string(config.body_limit) + " bytes", config.header_timeout);
+            co_return;
+        }
+        if (ec == http::error::header_limit) {
+            co_await write_rejection(stream, 431, "request headers are too large", config.header_timeout);
+            co_return;
+        }
+        if (ec == beast::error::timeout) {
+            co_await write_rejection(stream, 408, "request not received in time", config.header_timeout);
+            co_return;
+        }
+        if (ec) {
+            co_await write_rejection(stream, 400, "malformed HTTP request: " + ec.message(), config.header_timeout);
+            co_return;
+        }
+        auto request = parser.release();
+        const unsigned version = request.version();
+        HttpOut out;
+        bool keep_alive = request.keep_alive();
+        {
+            InFlight guard(state->in_flight);
+            try {
+                out = co_await state->handler(to_http_in(std::move(request), remote));
+            } catch (const std::exception& error) {
+                spdlog::error("request from {} failed: {}", remote, error.what());
+                out = text_response(500, "internal error");
+            }
+            keep_alive = keep_alive && !state->draining.load();
+            auto response = to_beast(std::move(out), version, keep_alive);
+            tcp_layer.expires_after(config.header_timeout);
+            co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+        }
+        if (ec || !keep_alive) co_return;
+    }
+}
+
+asio::awaitable<void> serve_plain(tcp::socket socket, std::shared_ptr<HttpServer::State> state, std::string remote) {
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve_requests(stream, state, remote);
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> serve_tls(tcp::socket socket, std::shared_ptr<HttpServer::State> state, std::string remote) {
+    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *state->tls);
+    beast::get_lowest_layer(stream).expires_after(state->config.header_timeout);
+    beast::error_code ec;
+    co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;  // a client that fails TLS never reaches a route
+    co_await serve_requests(stream, state, remote);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
+    for (;;) {
+        auto [ec, socket] = co_await state->acceptor.async_accept(asio::make_strand(state->io), asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
+            spdlog::warn("accept failed: {}", ec.message());
+            continue;
+        }
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto peer = socket.remote_endpoint(ignored);
+        std::string remote = peer.address().to_string() + ":" + std::to_string(peer.port());
+        auto executor = socket.get_executor();
+        if (state->tls)
+            asio::co_spawn(executor, serve_tls(std::move(socket), state, std::move(remote)), asio::detached);
+        else
+            asio::co_spawn(executor, serve_plain(std::move(socket), state, std::move(remote)), asio::detached);
+    }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& io, ServerConfig config, RequestHandler handler)
+    : state_(std::make_shared<State>(io, std::move(config), std::move(handler))) {
+    if (!state_->config.tls_cert_file.empty()) {
+        state_->tls.emplace(asio::ssl::context::tls_server);
+        state_->tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                                 asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                                 asio::ssl::context::no_tlsv1_1);
+        state_->tls->use_certificate_chain_file(state_->config.tls_cert_file);
+        state_->tls->use_private_key_file(state_->config.tls_key_file, asio::ssl::context::pem);
+    }
+}
+
+HttpServer::~HttpServer() { stop_accepting(); }
+
+std::uint16_t HttpServer::start() {
+    tcp::endpoint endpoint(asio::ip::make_address(state_->config.host), state_->config.port);
+    auto& acceptor = state_->acceptor;
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    asio::co_spawn(acceptor.get_executor(), accept_loop(state_), asio::detached);
+    return acceptor.local_endpoint().port();
+}
+
+void HttpServer::stop_accepting() {
+    state_->draining = true;
+    // The acceptor's operations run on the io_context; close it there.
+    asio::post(state_->acceptor.get_executor(), [state = state_] {
+        beast::error_code ec;
+        state->acceptor.close(ec);
+    });
+}
+
+bool HttpServer::draining() const { return state_->draining.load(); }
+
+long HttpServer::requests_in_flight() const { return state_->in_flight.load(); }
+
+}  // namespace hpops::bot

@@ -1,0 +1,36 @@
+#pragma once
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "bot/server/http_message.hpp"
+#include "hpops/config.hpp"
+
+namespace hpops::bot {
+
+using RequestHandler = std::function<boost::asio::awaitable<HttpOut>(HttpIn)>;
+
+// Accepts connections and runs one session coroutine per connection. Knows
+// nothing of Slack or commands: every request goes to `handler`.
+class HttpServer {
+public:
+    HttpServer(boost::asio::io_context& io, ServerConfig config, RequestHandler handler);
+    ~HttpServer();
+
+    // Binds and starts accepting; returns the bound port (useful with port 0).
+    std::uint16_t start();
+    // Stops accepting; sessions finish the request they are serving and close.
+    void stop_accepting();
+    bool draining() const;
+    long requests_in_flight() const;
+
+    struct State;  // shared with the connection coroutines, which may outlive a call
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+}  // namespace hpops::bot

@@ -1,0 +1,77 @@
+#pragma once
+// The embedded Store: one SQLite file in WAL mode, shared by the server's
+// threads through one connection guarded by a mutex.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "hpops/store.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace hpops::bot {
+
+namespace sqlite_detail {
+struct CloseDb {
+    void operator()(sqlite3* db) const;
+};
+struct FinalizeStmt {
+    void operator()(sqlite3_stmt* stmt) const;
+};
+using DbPtr = std::unique_ptr<sqlite3, CloseDb>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
+}  // namespace sqlite_detail
+
+class SqliteStore final : public hpops::Store {
+public:
+    using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+    // Opens or creates `path` (":memory:" for a throwaway store) and applies
+    // pending migrations. `clock` decides when remembered requests expire.
+    explicit SqliteStore(const std::string& path, Clock clock = &std::chrono::system_clock::now);
+    ~SqliteStore() override;
+
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    std::int64_t append_audit(const AuditRecord& record) override;
+    void finish_audit(std::int64_t id, const std::string& outcome, const std::string& detail,
+                      const std::string& backend_request_id = {}) override;
+    // Newest first. request_id carries " backend=ID" when the backend's is known.
+    std::vector<AuditRecord> recent_audit(std::size_t limit) const override;
+
+    bool remember_request(const std::string& key, std::chrono::system_clock::time_point expires) override;
+
+    bool healthy() const override;
+    std::string describe() const override;
+
+    // Deletes expired request keys; remember_request calls it every
+    // purge_interval inserts. Returns how many were deleted.
+    std::size_t purge_expired_requests();
+    std::size_t seen_request_count() const;  // for /metrics and tests
+    int schema_version() const;
+
+    static constexpr std::size_t purge_interval = 1000;
+
+private:
+    sqlite3_stmt* statement(const char* sql) const;  // prepared once, cached; caller holds mutex_
+    void exec(const char* sql, const char* operation) const;
+    void migrate();
+    std::size_t purge_locked();
+
+    std::string path_;
+    Clock clock_;
+    std::string journal_mode_;
+    mutable std::mutex mutex_;
+    sqlite_detail::DbPtr db_;
+    mutable std::unordered_map<const char*, sqlite_detail::StmtPtr> statements_;
+    std::size_t inserts_since_purge_ = 0;
+};
+
+}  // namespace hpops::bot

@@ -1,0 +1,72 @@
+#include "bot/terminal_run.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <cstdlib>
+#include <ostream>
+
+#include "bot/crypto.hpp"
+#include "bot/dispatcher.hpp"
+#include "bot/metrics.hpp"
+#include "bot/sqlite_store.hpp"
+#include "hpops/version.hpp"
+#include "integrations/slack/block_kit_renderer.hpp"
+#include "integrations/text/plain_text_renderer.hpp"
+
+namespace hpops::bot {
+namespace asio = boost::asio;
+namespace {
+
+// The token behind a Confirm button, if the reply asks for confirmation.
+std::string confirmation_token(const Reply& reply) {
+    for (const auto& block : reply.blocks)
+        if (const auto* actions = std::get_if<Actions>(&block))
+            for (const auto& button : actions->buttons)
+                if (button.action_id == "hpops.confirm") return button.value;
+    return {};
+}
+
+void print(const Reply& reply, OutputFormat format, std::ostream& out) {
+    if (format == OutputFormat::text) {
+        out << integrations::render_plain_text(reply);
+        return;
+    }
+    for (const auto& page : integrations::render_block_kit(reply)) out << page.dump(2) << '\n';
+}
+
+}  // namespace
+
+int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRunOptions& options, std::ostream& out) {
+    SqliteStore store(config->store.path);
+    HandlerRegistry handlers = default_handlers();
+    Metrics metrics;
+    BotInfo bot{std::string(version), std::chrono::system_clock::now()};
+    Dispatcher dispatcher(config, store, bot, handlers, metrics);
+    const char* user = std::getenv("USER");
+    Caller caller{"terminal", user ? user : "local", user ? user : "local", "terminal",
+                  "cli-" + to_hex(random_bytes(4)), Role::admin};
+
+    asio::io_context io;
+    auto future = asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<std::pair<Reply, bool>> {
+            Reply reply = co_await dispatcher.run_text(caller, text);
+            std::string token = confirmation_token(reply);
+            if (token.empty()) co_return std::pair{std::move(reply), false};
+            if (!options.yes) co_return std::pair{std::move(reply), true};
+            co_return std::pair{co_await dispatcher.confirm(caller, token), false};
+        },
+        asio::use_future);
+    io.run();
+    auto [reply, stopped_at_confirmation] = future.get();
+    if (stopped_at_confirmation) {
+        // Buttons mean nothing at a terminal: say how to proceed instead.
+        std::erase_if(reply.blocks, [](const Block& b) { return std::holds_alternative<Actions>(b); });
+        reply.context("Not done yet. Re-run with --yes to proceed.");
+    }
+    print(reply, options.format, out);
+    return stopped_at_confirmation ? 3 : 0;
+}
+
+}  // namespace hpops::bot
