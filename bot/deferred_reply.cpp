@@ -30,6 +30,8 @@ asio::awaitable<std::optional<Reply>> run_with_budget(asio::awaitable<Reply> wor
                                                      std::function<void(Reply)> deliver_late) {
     auto executor = co_await asio::this_coro::executor;
     auto race = std::make_shared<Race>(executor);
+    // A zero budget means "always acknowledge first", even for work that never suspends.
+    if (budget.count() <= 0) race->owner = late_reply;
     asio::co_spawn(
         executor,
         [race, deliver_late = std::move(deliver_late), work = std::move(work)]() mutable -> asio::awaitable<void> {
@@ -42,6 +44,7 @@ asio::awaitable<std::optional<Reply>> run_with_budget(asio::awaitable<Reply> wor
         },
         asio::detached);
 
+    if (budget.count() <= 0) co_return std::nullopt;
     asio::steady_timer timer(executor, budget);
     auto first = co_await (race->channel.async_receive(asio::as_tuple(asio::use_awaitable)) ||
                            timer.async_wait(asio::as_tuple(asio::use_awaitable)));

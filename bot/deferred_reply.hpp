@@ -11,7 +11,8 @@ namespace hpops::bot {
 // Runs `work`. If it finishes within `budget`, returns its reply to be sent
 // inline. Otherwise returns nullopt at once (the caller acknowledges) and
 // hands the reply to `deliver_late` when it is ready. Exactly one of the two
-// receives the reply, however the race between them falls.
+// receives the reply, however the race between them falls. A zero budget
+// always defers.
 boost::asio::awaitable<std::optional<Reply>> run_with_budget(boost::asio::awaitable<Reply> work,
                                                             std::chrono::milliseconds budget,
                                                             std::function<void(Reply)> deliver_late);

@@ -58,7 +58,7 @@ std::int64_t Dispatcher::audit(const Caller& caller, const Intent& intent, std::
     return store_.append_audit(record);
 }
 
-boost::asio::awaitable<Reply> Dispatcher::run_text(const Caller& caller, std::string_view text) {
+boost::asio::awaitable<Reply> Dispatcher::run_text(Caller caller, std::string text) {
     auto parsed = parse_command(text);
     if (auto* error = std::get_if<ParseError>(&parsed)) {
         metrics_.count_command("(unparsed)", "parse-error");
@@ -67,7 +67,7 @@ boost::asio::awaitable<Reply> Dispatcher::run_text(const Caller& caller, std::st
     co_return co_await run_intent(caller, std::move(std::get<Intent>(parsed)));
 }
 
-boost::asio::awaitable<Reply> Dispatcher::run_intent(const Caller& caller, Intent intent) {
+boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent intent) {
     const CommandSpec* spec = find_command(intent.command);
     if (!spec) co_return message_reply("Unknown command `" + intent.command + "`.");
 
@@ -143,7 +143,7 @@ Reply Dispatcher::confirmation_request(const Caller& caller, const Intent& inten
     return reply;
 }
 
-boost::asio::awaitable<Reply> Dispatcher::confirm(const Caller& caller, std::string_view token) {
+boost::asio::awaitable<Reply> Dispatcher::confirm(Caller caller, std::string token) {
     const auto now = std::chrono::system_clock::now();
     auto check = verify_confirm_token(token, confirm_key_, now);
     Reply refusal;

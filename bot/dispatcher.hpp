@@ -34,10 +34,12 @@ class Dispatcher {
 public:
     Dispatcher(ConfigPtr config, Store& store, const BotInfo& bot, const HandlerRegistry& handlers, Metrics& metrics);
 
-    boost::asio::awaitable<Reply> run_text(const Caller& caller, std::string_view text);
-    boost::asio::awaitable<Reply> run_intent(const Caller& caller, Intent intent);
+    // Coroutine parameters are taken by value: the work may outlive the request
+    // that started it (a slow command finishes after the acknowledgement).
+    boost::asio::awaitable<Reply> run_text(Caller caller, std::string text);
+    boost::asio::awaitable<Reply> run_intent(Caller caller, Intent intent);
     // A Confirm button: verify the token, re-check permission, run the exact intent.
-    boost::asio::awaitable<Reply> confirm(const Caller& caller, std::string_view token);
+    boost::asio::awaitable<Reply> confirm(Caller caller, std::string token);
     Reply cancel(const Caller& caller, std::string_view token);
 
     const Config& config() const { return *config_; }

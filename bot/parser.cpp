@@ -167,6 +167,14 @@ std::variant<std::vector<Token>, ParseError> tokenize(std::string_view s) {
 
 bool is_word(const Token& t) { return !t.quoted && t.eq == npos; }
 
+bool accepts(const CommandSpec& spec, std::string_view key) {
+    return std::any_of(spec.options.begin(), spec.options.end(), [&](const OptionSpec& o) { return o.key == key; });
+}
+
+ParseError too_long(const std::string& what, std::size_t size, std::size_t limit) {
+    return {what + " is too long (" + std::to_string(size) + " bytes; the limit is " + std::to_string(limit) + ")", ""};
+}
+
 std::size_t tolerance(std::string_view word) { return std::max<std::size_t>(1, word.size() / 3); }
 
 std::vector<std::string> split_words(std::string_view name) {
@@ -226,7 +234,7 @@ ParseError unknown_command(std::string_view src, const std::vector<Token>& token
     std::size_t trailing = 0;
     for (std::size_t k = words.size(); k < tokens.size(); ++k) trailing += tokens[k].eq == npos ? 1 : 0;
     const CommandMatch guess = closest_command(words, trailing);
-    const std::string suggestion = guess.spec ? rebuild(guess.spec->name, src, tokens, guess.words) : "";
+    std::string suggestion = guess.spec ? rebuild(guess.spec->name, src, tokens, guess.words) : "";
 
     const std::string first = resolve_alias(lower(words[0]));
     std::vector<std::string> subcommands;
@@ -235,6 +243,10 @@ ParseError unknown_command(std::string_view src, const std::vector<Token>& token
         if (w.size() > 1 && w[0] == first) subcommands.push_back("`" + w[1] + "`");
     }
     if (!subcommands.empty()) {
+        // "nodegroup foo": the family is right and "foo" is likely a name, so
+        // only a close second word earns a guess, never a blind one.
+        const bool family_guess = guess.words == 2 && guess.spec->name.starts_with(first + " ");
+        if (words.size() > 1 && !family_guess) suggestion.clear();
         const std::string list = join(subcommands, ", ");
         if (words.size() == 1) return {"`" + lower(words[0]) + "` needs one more word: " + list, suggestion};
         return {"unknown command `" + lower(words[0]) + " " + lower(words[1]) + "`; `" + lower(words[0]) +
@@ -351,10 +363,7 @@ std::string quote_if_needed(std::string_view word) {
 }
 
 std::variant<Intent, ParseError> parse_command(std::string_view src) {
-    if (src.size() > max_command_bytes)
-        return ParseError{"command text is too long (" + std::to_string(src.size()) + " bytes; the limit is " +
-                              std::to_string(max_command_bytes) + ")",
-                          ""};
+    if (src.size() > max_command_bytes) return too_long("command text", src.size(), max_command_bytes);
     if (auto error = check_text(src)) return *error;
     auto tokenized = tokenize(src);
     if (auto* error = std::get_if<ParseError>(&tokenized)) return *error;
@@ -381,10 +390,7 @@ std::variant<Intent, ParseError> parse_command(std::string_view src) {
         const Token& t = tokens[k];
         if (t.eq == npos) {
             if (t.text.size() > max_value_bytes)
-                return ParseError{"argument " + std::to_string(intent.args.size() + 1) + " is too long (" +
-                                      std::to_string(t.text.size()) + " bytes; the limit is " +
-                                      std::to_string(max_value_bytes) + ")",
-                                  ""};
+                return too_long("argument " + std::to_string(intent.args.size() + 1), t.text.size(), max_value_bytes);
             intent.args.push_back(t.text);
             arg_tokens.push_back(k);
             continue;
@@ -393,9 +399,7 @@ std::variant<Intent, ParseError> parse_command(std::string_view src) {
         const std::string value = t.text.substr(t.eq + 1);
         if (key.empty()) return ParseError{"option `" + t.text + "` has no name before `=`", ""};
         if (value.empty()) return ParseError{"option `" + key + "=` has no value", ""};
-        const bool known = std::any_of(spec.options.begin(), spec.options.end(),
-                                       [&](const OptionSpec& o) { return o.key == key; });
-        if (!known) {
+        if (!accepts(spec, key)) {
             std::vector<std::string> accepted;
             for (const auto& o : spec.options) accepted.push_back("`" + o.key + "`");
             std::string message = "`" + spec.name + "` has no option `" + key + "`";
@@ -406,10 +410,7 @@ std::variant<Intent, ParseError> parse_command(std::string_view src) {
             return ParseError{message, fix.empty() ? "" : rebuild(spec.name, src, tokens, match.words,
                                                                   {{k, fix + "=" + quote_if_needed(value)}})};
         }
-        if (value.size() > max_value_bytes)
-            return ParseError{"value of `" + key + "` is too long (" + std::to_string(value.size()) +
-                                  " bytes; the limit is " + std::to_string(max_value_bytes) + ")",
-                              ""};
+        if (value.size() > max_value_bytes) return too_long("value of `" + key + "`", value.size(), max_value_bytes);
         if (!intent.options.emplace(key, value).second) return ParseError{"option `" + key + "` is given twice", ""};
     }
 
@@ -423,7 +424,7 @@ std::variant<Intent, ParseError> parse_command(std::string_view src) {
     if (intent.args.size() > max_positionals(spec)) {
         const std::string& extra = intent.args[spec.positionals.size()];
         std::string message = spec.positionals.empty()
-                                  ? "`" + spec.name + "` takes no arguments, only options"
+                                  ? "`" + spec.name + "` takes no arguments" + (spec.options.empty() ? "" : ", only options")
                                   : "`" + spec.name + "` takes at most " + std::to_string(spec.positionals.size()) +
                                         (spec.positionals.size() == 1 ? " argument" : " arguments");
         message += "; unexpected `" + extra + "`; " + usage;
@@ -433,9 +434,7 @@ std::variant<Intent, ParseError> parse_command(std::string_view src) {
         // "desired 3" where "desired=3" was meant.
         for (std::size_t j = 0; j + 1 < intent.args.size() && suggestion.empty(); ++j) {
             const std::string key = lower(intent.args[j]);
-            const bool is_option = std::any_of(spec.options.begin(), spec.options.end(),
-                                               [&](const OptionSpec& o) { return o.key == key; });
-            if (!is_option || intent.options.contains(key)) continue;
+            if (!accepts(spec, key) || intent.options.contains(key)) continue;
             message += " (options are written `key=value`)";
             suggestion = rebuild(spec.name, src, tokens, match.words,
                                  {{arg_tokens[j], key + "=" + quote_if_needed(intent.args[j + 1])}, {arg_tokens[j + 1], ""}});

@@ -25,10 +25,17 @@ boost::asio::awaitable<HttpOut> route_request(Services& services, HttpIn in) {
     HttpOut out;
     if (path == "/slack/commands") {
         route = "/slack/commands";
-        out = post ? co_await handle_slack_command(services, std::move(in)) : method_not_allowed("POST");
+        // No co_await inside ?: here: GCC 12 destroys such temporaries twice.
+        if (post)
+            out = co_await handle_slack_command(services, std::move(in));
+        else
+            out = method_not_allowed("POST");
     } else if (path == "/slack/interactions") {
         route = "/slack/interactions";
-        out = post ? co_await handle_slack_interaction(services, std::move(in)) : method_not_allowed("POST");
+        if (post)
+            out = co_await handle_slack_interaction(services, std::move(in));
+        else
+            out = method_not_allowed("POST");
     } else if (path == "/healthz") {
         route = "/healthz";
         out = get ? handle_healthz() : method_not_allowed("GET");

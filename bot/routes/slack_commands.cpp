@@ -46,13 +46,17 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
                   request.request_id, std::nullopt};
     const std::string text = field(form, "text");
     const std::string response_url = field(form, "response_url");
-    auto inline_reply = co_await run_with_budget(
-        services.dispatcher.run_text(caller, text), services.config->slack.inline_budget,
-        [&services, response_url, id = request.request_id](Reply reply) {
-            post_reply_later(services, response_url, std::move(reply), id);
-        });
+    // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
+    auto work = services.dispatcher.run_text(caller, text);
+    std::function<void(Reply)> deliver_late = [&services, response_url, id = request.request_id](Reply reply) {
+        post_reply_later(services, response_url, reply, id);
+    };
+    auto inline_reply = co_await run_with_budget(std::move(work), services.config->slack.inline_budget, std::move(deliver_late));
 
-    if (!inline_reply) co_return json_response(200, integrations::render_block_kit_single(message_reply(":hourglass_flowing_sand: " + acknowledgement(text))).dump());
+    if (!inline_reply) {
+        Reply ack = message_reply(":hourglass_flowing_sand: " + acknowledgement(text));
+        co_return json_response(200, integrations::render_block_kit_single(ack).dump());
+    }
     auto pages = integrations::render_block_kit(*inline_reply);
     // One message fits in the HTTP answer; further pages follow through response_url.
     if (pages.size() > 1)

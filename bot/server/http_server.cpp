@@ -69,12 +69,22 @@ struct InFlight {
     ~InFlight() { count.fetch_sub(1); }
 };
 
+// Answers a request we will not read, then reads and discards what the client
+// is still sending for a moment before closing ("lingering close"): closing at
+// once would reset the connection and the client might never see the answer.
 template <class Stream>
 asio::awaitable<void> write_rejection(Stream& stream, int status, std::string reason, std::chrono::milliseconds timeout) {
-    beast::get_lowest_layer(stream).expires_after(timeout);
+    auto& tcp_layer = beast::get_lowest_layer(stream);
+    tcp_layer.expires_after(timeout);
     auto response = to_beast(text_response(status, std::move(reason)), 11, false);
     beast::error_code ec;
     co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ec);
+    tcp_layer.expires_after(std::chrono::seconds(2));
+    std::array<char, 16 * 1024> sink;
+    for (std::size_t drained = 0; !ec && drained < 8 * 1024 * 1024;)
+        drained += co_await tcp_layer.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
 }
 
 // One connection: read -> handle -> write, with a fresh parser, body limit and

@@ -41,7 +41,7 @@ TEST(CommandTable, SpecsAreWellFormed) {
         SCOPED_TRACE(spec.name);
         EXPECT_FALSE(spec.summary.empty());
         EXPECT_LE(spec.required_positionals, spec.positionals.size());
-        if (spec.variadic) EXPECT_FALSE(spec.positionals.empty());
+        if (spec.variadic) { EXPECT_FALSE(spec.positionals.empty()); }
         std::set<std::string> keys;
         for (const auto& option : spec.options) {
             EXPECT_TRUE(is_lower_key(option.key)) << option.key;
@@ -49,8 +49,8 @@ TEST(CommandTable, SpecsAreWellFormed) {
             EXPECT_TRUE(keys.insert(option.key).second) << "duplicate option " << option.key;
         }
         // `{0}` needs a first positional that is always present.
-        if (spec.ack.find("{0}") != std::string::npos) EXPECT_GE(spec.required_positionals, 1u);
-        if (spec.mutating) EXPECT_FALSE(spec.ack.empty());
+        if (spec.ack.find("{0}") != std::string::npos) { EXPECT_GE(spec.required_positionals, 1u); }
+        if (spec.mutating) { EXPECT_FALSE(spec.ack.empty()); }
     }
 }
 

@@ -158,6 +158,10 @@ TEST(ParserSuggestions, FamilyWordAloneListsSubcommands) {
         EXPECT_NE(error.message.find(sub), std::string::npos) << error.message;
     // The read-only member is the safer guess.
     EXPECT_EQ(error.suggestion, "cluster status");
+    // A right family word and a likely name: listing the subcommands beats a blind guess.
+    EXPECT_EQ(parse_error("ng spot-ng").suggestion, "");
+    EXPECT_NE(parse_error("ng spot-ng").message.find("`create`, `delete`"), std::string::npos);
+    EXPECT_EQ(parse_error("ng delte spot-ng").suggestion, "nodegroup delete spot-ng");
 }
 
 TEST(ParserSuggestions, StrayWordAfterACompleteCommand) {

@@ -97,11 +97,12 @@ TEST(HelpIndex, ListsEveryCommandGroupedByFirstWord) {
             const std::string rest = block.substr(at + usage.size());
             const std::string line = rest.substr(1, rest.find('\n', 1) - 1);
             EXPECT_TRUE(line.starts_with(spec.summary)) << line;
-            if (spec.role != hpops::Role::viewer)
+            if (spec.role != hpops::Role::viewer) {
                 EXPECT_NE(line.find(std::string(hpops::to_string(spec.role))), std::string::npos) << line;
-            else
+            } else {
                 EXPECT_EQ(line.find("_("), std::string::npos) << "viewer commands carry no role mark: " << line;
-            if (spec.always_confirm) EXPECT_NE(line.find("asks to confirm"), std::string::npos) << line;
+            }
+            if (spec.always_confirm) { EXPECT_NE(line.find("asks to confirm"), std::string::npos) << line; }
         }
         EXPECT_EQ(found, 1);
     }
@@ -116,15 +117,18 @@ TEST(HelpCommand, ExplainsEveryCommandInTheTable) {
         const std::string usage = hpops::handlers::help_usage_line(spec);
         EXPECT_EQ(reply.summary, usage);
         EXPECT_LE(heading(reply).size(), 150u);
-        if (usage.size() <= 150) EXPECT_EQ(heading(reply), usage);
-        else EXPECT_NE(all_text(reply).find("`" + usage + "`"), std::string::npos);
+        if (usage.size() <= 150) {
+            EXPECT_EQ(heading(reply), usage);
+        } else {
+            EXPECT_NE(all_text(reply).find("`" + usage + "`"), std::string::npos);
+        }
 
         const std::string text = all_text(reply);
         EXPECT_NE(text.find(spec.summary), std::string::npos);
-        if (!spec.details.empty()) EXPECT_NE(text.find(spec.details), std::string::npos);
+        if (!spec.details.empty()) { EXPECT_NE(text.find(spec.details), std::string::npos); }
         for (const auto& option : spec.options)
             EXPECT_NE(text.find("`" + option.key + "`: " + option.description), std::string::npos) << option.key;
-        if (spec.options.empty()) EXPECT_NE(text.find("Takes no options."), std::string::npos);
+        if (spec.options.empty()) { EXPECT_NE(text.find("Takes no options."), std::string::npos); }
 
         EXPECT_EQ(field(reply, "Role needed"), std::string(hpops::to_string(spec.role)));
         EXPECT_EQ(field(reply, "Asks for confirmation"), spec.always_confirm ? "Yes, always" : "No");

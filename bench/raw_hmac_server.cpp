@@ -1,0 +1,156 @@
+// raw_hmac_server: the transport baseline for bench/run.sh.
+//
+//   raw_hmac_server PORT THREADS [SIGNING_SECRET]
+//
+// A minimal Beast HTTP/1.1 keep-alive server shaped like hpops's own
+// (bot/server/http_server.cpp): C++20 coroutines, one strand per connection,
+// TCP_NODELAY, a fresh parser and deadline per request. It does only what every
+// Slack request must cost: read it, verify Slack's v0 signature with the same
+// function hpops uses, and answer a small fixed JSON body (401 when the
+// signature does not verify). No routing, replay guard, form parsing, roles,
+// metrics or rendering, so hpops's rate divided by this one is the share of
+// the raw transport that hpops keeps.
+//
+// Prints "listening on 127.0.0.1:PORT" once bound (port 0 picks a free one).
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bot/filters/slack_signature.hpp"
+
+namespace {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// Same limits and timeouts as deploy/examples/local.yaml, so both servers do
+// the same bookkeeping per request.
+constexpr std::size_t body_limit = 1024 * 1024;
+constexpr std::size_t header_limit = 16 * 1024;
+constexpr auto header_timeout = std::chrono::seconds(10);
+constexpr auto idle_timeout = std::chrono::seconds(60);
+constexpr auto timestamp_tolerance = std::chrono::seconds(300);
+
+constexpr std::string_view ok_body = R"({"response_type":"ephemeral","text":"ok"})";
+
+// The request handling, apart from the socket code: verify, then answer.
+http::response<http::string_body> handle(const http::request<http::string_body>& request, const std::string& secret) {
+    auto check = hpops::bot::verify_slack_signature(secret, request["X-Slack-Request-Timestamp"],
+                                                    request["X-Slack-Signature"], request.body(),
+                                                    std::chrono::system_clock::now(), timestamp_tolerance);
+    http::response<http::string_body> response{check.ok ? http::status::ok : http::status::unauthorized,
+                                               request.version()};
+    response.set(http::field::server, "raw_hmac_server");
+    if (check.ok) {
+        response.set(http::field::content_type, "application/json; charset=utf-8");
+        response.body() = ok_body;
+    } else {
+        response.set(http::field::content_type, "text/plain; charset=utf-8");
+        response.body() = check.reason + "\n";
+    }
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
+}
+
+// One connection: read -> handle -> write until the peer leaves or times out.
+// `secret` lives in main() for the whole run, so a reference is safe here.
+asio::awaitable<void> session(beast::tcp_stream stream, const std::string& secret) {
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    for (;;) {
+        // Same two deadlines as hpops: idle between requests, then the whole request.
+        if (buffer.size() == 0) {
+            stream.expires_after(idle_timeout);
+            std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) break;  // end_of_stream, timeout or reset: ordinary ends of a connection
+            buffer.commit(n);
+        }
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(body_limit);
+        parser.header_limit(header_limit);
+        stream.expires_after(header_timeout);
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;  // end_of_stream or a malformed request: the benchmark sends neither
+        auto response = handle(parser.get(), secret);
+        const bool keep_alive = response.keep_alive();
+        co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> listen(asio::io_context& io, tcp::acceptor& acceptor, const std::string& secret) {
+    for (;;) {
+        // A strand per connection, as hpops does, so a session's handlers never run concurrently.
+        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            if (!acceptor.is_open()) co_return;
+            continue;
+        }
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, session(beast::tcp_stream(std::move(socket)), secret), asio::detached);
+    }
+}
+
+int parse_int(const char* text, int low, int high, const char* what) {
+    int value = 0;
+    std::string_view s(text);
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc{} || end != s.data() + s.size() || value < low || value > high) {
+        std::cerr << "raw_hmac_server: " << what << " must be " << low << ".." << high << ", got '" << s << "'\n";
+        std::exit(2);
+    }
+    return value;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3 || argc > 4) {
+        std::cerr << "usage: raw_hmac_server PORT THREADS [SIGNING_SECRET]\n";
+        return 2;
+    }
+    const auto port = static_cast<unsigned short>(parse_int(argv[1], 0, 65535, "PORT"));
+    const int threads = parse_int(argv[2], 1, 64, "THREADS");
+    // The default matches deploy/examples/local.yaml's local-only secret.
+    const std::string secret = argc == 4 ? argv[3] : "local-dev-signing-secret";
+
+    asio::io_context io(threads);
+    // Loopback only: this is a benchmark peer, never a service.
+    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+    tcp::acceptor acceptor(io);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    std::cout << "listening on 127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;
+
+    asio::co_spawn(io, listen(io, acceptor, secret), asio::detached);
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const beast::error_code&, int) { io.stop(); });
+
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& thread : pool) thread.join();
+    return 0;
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what hpops needs to build and test, on a fresh Debian 12 machine.
+# Idempotent and quick when everything is already there. Caches live outside
+# the checkout (~/.cache/hpops) so a fresh clone reuses them.
+set -euo pipefail
+
+apt_packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-url1.81-dev libssl-dev libcurl4-openssl-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev sqlite3
+  libgtest-dev libgmock-dev
+  python3-venv wrk curl
+)
+
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Test peers from PyPI, in a venv kept across clones.
+venv="${HPOPS_VENV:-$HOME/.cache/hpops/venv}"
+requirements="$(dirname "$0")/../tests/requirements.txt"
+stamp="$venv/.requirements.sha256"
+want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "bootstrap: preparing the test venv in $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q -r "$requirements"
+  echo "$want" > "$stamp"
+fi
+echo "bootstrap: ready (venv $venv)"

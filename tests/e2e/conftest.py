@@ -1,0 +1,210 @@
+"""Fixtures for end-to-end tests: the real hpops binary on loopback, requests
+signed by slack_sdk exactly as Slack signs them, and a local receiver standing
+in for Slack's response_url endpoint (Slack's servers cannot run here)."""
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+BINARY = os.environ.get("HPOPS_BINARY", str(Path(__file__).resolve().parents[2] / "build" / "hpops"))
+SIGNING_SECRET = "e2e-signing-secret-0123456789"
+CONFIRM_SECRET = "e2e-confirm-secret"
+ADMIN, OPERATOR, VIEWER = "UADMIN01", "UOPS01", "UVIEW01"
+OPS_CHANNEL, CHANNEL = "COPS01", "CGENERAL01"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Receiver:
+    """Records what hpops posts to response_url; can answer with failures first."""
+
+    def __init__(self):
+        self.posts = []
+        self.attempts = 0
+        self.script = []  # statuses (and Retry-After) to answer before succeeding
+        self.delay = 0.0
+        self.cond = threading.Condition()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(receiver.delay)
+                with receiver.cond:
+                    receiver.attempts += 1
+                    step = receiver.script.pop(0) if receiver.script else None
+                    if step is None:
+                        receiver.posts.append({"path": self.path, "headers": dict(self.headers),
+                                               "json": json.loads(body)})
+                        receiver.cond.notify_all()
+                status, retry_after = step if step else (200, None)
+                self.send_response(status)
+                if retry_after is not None:
+                    self.send_header("Retry-After", str(retry_after))
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/commands/T1/123/abc"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while len(self.posts) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} posts at response_url, got {len(self.posts)}")
+                self.cond.wait(left)
+            return self.posts[:count]
+
+    def close(self):
+        self.server.shutdown()
+
+
+class Bot:
+    """A running `hpops serve` with a config written for the test."""
+
+    def __init__(self, tmp, inline_budget="1500ms", extra=""):
+        self.port = free_port()
+        self.db = os.path.join(tmp, "hpops.db")
+        self.config = os.path.join(tmp, "hpops.yaml")
+        Path(self.config).write_text(f"""
+server:
+  listen: 127.0.0.1:{self.port}
+  threads: 2
+  header_timeout: 1s
+  idle_timeout: 3s
+  shutdown_grace: 10s
+slack:
+  signing_secret: ${{E2E_SIGNING_SECRET}}
+  inline_budget: {inline_budget}
+access:
+  default_role: viewer
+  users:
+    {ADMIN}: admin
+    {OPERATOR}: operator
+  channels:
+    {OPS_CHANNEL}: operator
+store:
+  path: {self.db}
+confirm:
+  ttl: 5m
+  secret: {CONFIRM_SECRET}
+log:
+  level: info
+{extra}""")
+        env = dict(os.environ, E2E_SIGNING_SECRET=SIGNING_SECRET)
+        self.log = open(os.path.join(tmp, "hpops.log"), "w+")
+        self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config], env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.signer = SignatureVerifier(SIGNING_SECRET)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if self.get("/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("hpops did not start: " + self.logs())
+            time.sleep(0.05)
+
+    def logs(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def get(self, path):
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=5) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def post(self, path, body, headers=None, timestamp=None, sign=True):
+        body = body.encode() if isinstance(body, str) else body
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        if sign:
+            h["X-Slack-Request-Timestamp"] = ts
+            h["X-Slack-Signature"] = self.signer.generate_signature(timestamp=ts, body=body)
+        h.update(headers or {})
+        req = urllib.request.Request(self.base + path, data=body, headers=h, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def command(self, text, user=VIEWER, channel=CHANNEL, response_url="http://127.0.0.1:9/none", **kw):
+        form = {"token": "unused", "team_id": "T1", "channel_id": channel, "channel_name": "ops",
+                "user_id": user, "user_name": user.lower(), "command": "/hp", "text": text,
+                "response_url": response_url, "trigger_id": str(time.monotonic_ns())}
+        return self.post("/slack/commands", urllib.parse.urlencode(form), **kw)
+
+    def click(self, action_id, value, user=ADMIN, channel=CHANNEL, response_url="http://127.0.0.1:9/none"):
+        payload = {"type": "block_actions", "user": {"id": user, "username": user.lower()},
+                   "channel": {"id": channel}, "response_url": response_url, "trigger_id": "1.2.3",
+                   "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                                "action_ts": str(time.time())}]}
+        return self.post("/slack/interactions", urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+    def audit(self):
+        import sqlite3
+        with sqlite3.connect(self.db) as db:
+            db.row_factory = sqlite3.Row
+            return [dict(r) for r in db.execute("SELECT * FROM audit ORDER BY id")]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def bot():
+    with tempfile.TemporaryDirectory() as tmp:
+        b = Bot(tmp)
+        yield b
+        b.stop()
+
+
+@pytest.fixture
+def slow_bot():
+    """Every command goes the acknowledge-then-response_url way."""
+    with tempfile.TemporaryDirectory() as tmp:
+        b = Bot(tmp, inline_budget="0ms")
+        yield b
+        b.stop()
