@@ -33,23 +33,6 @@ bool mul_overflows(std::uint64_t a, std::uint64_t b) {
     return b != 0 && a > std::numeric_limits<std::uint64_t>::max() / b;
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                              std::tolower(static_cast<unsigned char>(b[j - 1]));
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
 bool valid_env_name(std::string_view name) {
     if (name.empty() || is_digit(name.front())) return false;
     return std::all_of(name.begin(), name.end(), [](char c) {
@@ -193,30 +176,6 @@ EnvExpansion expand_env(std::string_view text, const EnvLookup& env) {
         i = close + 1;
     }
     return out;
-}
-
-std::string closest_match(std::string_view word, const std::vector<std::string_view>& choices) {
-    std::string_view best;
-    std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-    for (const std::string_view choice : choices) {
-        const std::size_t d = edit_distance(word, choice);
-        if (d < best_distance) {
-            best_distance = d;
-            best = choice;
-        }
-    }
-    // Two edits catch most typos; short words need a tighter bound or every
-    // three-letter key "matches".
-    const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, word.size() / 3));
-    return best_distance <= limit ? std::string(best) : std::string();
-}
-
-std::optional<Role> role_from_config_name(std::string_view text) {
-    if (text == "none") return Role::none;
-    if (text == "viewer") return Role::viewer;
-    if (text == "operator") return Role::operator_;
-    if (text == "admin") return Role::admin;
-    return std::nullopt;
 }
 
 std::string join_names(const std::vector<std::string_view>& names) {

@@ -48,11 +48,7 @@ struct EnvExpansion {
 // is set but empty, as in the shell). "$${" stands for a literal "${".
 EnvExpansion expand_env(std::string_view text, const EnvLookup& env);
 
-// The closest choice within a small edit distance, or "" when none is close.
-std::string closest_match(std::string_view word, const std::vector<std::string_view>& choices);
 
-// Config spelling of roles: none, viewer, operator, admin.
-std::optional<Role> role_from_config_name(std::string_view text);
 
 // "a, b, c" for messages.
 std::string join_names(const std::vector<std::string_view>& names);

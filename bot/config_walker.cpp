@@ -1,4 +1,6 @@
 #include "bot/config_walker.hpp"
+#include "bot/text_similarity.hpp"
+#include "hpops/role.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -240,7 +242,7 @@ std::optional<std::string> YamlWalker::read_choice(const Field& field, const std
 
 std::optional<Role> YamlWalker::read_role(const Field& field) {
     const auto name = read_choice(field, {"none", "viewer", "operator", "admin"});
-    return name ? role_from_config_name(*name) : std::nullopt;
+    return name ? parse_role(*name) : std::nullopt;
 }
 
 }  // namespace hpops::bot

@@ -12,7 +12,4 @@ using FormFields = std::map<std::string, std::string, std::less<>>;
 std::optional<FormFields> decode_form(std::string_view body);
 std::string form_encode_component(std::string_view text);
 
-// True when text is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-bool is_valid_utf8(std::string_view text);
-
 }  // namespace hpops::bot

@@ -7,6 +7,7 @@
 
 #include "hpops/command_spec.hpp"
 #include "hpops/intent.hpp"
+#include "bot/text_similarity.hpp"
 
 namespace hpops::bot {
 
@@ -34,8 +35,6 @@ CommandMatch match_command(std::span<const std::string> words);
 // arguments after the words, so a command that can take them is preferred.
 CommandMatch closest_command(std::span<const std::string> words, std::size_t trailing_positionals = 0);
 
-// Optimal-string-alignment (Damerau-Levenshtein) distance over bytes.
-std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // `word` as the tokenizer reads it back as one literal token: unchanged when
 // plain, else in double quotes with `"`, `\` and smart double quotes escaped.

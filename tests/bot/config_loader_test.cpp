@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "bot/config_values.hpp"
+#include "bot/text_similarity.hpp"
 
 namespace hpops::bot {
 namespace {

@@ -54,13 +54,3 @@ TEST(FormDecode, EncodesComponents) {
     EXPECT_EQ(form_encode_component("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
     EXPECT_EQ(decode_form("x=" + form_encode_component("a b&c=d/é"))->at("x"), "a b&c=d/é");
 }
-
-TEST(Utf8, AcceptsValidAndRejectsInvalid) {
-    EXPECT_TRUE(is_valid_utf8("plain ascii"));
-    EXPECT_TRUE(is_valid_utf8("노드 그룹 节点组 🚀"));
-    EXPECT_FALSE(is_valid_utf8("\xff"));
-    EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
-    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate
-    EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // truncated
-    EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
-}
