@@ -78,6 +78,12 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
         if (spec->mutating) audit(caller, intent, "denied", denial.what());
         co_return reply_for_denial(denial);
     }
+    if (spec->mutating && !caller.idempotency_key.empty() &&
+        !store_.remember_request("request:" + caller.idempotency_key,
+                                 std::chrono::system_clock::now() + 2 * config_->slack.timestamp_tolerance)) {
+        metrics_.count_error("duplicate_request");
+        co_return message_reply("This request was already received and handled; not running it again.");
+    }
     if (spec->always_confirm && !intent.confirmed) {
         metrics_.count_command(spec->name, "confirm-requested");
         audit(caller, intent, "confirm-requested", {});

@@ -26,6 +26,9 @@ struct Caller {
     std::string channel;
     std::string request_id;
     std::optional<Role> role_override;  // the terminal runs as the local admin
+    // Names the delivery (Slack: its signature). A mutating intent runs at most
+    // once per key, across restarts too.
+    std::string idempotency_key;
 };
 
 // parse -> authorize -> confirm? -> audit -> handler. Every path returns a Reply;

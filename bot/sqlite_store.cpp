@@ -270,7 +270,7 @@ std::vector<AuditRecord> SqliteStore::recent_audit(std::size_t limit) const {
         r.detail = q.text(9);
         r.request_id = q.text(10);
         // AuditRecord has one field for both ids (see store.hpp).
-        if (const std::string backend = q.text(11); !backend.empty()) r.request_id += " backend=" + backend;
+        r.backend_request_id = q.text(11);
         out.push_back(std::move(r));
     }
     return out;

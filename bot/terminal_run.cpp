@@ -32,7 +32,7 @@ void print(const Reply& reply, OutputFormat format, std::ostream& out) {
         out << integrations::render_plain_text(reply);
         return;
     }
-    for (const auto& page : integrations::render_block_kit(reply)) out << page.dump(2) << '\n';
+    for (const auto& page : integrations::render_block_kit(reply)) out << integrations::to_wire(page, 2) << '\n';
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
         }
 
     Caller caller{"slack", field(form, "user_id"), field(form, "user_name"), field(form, "channel_id"),
-                  request.request_id, std::nullopt};
+                  request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
     const std::string text = field(form, "text");
     const std::string response_url = field(form, "response_url");
     // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
@@ -55,13 +55,13 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
 
     if (!inline_reply) {
         Reply ack = message_reply(":hourglass_flowing_sand: " + acknowledgement(text));
-        co_return json_response(200, integrations::render_block_kit_single(ack).dump());
+        co_return json_response(200, integrations::to_wire(integrations::render_block_kit_single(ack)));
     }
     auto pages = integrations::render_block_kit(*inline_reply);
     // One message fits in the HTTP answer; further pages follow through response_url.
     if (pages.size() > 1)
         post_pages_later(services, response_url, {pages.begin() + 1, pages.end()}, request.request_id);
-    co_return json_response(200, pages.front().dump());
+    co_return json_response(200, integrations::to_wire(pages.front()));
 }
 
 }  // namespace hpops::bot

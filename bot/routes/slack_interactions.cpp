@@ -35,7 +35,7 @@ boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, Htt
     if (user_id.empty() || action_id.empty()) co_return text_response(400, "payload lacks user.id or actions[0]");
 
     Caller caller{"slack", user_id, string_at(payload, ptr("/user/username")), string_at(payload, ptr("/channel/id")),
-                  request.request_id, std::nullopt};
+                  request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
     if (action_id == "hpops.cancel") {
         post_reply_later(services, response_url, services.dispatcher.cancel(caller, value), request.request_id);
     } else if (action_id == "hpops.confirm") {

@@ -18,7 +18,8 @@ struct AuditRecord {
     std::string arguments;   // the intent as command text
     std::string outcome;     // "started", "ok", "denied", "failed", "cancelled", "confirm-requested"
     std::string detail;      // error message or result summary
-    std::string request_id;  // ours, and the backend's where known
+    std::string request_id;          // ours
+    std::string backend_request_id;  // the AWS / Kubernetes / MLflow request id, where known
 };
 
 // Embedded persistence. Calls are synchronous and short (local SQLite);

@@ -46,4 +46,10 @@ nlohmann::json render_block_kit_single(const Reply& reply);
 // Slack's required escaping of data placed in message text: & < > as entities.
 std::string slack_escape(std::string_view text);
 
+// Serialises a message for the wire. Invalid UTF-8 from data (a node label, a
+// run tag) becomes U+FFFD instead of an exception in the middle of a reply.
+inline std::string to_wire(const nlohmann::json& message, int indent = -1) {
+    return message.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace hpops::integrations

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hpops/errors.hpp"
+#include "integrations/slack/block_kit_renderer.hpp"
 
 namespace hpops::integrations {
 
@@ -11,7 +12,7 @@ boost::asio::awaitable<void> post_to_response_url(HttpClient& http, const std::s
     request.method = "POST";
     request.url = url;
     request.headers = {{"Content-Type", "application/json; charset=utf-8"}};
-    request.body = message.dump();
+    request.body = to_wire(message);
     HttpResponse response = co_await http.send(std::move(request), RetryPolicy{});
     if (response.status < 200 || response.status > 299)
         throw UpstreamError("slack", "http_" + std::to_string(response.status), response.body.substr(0, 200));

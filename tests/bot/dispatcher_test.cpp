@@ -188,6 +188,16 @@ TEST_F(DispatcherTest, CommandsWithoutAHandlerSaySo) {
     EXPECT_NE(all_text(reply).find("not available in this build"), std::string::npos) << all_text(reply);
 }
 
+TEST_F(DispatcherTest, AMutatingDeliveryRunsOnceEvenAfterARestart) {
+    Caller caller{"slack", "UOPS", "UOPS", "C1", "r", std::nullopt, "v0=signature-of-the-delivery"};
+    run_sync(dispatcher->run_text(caller, "scale nodegroup spot-ng desired=2"));
+    // A new dispatcher over the same store stands for a restarted process.
+    Dispatcher restarted(config, store, bot, handlers, metrics);
+    Reply again = run_sync(restarted.run_text(caller, "scale nodegroup spot-ng desired=2"));
+    EXPECT_EQ(scale_calls, 1);
+    EXPECT_NE(all_text(again).find("already received"), std::string::npos);
+}
+
 TEST_F(DispatcherTest, ReadOnlyCommandsAreNotAudited) {
     run("UVIEWER", "help");
     EXPECT_TRUE(store.recent_audit(10).empty());

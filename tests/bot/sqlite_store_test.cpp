@@ -79,7 +79,8 @@ TEST(SqliteStore, AppendsFinishesAndListsAuditNewestFirst) {
     EXPECT_EQ(r.arguments, "scale nodegroup spot-ng desired=3");
     EXPECT_EQ(r.outcome, "ok");
     EXPECT_EQ(r.detail, "spot-ng desired 1 -> 3");
-    EXPECT_EQ(r.request_id, "req-1 backend=aws-req-9");
+    EXPECT_EQ(r.request_id, "req-1");
+    EXPECT_EQ(r.backend_request_id, "aws-req-9");
 
     EXPECT_EQ(store.recent_audit(1).size(), 1u);
     EXPECT_EQ(store.recent_audit(0).size(), 0u);
