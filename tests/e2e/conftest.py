@@ -4,6 +4,7 @@ in for Slack's response_url endpoint (Slack's servers cannot run here)."""
 import json
 import os
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -83,7 +84,7 @@ class Receiver:
 class Bot:
     """A running `hpops serve` with a config written for the test."""
 
-    def __init__(self, tmp, inline_budget="1500ms", extra=""):
+    def __init__(self, tmp, inline_budget="1500ms", tls=None):
         self.port = free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
@@ -94,7 +95,7 @@ server:
   header_timeout: 1s
   idle_timeout: 3s
   shutdown_grace: 10s
-slack:
+{{tls_section}}slack:
   signing_secret: ${{E2E_SIGNING_SECRET}}
   inline_budget: {inline_budget}
 access:
@@ -111,12 +112,14 @@ confirm:
   secret: {CONFIRM_SECRET}
 log:
   level: info
-{extra}""")
+""".replace("{tls_section}", f"  tls:\n    cert: {tls[0]}\n    key: {tls[1]}\n" if tls else ""))
         env = dict(os.environ, E2E_SIGNING_SECRET=SIGNING_SECRET)
         self.log = open(os.path.join(tmp, "hpops.log"), "w+")
         self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        # The test's self-signed certificate: trust it, and nothing else.
+        self.ssl = ssl.create_default_context(cafile=tls[0]) if tls else None
         self.signer = SignatureVerifier(SIGNING_SECRET)
         deadline = time.monotonic() + 10
         while True:
@@ -136,7 +139,7 @@ log:
 
     def get(self, path):
         try:
-            with urllib.request.urlopen(self.base + path, timeout=5) as r:
+            with urllib.request.urlopen(self.base + path, timeout=5, context=self.ssl) as r:
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
@@ -151,7 +154,7 @@ log:
         h.update(headers or {})
         req = urllib.request.Request(self.base + path, data=body, headers=h, method="POST")
         try:
-            with urllib.request.urlopen(req, timeout=10) as r:
+            with urllib.request.urlopen(req, timeout=10, context=self.ssl) as r:
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
@@ -206,5 +209,18 @@ def slow_bot():
     """Every command goes the acknowledge-then-response_url way."""
     with tempfile.TemporaryDirectory() as tmp:
         b = Bot(tmp, inline_budget="0ms")
+        yield b
+        b.stop()
+
+
+@pytest.fixture
+def tls_bot():
+    """hpops serving HTTPS with a certificate made for the test."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        b = Bot(tmp, tls=(cert, key))
         yield b
         b.stop()

@@ -164,3 +164,15 @@ def test_sigterm_finishes_follow_ups_in_flight(slow_bot, receiver):
     slow_bot.proc.terminate()
     assert slow_bot.proc.wait(timeout=15) == 0
     assert len(receiver.posts) == 1
+
+
+def test_tls_serves_signed_commands(tls_bot):
+    assert tls_bot.base.startswith("https://")
+    status, body = tls_bot.command("help")
+    assert status == 200
+    assert "/hp scale nodegroup" in blocks_text(json.loads(body))
+    # Plain HTTP to the TLS port gets no answer.
+    with socket.create_connection(("127.0.0.1", tls_bot.port)) as s:
+        s.settimeout(5)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert b"200 OK" not in s.recv(4096)
