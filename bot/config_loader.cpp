@@ -160,6 +160,27 @@ void read_limits(YamlWalker& w, const Field& root, LimitsConfig& out) {
     if (auto v = w.read_number(w.child(l, "scale_down_confirm_share"), 0.0, 1.0)) out.scale_down_confirm_share = *v;
 }
 
+void read_aws(YamlWalker& w, const Field& root, AwsConfig& out) {
+    const Field a = w.child(root, "aws");
+    if (!w.section(a, {"region", "eks_cluster", "hyperpod_cluster", "endpoints", "timeout", "max_attempts"})) return;
+    if (auto v = w.read_string(w.child(a, "region"))) out.region = std::move(*v);
+    if (auto v = w.read_string(w.child(a, "eks_cluster"))) out.eks_cluster = std::move(*v);
+    if (auto v = w.read_string(w.child(a, "hyperpod_cluster"))) out.hyperpod_cluster = std::move(*v);
+    if (auto v = w.read_duration(w.child(a, "timeout"), 100ms, 5min)) out.timeout = *v;
+    if (auto v = w.read_int(w.child(a, "max_attempts"), 1, 10)) out.max_attempts = static_cast<int>(*v);
+    const Field endpoints = w.child(a, "endpoints");
+    if (!w.section(endpoints, {"eks", "sagemaker", "sts", "cloudformation"})) return;
+    for (const char* service : {"eks", "sagemaker", "sts", "cloudformation"}) {
+        const Field f = w.child(endpoints, service);
+        auto url = w.read_string(f);
+        if (!url || url->empty()) continue;
+        if (!url->starts_with("https://") && !url->starts_with("http://"))
+            w.problem(f, "`" + *url + "` is not an http(s) URL");
+        else
+            out.endpoints[service] = std::move(*url);
+    }
+}
+
 void read_log(YamlWalker& w, const Field& root, std::string& level) {
     const Field l = w.child(root, "log");
     if (!w.section(l, {"level"})) return;
@@ -168,9 +189,12 @@ void read_log(YamlWalker& w, const Field& root, std::string& level) {
 
 // Secrets from the environment win over the file, so the file can be
 // committed and the secret kept in a Kubernetes Secret.
-void apply_env_overrides(const EnvLookup& env, SlackConfig& slack) {
-    if (auto v = env("SLACK_SIGNING_SECRET"); v && !v->empty()) slack.signing_secret = *v;
-    if (auto v = env("SLACK_BOT_TOKEN"); v && !v->empty()) slack.bot_token = *v;
+void apply_env_overrides(const EnvLookup& env, Config& config) {
+    if (auto v = env("SLACK_SIGNING_SECRET"); v && !v->empty()) config.slack.signing_secret = *v;
+    if (auto v = env("SLACK_BOT_TOKEN"); v && !v->empty()) config.slack.bot_token = *v;
+    // The region falls back as the AWS SDKs do.
+    for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"})
+        if (auto v = env(name); config.aws.region.empty() && v && !v->empty()) config.aws.region = *v;
 }
 
 ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup& env, const LoadOptions& options) {
@@ -186,16 +210,17 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     config->source = source;
     const Field root = w.root(document);
     bool secret_readable = true;
-    if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "log"})) {
+    if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "log"})) {
         read_server(w, root, config->server);
         secret_readable = read_slack(w, root, config->slack);
         read_access(w, root, config->access);
         read_store(w, root, config->store);
         read_confirm(w, root, config->confirm);
         read_limits(w, root, config->limits);
+        read_aws(w, root, config->aws);
         read_log(w, root, config->log_level);
     }
-    apply_env_overrides(env, config->slack);
+    apply_env_overrides(env, *config);
     if (options.require_slack_secret && secret_readable && config->slack.signing_secret.empty()) {
         const Field slack = w.child(root, "slack");
         const Field secret = w.child(slack, "signing_secret");

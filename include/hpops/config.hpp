@@ -54,6 +54,19 @@ struct LimitsConfig {
     double scale_down_confirm_share = 0.5;  // scaling down by more than this share asks first
 };
 
+struct AwsConfig {
+    // From the file, else AWS_REGION, else AWS_DEFAULT_REGION; empty: AWS not configured.
+    std::string region;
+    std::string eks_cluster;       // empty: the only EKS cluster in the region
+    std::string hyperpod_cluster;  // empty: the one orchestrated by the EKS cluster, or the only one
+    // Per-service endpoint overrides from the file ("eks", "sagemaker", "sts",
+    // "cloudformation"). AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL take
+    // precedence, as in the AWS SDKs (integrations/aws/endpoints.hpp).
+    std::map<std::string, std::string> endpoints;
+    std::chrono::milliseconds timeout{10'000};
+    int max_attempts = 3;  // the AWS SDK "standard" retry mode's default
+};
+
 struct Config {
     ServerConfig server;
     SlackConfig slack;
@@ -61,6 +74,7 @@ struct Config {
     StoreConfig store;
     ConfirmConfig confirm;
     LimitsConfig limits;
+    AwsConfig aws;
     std::string log_level = "info";
     std::string source;  // file it came from, for messages
 };

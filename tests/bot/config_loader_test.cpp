@@ -372,4 +372,25 @@ TEST(ConfigLoaderValues, SuggestsCloseNames) {
 }
 
 }  // namespace
+TEST(ConfigLoader, AwsRegionFallsBackToTheEnvironmentAsTheSdksDo) {
+    Env env = kSecretEnv;
+    env["AWS_DEFAULT_REGION"] = "eu-west-1";
+    EXPECT_EQ(load_config_text("", "t.yaml", &env)->aws.region, "eu-west-1");
+    env["AWS_REGION"] = "us-east-2";
+    EXPECT_EQ(load_config_text("", "t.yaml", &env)->aws.region, "us-east-2");
+    EXPECT_EQ(load_config_text("aws: {region: ap-northeast-2}\n", "t.yaml", &env)->aws.region, "ap-northeast-2");
+}
+
+TEST(ConfigLoader, AwsEndpointsMustBeUrlsOfKnownServices) {
+    const ConfigPtr c = load_config_text("aws:\n  endpoints:\n    eks: http://127.0.0.1:5000\n    sts: \"\"\n", "t.yaml",
+                                         &kSecretEnv);
+    EXPECT_EQ(c->aws.endpoints.at("eks"), "http://127.0.0.1:5000");
+    EXPECT_FALSE(c->aws.endpoints.count("sts"));
+    auto problems = problems_of("aws:\n  endpoints:\n    eks: 127.0.0.1:5000\n    ec2: http://x\n");
+    ASSERT_EQ(problems.size(), 2u);
+    EXPECT_NE(problems[0].find("t.yaml:3:"), std::string::npos);
+    EXPECT_NE(problems[0].find("not an http(s) URL"), std::string::npos);
+    EXPECT_NE(problems[1].find("unknown key"), std::string::npos);
+}
+
 }  // namespace hpops::bot
