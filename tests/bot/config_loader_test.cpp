@@ -314,7 +314,7 @@ TEST(ConfigLoader, TopLevelMustBeAMapping) {
     const auto p = problems_of("- server\n");
     ASSERT_EQ(p.size(), 1u) << joined(p);
     EXPECT_EQ(p[0], "t.yaml:1:1: top level: expected a mapping with keys server, slack, access, store, confirm, "
-                    "limits, log, found a list");
+                    "limits, aws, log, found a list");
 }
 
 TEST(ConfigLoader, MissingFileIsAConfigError) {
