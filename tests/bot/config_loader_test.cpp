@@ -99,7 +99,7 @@ TEST(ConfigLoader, UnknownKeysAreReportedWithTheirLine) {
     EXPECT_EQ(p[0], "t.yaml:3:3: unknown key `server.thrads` (expected one of: listen, threads, tls, body_limit, "
                     "header_timeout, idle_timeout, shutdown_grace); did you mean `threads`?");
     EXPECT_EQ(p[1], "t.yaml:4:1: unknown key `slak` (expected one of: server, slack, access, store, confirm, limits, "
-                    "log); did you mean `slack`?");
+                    "aws, log); did you mean `slack`?");
     EXPECT_EQ(p[2], "t.yaml:8:3: unknown key `log.colour` (expected one of: level)");
 }
 
