@@ -10,6 +10,7 @@
 #include "bot/parser.hpp"
 #include "hpops/command_spec.hpp"
 #include "hpops/errors.hpp"
+#include "hpops/progress.hpp"
 #include "hpops/store.hpp"
 
 namespace hpops::bot {
@@ -34,8 +35,8 @@ constexpr std::size_t max_button_value = 2000;
 }  // namespace
 
 Dispatcher::Dispatcher(ConfigPtr config, Store& store, const BotInfo& bot, const HandlerRegistry& handlers,
-                       Metrics& metrics)
-    : config_(std::move(config)), store_(store), bot_(bot), handlers_(handlers), metrics_(metrics),
+                       Metrics& metrics, Clients clients)
+    : config_(std::move(config)), store_(store), bot_(bot), handlers_(handlers), metrics_(metrics), clients_(clients),
       confirm_key_(confirm_key_for(*config_)) {}
 
 Role Dispatcher::role_of(const Caller& caller) const {
@@ -101,21 +102,23 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
         metrics_.count_command(spec->name, outcome);
         if (audit_id) store_.finish_audit(audit_id, outcome, detail, backend_id);
     };
-    CommandContext context{caller.platform, Actor{caller.user_id, caller.user_name, held}, caller.channel, caller.request_id,
-                    *config_, store_, bot_};
+    NoProgress no_progress;
+    CommandContext context{caller.platform, Actor{caller.user_id, caller.user_name, held}, caller.channel,
+                           caller.request_id, *config_, store_, bot_, clients_,
+                           caller.progress ? *caller.progress : static_cast<Progress&>(no_progress), {}};
     try {
         Reply reply = co_await handler->handle(intent, context);
-        finish("ok", reply.summary);
+        finish("ok", reply.summary, context.backend_request_id);
         co_return reply;
     } catch (const ConfirmationNeeded& needed) {
-        finish("confirm-requested", needed.change());
+        finish("confirm-requested", needed.change(), context.backend_request_id);
         co_return confirmation_request(caller, intent, needed.change());
     } catch (const UserError& error) {
-        finish("rejected", error.what());
+        finish("rejected", error.what(), context.backend_request_id);
         co_return reply_for_user_error(error);
     } catch (const UpstreamError& error) {
         metrics_.count_error("upstream_" + error.service());
-        finish("failed", error.what(), error.request_id());
+        finish("failed", error.what(), error.request_id().empty() ? context.backend_request_id : error.request_id());
         co_return reply_for_upstream_error(error);
     } catch (const std::exception& error) {
         metrics_.count_error("handler_exception");

@@ -1,5 +1,6 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,13 +30,16 @@ struct Caller {
     // Names the delivery (Slack: its signature). A mutating intent runs at most
     // once per key, across restarts too.
     std::string idempotency_key;
+    // Where long work reports progress; none when null.
+    std::shared_ptr<Progress> progress;
 };
 
 // parse -> authorize -> confirm? -> audit -> handler. Every path returns a Reply;
 // nothing a user types can make it throw.
 class Dispatcher {
 public:
-    Dispatcher(ConfigPtr config, Store& store, const BotInfo& bot, const HandlerRegistry& handlers, Metrics& metrics);
+    Dispatcher(ConfigPtr config, Store& store, const BotInfo& bot, const HandlerRegistry& handlers, Metrics& metrics,
+               Clients clients = {});
 
     // Coroutine parameters are taken by value: the work may outlive the request
     // that started it (a slow command finishes after the acknowledgement).
@@ -57,6 +61,7 @@ private:
     const BotInfo& bot_;
     const HandlerRegistry& handlers_;
     Metrics& metrics_;
+    Clients clients_;
     std::string confirm_key_;
 };
 

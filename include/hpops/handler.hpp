@@ -12,6 +12,15 @@
 namespace hpops {
 
 class Store;
+class NodeGroups;
+class HyperPodClusters;
+class Progress;
+
+// The backends, as interfaces; null where the config does not set one up.
+struct Clients {
+    NodeGroups* node_groups = nullptr;
+    HyperPodClusters* hyperpod = nullptr;
+};
 
 struct Actor {
     std::string id;
@@ -34,6 +43,10 @@ struct CommandContext {
     const Config& config;
     Store& store;
     const BotInfo& bot;
+    const Clients& clients;
+    Progress& progress;
+    // Set by a handler that called a backend, for the audit row (AWS request id, ...).
+    std::string backend_request_id;
 };
 
 // One handler per command family; see handlers/. The dispatcher has already

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hpops/progress.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -175,7 +177,10 @@ protected:
     hpops::Config config_;
     NullStore store_;
     hpops::BotInfo bot_{"test", std::chrono::system_clock::now()};
-    hpops::CommandContext context_{"terminal", {"U1", "ada", hpops::Role::viewer}, "C1", "req-1", config_, store_, bot_};
+    hpops::Clients clients_;
+    hpops::NoProgress progress_;
+    hpops::CommandContext context_{"terminal", {"U1", "ada", hpops::Role::viewer}, "C1", "req-1", config_, store_, bot_,
+                                   clients_, progress_, {}};
 };
 
 TEST_F(HelpHandler, AnswersParsedHelpCommands) {

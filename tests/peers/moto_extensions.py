@@ -1,0 +1,199 @@
+"""hpops extensions to moto 5.2.5 (server mode), for the AWS test peer.
+
+moto stands in for EKS, SageMaker and STS in hpops's tests. Where it lacks an
+operation hpops calls, or answers unlike AWS, the harness patches moto's
+classes when the peer process starts (``install()``); nothing outside
+tests/peers is touched. The reference for shapes is the botocore model shipped
+with moto (botocore 1.44.5: ``botocore/data/{eks,sagemaker}/.../service-2.json``).
+
+What moto 5.2.5 provides natively (measured against a plain ThreadedMotoServer)
+------------------------------------------------------------------------------
+EKS
+  ListClusters, DescribeCluster        ok (clusters are ACTIVE at once).
+  CreateNodegroup                      status ACTIVE at once; no scalingConfig
+                                       validation (min 3 > max 1 accepted); the
+                                       default scalingConfig is one shared dict,
+                                       so an update to one node group changes
+                                       the default of every later one; version
+                                       defaults to "1.19", not the cluster's.
+  DescribeNodegroup                    ok.
+  ListNodegroups                       pages by maxResults; nextToken is the next
+                                       name in clear; unknown cluster -> 500
+                                       (KeyError); unknown token -> 500.
+  UpdateNodegroupConfig                applies at once and returns an update with
+                                       status "Successful" and one param of type
+                                       "ScalingConfig" (not in UpdateParamType);
+                                       no validation; the update is not recorded.
+  DescribeUpdate, ListUpdates          missing (no URL route: 404 HTML page).
+  DeleteNodegroup                      removes at once, returns status ACTIVE.
+SageMaker (HyperPod)
+  CreateCluster                        ignores Orchestrator and NodeRecovery;
+                                       InService at once; instance types from a
+                                       2024 list (no ml.g6.*); ThreadsPerCore
+                                       missing -> 500 after storing the cluster.
+  DescribeCluster                      InstanceGroups without Status; no
+                                       Orchestrator/NodeRecovery; unknown ->
+                                       ValidationException (model: ResourceNotFound).
+  ListClusters, ListClusterNodes       ok (node ids "<group>-<i>").
+  UpdateCluster                        missing (NotImplementedError -> 500).
+STS
+  GetCallerIdentity, AssumeRoleWithWebIdentity   ok, used as is.
+
+What this harness adds or corrects
+----------------------------------
+Timing: every asynchronous change completes ``update_seconds`` after it starts
+(env HPOPS_MOTO_UPDATE_SECONDS, default 2; ``--update-seconds`` on the peer;
+``POST /hpops/config?update_seconds=S`` at run time). Progress is computed on
+each request, so there are no background threads; ``POST /hpops/settle``
+finishes everything started so far (used by seeding).
+
+EKS (ext_eks.py)
+  CreateNodegroup       validates scalingConfig (minSize <= desiredSize <=
+                        maxSize, maxSize >= 1) -> InvalidParameterException 400;
+                        status CREATING -> ACTIVE; own scalingConfig copy;
+                        version defaults to the cluster's.
+  UpdateNodegroupConfig validates the merged scalingConfig; node group must be
+                        ACTIVE (else ResourceInUseException 409); returns an
+                        update {id, status InProgress, type ConfigUpdate, params
+                        typed per UpdateParamType (MinSize, MaxSize, DesiredSize,
+                        LabelsToAdd, ...), createdAt, errors []}; node group
+                        UPDATING; on completion the change is applied, the update
+                        becomes Successful and the node group ACTIVE.
+                        clientRequestToken makes a retry return the same update.
+  DescribeUpdate        GET /clusters/{name}/updates/{updateId}?nodegroupName=
+                        (new route); unknown cluster/node group/update ->
+                        ResourceNotFoundException 404.
+  ListUpdates           GET /clusters/{name}/updates?nodegroupName= (new route).
+  ListNodegroups        unknown cluster -> 404; maxResults outside 1..100 or a
+                        bad nextToken -> InvalidParameterException 400; tokens
+                        are opaque and survive deletions.
+  DeleteNodegroup       status DELETING (returned and listed), gone afterwards.
+SageMaker (ext_sagemaker.py)
+  CreateCluster         Orchestrator.Eks.ClusterArn (must name an existing EKS
+                        cluster), NodeRecovery, optional ThreadsPerCore, instance
+                        types from the botocore ClusterInstanceType enum, AWS-style
+                        field validation; ARN cluster/<12 char id> as in AWS;
+                        node ids i-<17 hex>; status Creating -> InService.
+  UpdateCluster         new. ClusterName (name or ARN); InstanceGroups: a listed
+                        existing group is updated (InstanceCount -> TargetCount,
+                        role, lifecycle, type), a listed new group is added
+                        (InstanceType required), unlisted groups are unchanged;
+                        InstanceGroupsToDelete; NodeRecovery. Errors: unknown
+                        cluster -> ResourceNotFound; cluster not InService ->
+                        ConflictException; count outside 0..6758, duplicate or
+                        unknown names, a group both updated and deleted, deleting
+                        every group, members this harness does not model ->
+                        ValidationException. Cluster Updating, groups Updating /
+                        Creating / Deleting; CurrentCount moves toward TargetCount
+                        as nodes go Pending -> Running or ShuttingDown -> gone
+                        (ListClusterNodes shows them), then InService.
+  DescribeCluster       Orchestrator, NodeRecovery, per-group Status, live counts.
+  DeleteCluster         Deleting, then gone.
+  Describe/ListClusterNodes/DeleteCluster: unknown cluster -> ResourceNotFound.
+
+Error messages: EKS scaling messages follow ones AWS is publicly reported to
+return ("Minimum capacity 2 can't be greater than desired size 1",
+"minSize can't be greater than maxSize", "desiredSize can't be greater than
+maxSize", "Nodegroup cannot be updated as it is currently not in Active
+State"); SageMaker field errors use the AWS "1 validation error detected: Value
+'...' at '...' failed to satisfy constraint: ..." form. Other messages are
+plausible wording, not copied from AWS: tests should match codes and statuses,
+not whole messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+# One lock around every EKS/SageMaker action: moto's models are not thread-safe
+# and the peer serves requests on several threads.
+LOCK = threading.RLock()
+
+_state = {
+    "update_seconds": float(os.environ.get("HPOPS_MOTO_UPDATE_SECONDS", "2")),
+    "settled_at": 0.0,
+}
+_installed = False
+
+
+def update_seconds() -> float:
+    return _state["update_seconds"]
+
+
+def set_update_seconds(seconds: float) -> None:
+    if seconds < 0:
+        raise ValueError("update_seconds must be >= 0")
+    _state["update_seconds"] = float(seconds)
+
+
+def new_window() -> tuple[float, float]:
+    """(started, due) for a change that starts now."""
+    now = time.time()
+    return now, now + update_seconds()
+
+
+def progress(started: float, due: float) -> float:
+    """Fraction in [0, 1] of a change's time window that has passed."""
+    if started <= _state["settled_at"] or due <= started:
+        return 1.0
+    return max(0.0, min(1.0, (time.time() - started) / (due - started)))
+
+
+def settle() -> None:
+    """Every change started so far completes on the next request."""
+    _state["settled_at"] = time.time()
+
+
+def install() -> None:
+    """Patch moto once per process. Must run before the first EKS request,
+    because moto builds each service's URL map on first use."""
+    global _installed
+    with LOCK:
+        if _installed:
+            return
+        import ext_eks
+        import ext_sagemaker
+
+        ext_eks.install()
+        ext_sagemaker.install()
+        _installed = True
+
+
+def with_control(app: Callable) -> Callable:
+    """WSGI wrapper serving /hpops/* control endpoints in front of moto.
+
+    GET  /hpops/config                      -> {"update_seconds": S}
+    POST /hpops/config?update_seconds=S     -> set the delay for new changes
+    POST /hpops/settle                      -> finish all changes started so far
+    """
+
+    def control(environ: dict[str, Any], start_response: Callable) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/hpops/"):
+            return app(environ, start_response)
+        method = environ.get("REQUEST_METHOD", "GET")
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        status, body = "200 OK", {}
+        try:
+            if path == "/hpops/settle" and method == "POST":
+                with LOCK:
+                    settle()
+                body = {"settled": True}
+            elif path == "/hpops/config":
+                if method == "POST" and "update_seconds" in query:
+                    set_update_seconds(float(query["update_seconds"][0]))
+                body = {"update_seconds": update_seconds()}
+            else:
+                status, body = "404 Not Found", {"message": f"no control endpoint {method} {path}"}
+        except ValueError as e:
+            status, body = "400 Bad Request", {"message": str(e)}
+        data = json.dumps(body).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+    return control
