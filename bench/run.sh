@@ -34,11 +34,14 @@ done
 
 if [[ $BUILD == 1 ]]; then
     # Tests off: the benchmark needs two binaries, not the test tree.
-    # Compiler chatter goes to a log, shown only when the build fails.
+    # Compiler chatter goes to a log inside the (git-ignored) build tree,
+    # shown only when the build fails.
+    BUILD_LOG="$BUILD_DIR/bench-build.log"
+    mkdir -p "$BUILD_DIR"
     if ! { cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF &&
-           cmake --build "$BUILD_DIR" -j2 --target hpops raw_hmac_server; } >"$BUILD_DIR.log" 2>&1; then
-        tail -50 "$BUILD_DIR.log" >&2
-        echo "run.sh: build failed; full log in $BUILD_DIR.log" >&2
+           cmake --build "$BUILD_DIR" -j2 --target hpops raw_hmac_server; } >"$BUILD_LOG" 2>&1; then
+        tail -50 "$BUILD_LOG" >&2
+        echo "run.sh: build failed; full log in $BUILD_LOG" >&2
         exit 2
     fi
 fi

@@ -22,8 +22,9 @@ App::App(ConfigPtr config, HandlerRegistry handlers)
       bot_{std::string(version), std::chrono::system_clock::now()},
       store_(std::make_unique<SqliteStore>(config_->store.path)),
       handlers_(std::move(handlers)),
-      dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_)),
       http_(std::make_unique<integrations::CurlClient>()),
+      backends_(std::make_unique<Backends>(*config_, *http_)),
+      dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_, backends_->clients())),
       replays_(config_->slack.timestamp_tolerance) {}
 
 App::~App() = default;

@@ -2,6 +2,7 @@
 #include <boost/asio/io_context.hpp>
 #include <memory>
 
+#include "bot/backends.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/filters/replay_guard.hpp"
 #include "bot/handler_registry.hpp"
@@ -39,8 +40,9 @@ private:
     std::unique_ptr<Store> store_;
     HandlerRegistry handlers_;
     Metrics metrics_;
-    std::unique_ptr<Dispatcher> dispatcher_;
     std::unique_ptr<HttpClient> http_;
+    std::unique_ptr<Backends> backends_;
+    std::unique_ptr<Dispatcher> dispatcher_;
     ReplayGuard replays_;
     std::unique_ptr<Services> services_;
     std::unique_ptr<HttpServer> server_;

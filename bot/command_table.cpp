@@ -26,7 +26,7 @@ constexpr OptionInfo option_catalogue[] = {
     {"subnets", "ID,ID", "Comma-separated subnet ids; defaults to the cluster's subnets"},
     {"role", "ARN", "IAM role the nodes assume; defaults to the configured node role"},
     {"ami-type", "TYPE", "EKS AMI type, e.g. AL2_x86_64_GPU"},
-    {"labels", "K=V,K=V", "Kubernetes labels for the nodes, comma-separated"},
+    {"labels", "K:V,K:V", "Kubernetes labels for the nodes, comma-separated"},
     {"cluster", "NAME", "EKS cluster; defaults to the configured cluster"},
     {"hyperpod", "NAME", "HyperPod cluster; defaults to the configured cluster"},
     {"region", "REGION", "AWS region, e.g. us-west-2; defaults to the configured region"},
@@ -114,20 +114,23 @@ std::vector<CommandSpec> build_table() {
              "than the configured share asks for confirmation.",
              Role::operator_, "Scaling instance group {0}…"));
 
-    add(spec("nodegroup create", {"name"}, 1,
-             opts({"instance-type", "min", "max", "desired", "capacity", "subnets", "role", "ami-type", "labels",
-                   "cluster"}),
-             "Create an EKS managed node group",
-             "`instance-type` is required. Creation runs as a job; progress is posted in the thread.",
-             Role::operator_, "Creating node group {0}…"));
+    // Creating capacity costs money from the first minute: it asks first.
+    confirm(add(spec("nodegroup create", {"name"}, 1,
+                     opts({"instance-type", "min", "max", "desired", "capacity", "subnets", "role", "ami-type",
+                           "labels", "cluster"}),
+                     "Create an EKS managed node group",
+                     "`instance-type` is required. Subnets and node role default to those of an existing node "
+                     "group of the cluster. Labels are `labels=k:v,k2:v2`. Followed until ACTIVE.",
+                     Role::operator_, "Creating node group {0}…")));
     confirm(add(spec("nodegroup delete", {"name"}, 1, opts({"cluster"}), "Delete an EKS node group",
                      "Its nodes are drained and terminated. Runs as a job.", Role::admin,
                      "Deleting node group {0}…")));
 
-    add(spec("instancegroup add", {"name"}, 1, opts({"instance-type", "count", "hyperpod"}),
-             "Add an instance group to a HyperPod cluster",
-             "`instance-type` (e.g. ml.g5.12xlarge) and `count` are required.", Role::operator_,
-             "Adding instance group {0}…"));
+    confirm(add(spec("instancegroup add", {"name"}, 1, opts({"instance-type", "count", "hyperpod"}),
+                     "Add an instance group to a HyperPod cluster",
+                     "`instance-type` (e.g. ml.g5.12xlarge) and `count` are required. Execution role and lifecycle "
+                     "scripts are copied from an existing group.",
+                     Role::operator_, "Adding instance group {0}…")));
 
     confirm(add(spec("cluster launch", {"name"}, 1, opts({"region", "instance-type", "count", "az", "subnets"}),
                      "Launch a HyperPod cluster",

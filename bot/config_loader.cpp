@@ -162,7 +162,11 @@ void read_limits(YamlWalker& w, const Field& root, LimitsConfig& out) {
 
 void read_aws(YamlWalker& w, const Field& root, AwsConfig& out) {
     const Field a = w.child(root, "aws");
-    if (!w.section(a, {"region", "eks_cluster", "hyperpod_cluster", "endpoints", "timeout", "max_attempts"})) return;
+    if (!w.section(a, {"region", "eks_cluster", "hyperpod_cluster", "endpoints", "timeout", "max_attempts",
+                       "poll_interval", "follow_timeout"}))
+        return;
+    if (auto v = w.read_duration(w.child(a, "poll_interval"), 100ms, 10min)) out.poll_interval = *v;
+    if (auto v = w.read_duration(w.child(a, "follow_timeout"), 1s, 24h)) out.follow_timeout = *v;
     if (auto v = w.read_string(w.child(a, "region"))) out.region = std::move(*v);
     if (auto v = w.read_string(w.child(a, "eks_cluster"))) out.eks_cluster = std::move(*v);
     if (auto v = w.read_string(w.child(a, "hyperpod_cluster"))) out.hyperpod_cluster = std::move(*v);

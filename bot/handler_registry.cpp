@@ -5,6 +5,11 @@
 #include "hpops/command_spec.hpp"
 
 #include "handlers/help.hpp"
+#include "handlers/instancegroup_add.hpp"
+#include "handlers/nodegroup_lifecycle.hpp"
+#include "handlers/nodegroups.hpp"
+#include "handlers/scale_instancegroup.hpp"
+#include "handlers/scale_nodegroup.hpp"
 #include "handlers/status.hpp"
 
 namespace hpops::bot {
@@ -24,6 +29,12 @@ HandlerRegistry default_handlers() {
     HandlerRegistry registry;
     registry.add(std::make_unique<handlers::Help>());
     registry.add(std::make_unique<handlers::Status>());
+    registry.add(std::make_unique<handlers::Nodegroups>());
+    registry.add(std::make_unique<handlers::ScaleNodegroup>());
+    registry.add(std::make_unique<handlers::ScaleInstancegroup>());
+    registry.add(std::make_unique<handlers::NodegroupCreate>());
+    registry.add(std::make_unique<handlers::NodegroupDelete>());
+    registry.add(std::make_unique<handlers::InstancegroupAdd>());
     return registry;
 }
 

@@ -4,19 +4,29 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <cstdlib>
+#include <iostream>
 #include <ostream>
 
+#include "bot/backends.hpp"
 #include "bot/crypto.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/metrics.hpp"
 #include "bot/sqlite_store.hpp"
 #include "hpops/version.hpp"
+#include "hpops/progress.hpp"
+#include "integrations/http/curl_client.hpp"
 #include "integrations/slack/block_kit_renderer.hpp"
 #include "integrations/text/plain_text_renderer.hpp"
 
 namespace hpops::bot {
 namespace asio = boost::asio;
 namespace {
+
+// Long work reports to stderr, so stdout stays the reply alone.
+class TerminalProgress final : public Progress {
+public:
+    void update(const Reply& interim) override { std::cerr << "… " << interim.summary << std::endl; }
+};
 
 // The token behind a Confirm button, if the reply asks for confirmation.
 std::string confirmation_token(const Reply& reply) {
@@ -42,10 +52,12 @@ int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRun
     HandlerRegistry handlers = default_handlers();
     Metrics metrics;
     BotInfo bot{std::string(version), std::chrono::system_clock::now()};
-    Dispatcher dispatcher(config, store, bot, handlers, metrics);
+    integrations::CurlClient http;
+    Backends backends(*config, http);
+    Dispatcher dispatcher(config, store, bot, handlers, metrics, backends.clients());
     const char* user = std::getenv("USER");
     Caller caller{"terminal", user ? user : "local", user ? user : "local", "terminal",
-                  "cli-" + to_hex(random_bytes(4)), Role::admin};
+                  "cli-" + to_hex(random_bytes(4)), Role::admin, {}, std::make_shared<TerminalProgress>()};
 
     asio::io_context io;
     auto future = asio::co_spawn(

@@ -4,6 +4,7 @@
 
 #include "bot/deferred_reply.hpp"
 #include "bot/parser.hpp"
+#include "bot/routes/slack_progress.hpp"
 #include "bot/routes/slack_request.hpp"
 #include "hpops/command_spec.hpp"
 #include "integrations/slack/block_kit_renderer.hpp"
@@ -46,9 +47,12 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
                   request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
     const std::string text = field(form, "text");
     const std::string response_url = field(form, "response_url");
+    caller.progress = std::make_shared<SlackProgress>(services, response_url, request.request_id);
     // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
     auto work = services.dispatcher.run_text(caller, text);
     std::function<void(Reply)> deliver_late = [&services, response_url, id = request.request_id](Reply reply) {
+        // The answer takes the place of the acknowledgement and any progress.
+        reply.replace_original = true;
         post_reply_later(services, response_url, reply, id);
     };
     auto inline_reply = co_await run_with_budget(std::move(work), services.config->slack.inline_budget, std::move(deliver_late));

@@ -65,6 +65,9 @@ struct AwsConfig {
     std::map<std::string, std::string> endpoints;
     std::chrono::milliseconds timeout{10'000};
     int max_attempts = 3;  // the AWS SDK "standard" retry mode's default
+    // Following a change (scaling, create, delete) until it is done.
+    std::chrono::milliseconds poll_interval{10'000};
+    std::chrono::milliseconds follow_timeout{30 * 60'000};
 };
 
 struct Config {

@@ -309,10 +309,11 @@ asio::awaitable<std::optional<AwsCredentials>> ImdsSource::fetch() {
         co_return std::nullopt;  // nothing listening: not an EC2 instance
     }
     // 403: IMDS turned off for this instance; 404/405: something that is not IMDSv2.
-    if (token.status != 200 || token.body.empty()) co_return std::nullopt;
+    const std::string imds_token = trim_end(token.body);
+    if (token.status != 200 || imds_token.empty()) co_return std::nullopt;
 
     auto get = [&](std::string path) {
-        HttpRequest request{.method = "GET", .url = endpoint + path, .headers = {{"X-aws-ec2-metadata-token", token.body}},
+        HttpRequest request{.method = "GET", .url = endpoint + path, .headers = {{"X-aws-ec2-metadata-token", imds_token}},
                             .body = {}, .timeout = std::chrono::seconds(1)};
         return http_.send(std::move(request), once);
     };

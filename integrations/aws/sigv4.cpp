@@ -74,7 +74,7 @@ SigningDetails sign_canonical(std::string_view method, std::string_view path, co
 
 bool is_auth_parameter(std::string_view name) {
     static constexpr std::array<std::string_view, 7> names = {
-        "X-Amz-Algorithm", "X-Amz-Credential",     "X-Amz-Date",     "X-Amz-Expires",
+        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
         "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature",
     };
     return std::find(names.begin(), names.end(), name) != names.end();

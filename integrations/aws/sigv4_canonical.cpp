@@ -212,9 +212,9 @@ std::string encode_query(const QueryParams& params, bool sorted) {
 bool is_unsigned_header(std::string_view lower_name) {
     // botocore's list: a proxy or the HTTP stack may change these on the way.
     static constexpr std::array<std::string_view, 15> names = {
-        "authorization", "baggage",    "connection", "expect",    "keep-alive",
+        "authorization", "baggage", "connection", "expect", "keep-alive",
         "proxy-authenticate", "proxy-authorization", "te", "traceparent", "tracestate",
-        "trailer",       "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
+        "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
     };
     return std::find(names.begin(), names.end(), lower_name) != names.end();
 }

@@ -66,7 +66,13 @@ TEST(CommandTable, RolesAndConfirmation) {
     EXPECT_EQ(find_command("cluster launch")->role, Role::admin);
     EXPECT_TRUE(find_command("cluster launch")->always_confirm);
     EXPECT_TRUE(find_command("undeploy")->always_confirm);
-    for (const char* name : {"scale nodegroup", "scale instancegroup", "deploy", "nodegroup create"}) {
+    // New capacity costs money from the first minute: creating asks first.
+    for (const char* name : {"nodegroup create", "instancegroup add"}) {
+        EXPECT_EQ(find_command(name)->role, Role::operator_) << name;
+        EXPECT_TRUE(find_command(name)->always_confirm) << name;
+    }
+    // Scaling asks only when the handler sees a large scale-down.
+    for (const char* name : {"scale nodegroup", "scale instancegroup", "deploy"}) {
         EXPECT_EQ(find_command(name)->role, Role::operator_) << name;
         EXPECT_TRUE(find_command(name)->mutating) << name;
         EXPECT_FALSE(find_command(name)->always_confirm) << name;

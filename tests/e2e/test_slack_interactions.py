@@ -47,13 +47,13 @@ def test_confirm_runs_the_exact_intent_once(bot, receiver):
     assert bot.click("hpops.confirm", token, response_url=receiver.url)[0] == 200
     [done] = receiver.wait_for(1)
     assert done["json"]["replace_original"] is True
-    # No node-group handler exists in the foundation build: the dispatcher says so.
-    assert "not available in this build" in blocks_text(done["json"])
+    # The handler ran: with no AWS region in this config it says so.
+    assert "AWS is not configured" in blocks_text(done["json"])
     assert bot.click("hpops.confirm", token, response_url=receiver.url)[0] == 200
     _, again = receiver.wait_for(2)
     assert "Already confirmed" in blocks_text(again["json"])
     outcomes = [r["outcome"] for r in bot.audit()]
-    assert outcomes == ["confirm-requested", "unavailable"]
+    assert outcomes == ["confirm-requested", "rejected"]
 
 
 def test_cancel_changes_nothing(bot, receiver):

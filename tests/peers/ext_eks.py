@@ -9,10 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
+from functools import lru_cache
 from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
+from moto.eks import models as eks_models
 from moto.eks import urls as eks_urls
 from moto.eks.exceptions import (
     InvalidParameterException,
@@ -84,14 +87,17 @@ def _paginate(names: list[str], max_results: int, token: str, cluster: str) -> t
         raise _invalid(cluster, None, "maxResults must be between 1 and 100")
     names = sorted(names)
     if token:
-        try:
-            after = base64.urlsafe_b64decode(token.encode()).decode()
-        except (binascii.Error, UnicodeDecodeError, ValueError):
+        try:  # b64decode alone would skip junk characters and accept anything
+            after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
+        except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            raise _invalid(cluster, None, "The nextToken provided is invalid")
+        if not isinstance(after, str):
             raise _invalid(cluster, None, "The nextToken provided is invalid")
         names = [n for n in names if n > after]
     page = names[:max_results]
-    more = len(names) > max_results
-    return page, (base64.urlsafe_b64encode(page[-1].encode()).decode() if more else None)
+    if len(names) <= max_results:
+        return page, None
+    return page, base64.urlsafe_b64encode(json.dumps({"after": page[-1]}).encode()).decode()
 
 
 def _advance(backend: EKSBackend) -> None:
@@ -273,7 +279,22 @@ def _call_action(self: EKSResponse) -> Any:
         return _native_call_action(self)
 
 
+@lru_cache(maxsize=1)
+def _partitions() -> tuple[str, ...]:
+    import boto3
+
+    return tuple(boto3.Session().get_available_partitions())
+
+
+def _validate_role_arn(arn: str) -> None:
+    """moto's check, without building a new boto3.Session (~0.3 s) per call."""
+    match = re.match(r"arn:(?P<partition>.+):iam::(?P<account_id>[0-9]{12}):role/.+", arn or "")
+    if not (match and match.group("partition") in _partitions()):
+        raise InvalidParameterException(message="Invalid Role Arn: '" + str(arn) + "'")
+
+
 def install() -> None:
+    eks_models.validate_role_arn = _validate_role_arn
     # Routes first: moto builds the EKS URL map from this dict on first use.
     eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/updates$"] = eks_urls.response.dispatch
     eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$"] = eks_urls.response.dispatch

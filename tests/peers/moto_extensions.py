@@ -114,15 +114,21 @@ from urllib.parse import parse_qs
 # and the peer serves requests on several threads.
 LOCK = threading.RLock()
 
-_state = {
+_state: dict[str, Any] = {
     "update_seconds": float(os.environ.get("HPOPS_MOTO_UPDATE_SECONDS", "2")),
     "settled_at": 0.0,
+    "endpoint": None,  # set by the peer once it listens; /hpops/reset?seed=1 needs it
+    "region": "us-west-2",
 }
 _installed = False
 
 
 def update_seconds() -> float:
     return _state["update_seconds"]
+
+
+def configure(endpoint: str, region: str) -> None:
+    _state.update(endpoint=endpoint, region=region, startup_seconds=_state["update_seconds"])
 
 
 def set_update_seconds(seconds: float) -> None:
@@ -164,12 +170,29 @@ def install() -> None:
         _installed = True
 
 
+def _reset(seed: bool) -> dict[str, Any]:
+    from moto.moto_api._internal.models import moto_api_backend
+
+    with LOCK:
+        moto_api_backend.reset()
+        set_update_seconds(_state.get("startup_seconds", _state["update_seconds"]))
+    if not seed:
+        return {"reset": True, "seed": None}
+    import seed_aws  # seeds through our own HTTP endpoint, like any client
+
+    return {"reset": True, "seed": seed_aws.seed(_state["endpoint"], _state["region"])}
+
+
 def with_control(app: Callable) -> Callable:
     """WSGI wrapper serving /hpops/* control endpoints in front of moto.
 
     GET  /hpops/config                      -> {"update_seconds": S}
     POST /hpops/config?update_seconds=S     -> set the delay for new changes
     POST /hpops/settle                      -> finish all changes started so far
+    POST /hpops/reset[?seed=1]              -> moto reset (delay back to the
+         startup value), then optionally the seed_aws scene: {"seed": {...}|null}.
+         About 1 s on a warm peer, against ~5 s for a new peer process, so a
+         GoogleTest suite can start one peer and call this in SetUp().
     """
 
     def control(environ: dict[str, Any], start_response: Callable) -> Any:
@@ -184,6 +207,8 @@ def with_control(app: Callable) -> Callable:
                 with LOCK:
                     settle()
                 body = {"settled": True}
+            elif path == "/hpops/reset" and method == "POST":
+                body = _reset(query.get("seed", ["0"])[0] in ("1", "true"))
             elif path == "/hpops/config":
                 if method == "POST" and "update_seconds" in query:
                     set_update_seconds(float(query["update_seconds"][0]))

@@ -21,8 +21,11 @@ From Python (pytest fixtures):
   start_moto(in_process=True) serves from a thread of the calling process
   instead (faster; patches moto in that process).
 
-Control endpoints (not AWS): POST /hpops/settle, GET|POST /hpops/config
-(see moto_extensions.with_control); moto's own /moto-api/reset also works.
+Control endpoints (not AWS; see moto_extensions.with_control):
+  POST /hpops/reset?seed=1   fresh seeded scene in ~1 s (use in SetUp())
+  POST /hpops/settle         finish every simulated change now
+  GET|POST /hpops/config?update_seconds=S
+moto's own POST /moto-api/reset also works (it does not reseed).
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ if HERE not in sys.path:
 ACCOUNT = "123456789012"  # moto's default account for any non-STS key
 
 
-def serve(port: int = 0, verbose: bool = False) -> tuple[str, Callable[[], None]]:
+def serve(port: int = 0, verbose: bool = False, region: str = "us-west-2") -> tuple[str, Callable[[], None]]:
     """Start moto + extensions on 127.0.0.1 in a thread of this process.
     Port 0 lets the kernel pick a free port, so there is no race to find one."""
     import moto_extensions
@@ -66,15 +69,18 @@ def serve(port: int = 0, verbose: bool = False) -> tuple[str, Callable[[], None]
 
     app = moto_extensions.with_control(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="moto-peer", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              name="moto-peer", daemon=True)
     thread.start()
+    endpoint = f"http://127.0.0.1:{server.server_port}"
+    moto_extensions.configure(endpoint, region)
 
     def stop() -> None:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
 
-    return f"http://127.0.0.1:{server.server_port}", stop
+    return endpoint, stop
 
 
 def start_moto(seed: bool = True, port: int = 0, update_seconds: float | None = None,
@@ -87,7 +93,7 @@ def start_moto(seed: bool = True, port: int = 0, update_seconds: float | None = 
 
         if update_seconds is not None:
             moto_extensions.set_update_seconds(update_seconds)
-        endpoint, stop = serve(port)
+        endpoint, stop = serve(port, region=region)
         if seed:
             import seed_aws
 
@@ -188,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.update_seconds is not None:
         moto_extensions.set_update_seconds(args.update_seconds)
-    endpoint, stop = serve(args.port, args.verbose)
+    endpoint, stop = serve(args.port, args.verbose, args.region)
     seeded = None
     try:
         if args.seed:
@@ -209,4 +215,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Skip interpreter finalisation: tearing down moto's object graph takes
+    # seconds and there is nothing to save, so a stop costs well under 1 s.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

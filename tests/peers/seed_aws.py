@@ -38,8 +38,15 @@ NODEGROUPS = ("gpu-ng", "spot-ng-with-hypd")
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
+_session: boto3.session.Session | None = None
+
+
 def client(endpoint: str, service: str, region: str = REGION) -> Any:
-    return boto3.client(service, endpoint_url=endpoint, region_name=region, **CREDENTIALS)
+    # One session: it caches the loaded service models, so clients are cheap.
+    global _session
+    if _session is None:
+        _session = boto3.session.Session(**CREDENTIALS)
+    return _session.client(service, endpoint_url=endpoint, region_name=region)
 
 
 def _trust(service: str) -> str:

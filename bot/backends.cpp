@@ -1,0 +1,41 @@
+#include "bot/backends.hpp"
+
+#include "integrations/aws/aws_transport.hpp"
+#include "integrations/aws/credential_chain.hpp"
+#include "integrations/aws/eks_client.hpp"
+#include "integrations/aws/endpoints.hpp"
+#include "integrations/aws/sagemaker_client.hpp"
+
+namespace hpops::bot {
+namespace aws = integrations::aws;
+
+struct Backends::Aws {
+    Aws(const AwsConfig& config, HttpClient& http)
+        : env(aws::process_environment()),
+          credentials(http, aws::CredentialChainOptions{config.region, aws::resolve_endpoint("sts", config, env), env, {},
+                                                        std::chrono::minutes(5)}),
+          transport(http, credentials, config, env),
+          eks(transport),
+          sagemaker(transport) {}
+    aws::EnvLookup env;
+    aws::CredentialChain credentials;
+    aws::AwsTransport transport;
+    aws::EksClient eks;
+    aws::SageMakerClient sagemaker;
+};
+
+Backends::Backends(const Config& config, HttpClient& http) {
+    if (!config.aws.region.empty()) {
+        aws_ = std::make_unique<Aws>(config.aws, http);
+        clients_.node_groups = &aws_->eks;
+        clients_.hyperpod = &aws_->sagemaker;
+    }
+}
+
+Backends::~Backends() = default;
+
+std::vector<std::pair<std::string, bool>> Backends::configured() const {
+    return {{"AWS (EKS, SageMaker)", aws_ != nullptr}};
+}
+
+}  // namespace hpops::bot

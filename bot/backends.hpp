@@ -1,0 +1,25 @@
+#pragma once
+#include <memory>
+
+#include "hpops/config.hpp"
+#include "hpops/handler.hpp"
+#include "hpops/http_client.hpp"
+
+namespace hpops::bot {
+
+// The integrations the config sets up, owned in one place; clients() hands
+// handlers their interfaces. AWS clients exist when a region is known.
+class Backends {
+public:
+    Backends(const Config& config, HttpClient& http);
+    ~Backends();
+    const Clients& clients() const { return clients_; }
+    std::vector<std::pair<std::string, bool>> configured() const;  // for /hp status
+
+private:
+    struct Aws;
+    std::unique_ptr<Aws> aws_;
+    Clients clients_;
+};
+
+}  // namespace hpops::bot

@@ -1,0 +1,132 @@
+#include "handlers/nodegroup_lifecycle.hpp"
+
+#include <algorithm>
+
+#include "handlers/aws_targets.hpp"
+#include "handlers/follow.hpp"
+#include "handlers/scaling_rules.hpp"
+#include "handlers/status_chips.hpp"
+#include "hpops/errors.hpp"
+#include "hpops/node_groups.hpp"
+#include "hpops/progress.hpp"
+
+namespace hpops::handlers {
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto comma = text.find(',', start);
+        std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!item.empty()) out.push_back(item);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+Reply outcome(const std::string& text, const std::string& summary, const std::string& chip, Status status,
+              const std::string& context_line) {
+    Reply reply = message_reply(text, Visibility::channel);
+    reply.summary = summary;
+    reply.chips({{chip, status}});
+    reply.context(context_line);
+    return reply;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> parse_labels(const std::string& text) {
+    std::map<std::string, std::string> labels;
+    for (const auto& pair : split_list(text)) {
+        auto sep = pair.find_first_of(":=");
+        if (sep == std::string::npos || sep == 0 || sep + 1 == pair.size())
+            throw UserError("`" + pair + "` is not a label; write `labels=key:value,key2:value2`.");
+        labels[pair.substr(0, sep)] = pair.substr(sep + 1);
+    }
+    return labels;
+}
+
+boost::asio::awaitable<Reply> NodegroupCreate::handle(const Intent& intent, CommandContext& context) {
+    const std::string& name = intent.args.at(0);
+    check_group_name("node group", name);
+    NodeGroupSpec spec;
+    spec.name = name;
+    const std::string type = option(intent, "instance-type");
+    if (type.empty()) throw UserError("Say which instances: `/hp nodegroup create " + name + " instance-type=g5.12xlarge`.");
+    for (const auto& t : split_list(type)) check_instance_type(t);
+    spec.instance_types = split_list(type);
+    const std::string capacity = option(intent, "capacity");
+    if (!capacity.empty() && capacity != "spot" && capacity != "on-demand")
+        throw UserError("`capacity=" + capacity + "`: use `spot` or `on-demand`.");
+    spec.capacity_type = capacity == "spot" ? "SPOT" : "ON_DEMAND";
+    std::map<std::string, std::string> counts = intent.options;
+    if (!counts.count("desired")) counts["desired"] = counts.count("min") ? counts["min"] : "1";
+    if (!counts.count("max"))
+        counts["max"] = std::to_string(std::max(1, parse_count("desired", counts["desired"], context.config.limits)));
+    spec.scaling = merge_scaling(ScalingConfig{0, 1, 0}, counts, context.config.limits);
+    spec.ami_type = option(intent, "ami-type");
+    spec.labels = parse_labels(option(intent, "labels"));
+    spec.subnets = split_list(option(intent, "subnets"));
+    spec.node_role = option(intent, "role");
+
+    NodeGroups& eks = require_node_groups(context);
+    Target cluster = co_await resolve_eks_cluster(context, intent);
+    const auto existing = co_await eks.list_nodegroups(cluster.name);
+    if (std::find(existing.begin(), existing.end(), name) != existing.end())
+        throw UserError("EKS cluster `" + cluster.name + "` already has a node group `" + name + "`.");
+    if ((spec.subnets.empty() || spec.node_role.empty())) {
+        if (existing.empty())
+            throw UserError("No node group to copy subnets and node role from: give `subnets=` and `role=`.");
+        EksNodeGroup model = co_await eks.describe_nodegroup(cluster.name, existing.front());
+        if (spec.subnets.empty()) spec.subnets = model.subnets;
+        if (spec.node_role.empty()) spec.node_role = model.node_role;
+    }
+
+    NodeGroupChange created = co_await eks.create_nodegroup(cluster.name, spec);
+    context.backend_request_id = created.request_id;
+    context.progress.update(message_reply(":hourglass_flowing_sand: Creating node group " + name + " (" + type + ", " +
+                                          std::to_string(spec.scaling.desired_size) + " nodes)…"));
+    EksNodeGroup state = created.nodegroup;
+    const bool settled = co_await poll_until(context.config.aws.poll_interval, context.config.aws.follow_timeout,
+                                             [&]() -> boost::asio::awaitable<bool> {
+        state = co_await eks.describe_nodegroup(cluster.name, name);
+        co_return state.status != "CREATING";
+    });
+    const std::string where = "EKS `" + cluster.name + "` · by <@" + context.actor.id + "> · request " + created.request_id;
+    if (settled && state.status == "ACTIVE")
+        co_return outcome(":white_check_mark: Created node group " + name + ": " + type + ", min " +
+                              std::to_string(spec.scaling.min_size) + " max " + std::to_string(spec.scaling.max_size) +
+                              " desired " + std::to_string(spec.scaling.desired_size) + ".",
+                          "Created " + name, name + " ACTIVE", Status::ok, where);
+    co_return outcome((settled ? ":x: Node group " : ":warning: Node group ") + name + " is " + state.status + ".",
+                      name + " " + state.status, name + " " + state.status, status_colour(state.status), where);
+}
+
+boost::asio::awaitable<Reply> NodegroupDelete::handle(const Intent& intent, CommandContext& context) {
+    const std::string& name = intent.args.at(0);
+    check_group_name("node group", name);
+    NodeGroups& eks = require_node_groups(context);
+    Target cluster = co_await resolve_eks_cluster(context, intent);
+    co_await find_nodegroup(eks, cluster.name, name);
+    NodeGroupChange deleting = co_await eks.delete_nodegroup(cluster.name, name);
+    context.backend_request_id = deleting.request_id;
+    context.progress.update(message_reply(":hourglass_flowing_sand: Deleting node group " + name + "…"));
+    std::string status = deleting.nodegroup.status;
+    const bool gone = co_await poll_until(context.config.aws.poll_interval, context.config.aws.follow_timeout,
+                                          [&]() -> boost::asio::awaitable<bool> {
+        const auto names = co_await eks.list_nodegroups(cluster.name);
+        if (std::find(names.begin(), names.end(), name) == names.end()) co_return true;
+        status = (co_await eks.describe_nodegroup(cluster.name, name)).status;
+        co_return status == "DELETE_FAILED";
+    });
+    const std::string where = "EKS `" + cluster.name + "` · by <@" + context.actor.id + "> · request " + deleting.request_id;
+    if (gone && status != "DELETE_FAILED")
+        co_return outcome(":white_check_mark: Deleted node group " + name + ".", "Deleted " + name, name + " deleted",
+                          Status::ok, where);
+    co_return outcome((gone ? ":x: Deleting " : ":warning: Still deleting ") + name + " (" + status + ").",
+                      name + " " + status, name + " " + status, status_colour(status), where);
+}
+
+}  // namespace hpops::handlers

@@ -1,0 +1,82 @@
+#include "handlers/scale_instancegroup.hpp"
+
+#include "handlers/aws_targets.hpp"
+#include "handlers/follow.hpp"
+#include "handlers/scaling_rules.hpp"
+#include "handlers/status_chips.hpp"
+#include "hpops/errors.hpp"
+#include "hpops/hyperpod.hpp"
+#include "hpops/progress.hpp"
+
+namespace hpops::handlers {
+namespace {
+
+const HyperPodInstanceGroup* find_group(const HyperPodCluster& cluster, const std::string& name) {
+    for (const auto& g : cluster.instance_groups)
+        if (g.name == name) return &g;
+    return nullptr;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Reply> ScaleInstancegroup::handle(const Intent& intent, CommandContext& context) {
+    const std::string& name = intent.args.at(0);
+    check_group_name("instance group", name);
+    const std::string count_text = option(intent, "count");
+    if (count_text.empty()) throw UserError("Say how many instances: `/hp scale instancegroup " + name + " count=N`.");
+    const int count = parse_count("count", count_text, context.config.limits);
+
+    HyperPodClusters& sagemaker = require_hyperpod(context);
+    const std::string eks_cluster = option(intent, "cluster").empty() ? context.config.aws.eks_cluster : option(intent, "cluster");
+    Target hyperpod = co_await resolve_hyperpod_cluster(context, intent, eks_cluster);
+    if (hyperpod.name.empty()) throw UserError("There is no HyperPod cluster in this region.");
+    HyperPodCluster cluster = co_await sagemaker.describe_cluster(hyperpod.name);
+    const HyperPodInstanceGroup* group = find_group(cluster, name);
+    if (!group) {
+        std::string names;
+        for (const auto& g : cluster.instance_groups) names += (names.empty() ? "`" : ", `") + g.name + "`";
+        throw UserError("HyperPod cluster `" + hyperpod.name + "` has no instance group `" + name + "`. It has: " +
+                        names + ".");
+    }
+    const int before = group->target_count;
+    const std::string change = name + ": instances " + std::to_string(before) + " → " + std::to_string(count);
+    if (count == before) co_return message_reply(name + " already targets " + std::to_string(count) + " instances. Nothing to do.");
+    if (cluster.status != "InService")
+        throw UserError("HyperPod cluster `" + hyperpod.name + "` is " + cluster.status +
+                        "; it accepts changes only when InService. Try again when it is.");
+    if (!intent.confirmed)
+        if (auto why = confirmation_reason(before, count, context.config.limits))
+            throw ConfirmationNeeded("`" + change + "` — " + *why + ".");
+
+    context.backend_request_id = co_await sagemaker.set_instance_count(hyperpod.name, name, count);
+    context.progress.update(message_reply(":hourglass_flowing_sand: Scaling " + change + " on `" + hyperpod.name + "`…"));
+
+    HyperPodInstanceGroup after = *group;
+    const bool settled = co_await poll_until(context.config.aws.poll_interval, context.config.aws.follow_timeout,
+                                             [&]() -> boost::asio::awaitable<bool> {
+        cluster = co_await sagemaker.describe_cluster(hyperpod.name);
+        if (const auto* g = find_group(cluster, name)) after = *g;
+        co_return cluster.status == "InService" || cluster.status == "Failed";
+    });
+
+    Reply reply;
+    reply.visibility = Visibility::channel;
+    const std::string counts = std::to_string(after.current_count) + "/" + std::to_string(after.target_count);
+    if (!settled) {
+        reply.summary = "Still scaling " + name;
+        reply.text(":warning: " + change + ": the cluster is still " + cluster.status + " (" + counts + ").");
+    } else if (cluster.status == "InService" && after.target_count == count) {
+        reply.summary = "Scaled " + name;
+        reply.text(":white_check_mark: Scaled " + change + " (current/target " + counts + ").");
+    } else {
+        reply.summary = "Scaling " + name + " failed";
+        reply.text(":x: " + change + ": the cluster is " + cluster.status + " (" + counts + ").");
+    }
+    reply.chips({{hyperpod.name + " " + cluster.status, status_colour(cluster.status)},
+                 {name + " " + after.status, status_colour(after.status)}});
+    reply.context("HyperPod `" + hyperpod.name + "`" + (hyperpod.note.empty() ? "" : " (" + hyperpod.note + ")") +
+                  " · by <@" + context.actor.id + "> · request " + context.backend_request_id);
+    co_return reply;
+}
+
+}  // namespace hpops::handlers

@@ -1,0 +1,73 @@
+#include "handlers/scaling_rules.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <regex>
+
+#include "hpops/errors.hpp"
+
+namespace hpops::handlers {
+
+int parse_count(const std::string& key, const std::string& text, const LimitsConfig& limits) {
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size())
+        throw UserError("`" + key + "=" + text + "` is not a whole number.");
+    if (value < limits.min_count || value > limits.max_count)
+        throw UserError("`" + key + "=" + text + "` is outside the allowed range " + std::to_string(limits.min_count) +
+                        ".." + std::to_string(limits.max_count) + ".");
+    return static_cast<int>(value);
+}
+
+ScalingConfig merge_scaling(const ScalingConfig& current, const std::map<std::string, std::string>& options,
+                            const LimitsConfig& limits) {
+    ScalingConfig target = current;
+    bool any = false;
+    for (const auto& [key, field] : {std::pair{"min", &ScalingConfig::min_size}, std::pair{"max", &ScalingConfig::max_size},
+                                     std::pair{"desired", &ScalingConfig::desired_size}}) {
+        if (auto it = options.find(key); it != options.end()) {
+            target.*field = parse_count(key, it->second, limits);
+            any = true;
+        }
+    }
+    if (!any) throw UserError("Say what to change: `min=`, `max=` or `desired=`.");
+    if (target.min_size > target.max_size)
+        throw UserError("min (" + std::to_string(target.min_size) + ") would exceed max (" +
+                        std::to_string(target.max_size) + ").");
+    if (target.desired_size < target.min_size || target.desired_size > target.max_size)
+        throw UserError("desired (" + std::to_string(target.desired_size) + ") must be between min (" +
+                        std::to_string(target.min_size) + ") and max (" + std::to_string(target.max_size) + ").");
+    if (target.max_size < 1) throw UserError("max must be at least 1 (EKS requires it).");
+    return target;
+}
+
+std::string describe_change(const std::string& name, const ScalingConfig& from, const ScalingConfig& to) {
+    auto part = [](const char* label, int a, int b) { return std::string(label) + " " + std::to_string(a) + " → " + std::to_string(b); };
+    return name + ": " + part("desired", from.desired_size, to.desired_size) + ", " + part("min", from.min_size, to.min_size) +
+           ", " + part("max", from.max_size, to.max_size);
+}
+
+std::optional<std::string> confirmation_reason(int current, int target, const LimitsConfig& limits) {
+    if (target == 0 && current > 0) return "this scales to zero";
+    if (current > 0 && target < current) {
+        const double share = static_cast<double>(current - target) / current;
+        if (share > limits.scale_down_confirm_share + 1e-9)
+            return "this removes " + std::to_string(static_cast<int>(std::lround(share * 100))) + "% of the capacity";
+    }
+    return std::nullopt;
+}
+
+void check_group_name(const std::string& what, const std::string& name) {
+    static const std::regex valid("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+    if (!std::regex_match(name, valid))
+        throw UserError("`" + name.substr(0, 80) + "` is not a valid " + what +
+                        " name: letters, digits, - and _, starting with a letter or digit, at most 63 characters.");
+}
+
+void check_instance_type(const std::string& type) {
+    static const std::regex valid("(ml\\.)?[a-z][a-z0-9-]*\\.[a-z0-9]+");
+    if (type.size() > 40 || !std::regex_match(type, valid))
+        throw UserError("`" + type.substr(0, 60) + "` is not an instance type (like `g5.12xlarge` or `ml.g5.12xlarge`).");
+}
+
+}  // namespace hpops::handlers

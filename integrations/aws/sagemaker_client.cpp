@@ -1,0 +1,132 @@
+#include "integrations/aws/sagemaker_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "hpops/errors.hpp"
+
+namespace hpops::integrations::aws {
+namespace asio = boost::asio;
+using nlohmann::json;
+
+struct SageMakerClient::Result {
+    json body;
+    std::string request_id;
+};
+
+namespace {
+
+std::string text(const json& j, const char* key) {
+    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string{};
+}
+
+// The fields of ClusterInstanceGroupSpecification (the UpdateCluster input
+// shape) that DescribeCluster's ClusterInstanceGroupDetails also carries.
+// UpdateCluster replaces each listed group with what it is given, so every one
+// of them is copied back, not only the count.
+constexpr const char* spec_fields[] = {"InstanceGroupName",      "InstanceType",          "LifeCycleConfig",
+                                       "ExecutionRole",          "ThreadsPerCore",        "InstanceStorageConfigs",
+                                       "OnStartDeepHealthChecks", "TrainingPlanArn",      "OverrideVpcConfig",
+                                       "ScheduledUpdateConfig"};
+
+json spec_from_details(const json& details, int count) {
+    json spec = json::object();
+    for (const char* field : spec_fields)
+        if (details.contains(field)) spec[field] = details[field];
+    spec["InstanceCount"] = count;
+    return spec;
+}
+
+HyperPodCluster cluster_from(const json& c) {
+    HyperPodCluster cluster;
+    cluster.name = text(c, "ClusterName");
+    cluster.arn = text(c, "ClusterArn");
+    cluster.status = text(c, "ClusterStatus");
+    if (c.contains("Orchestrator") && c["Orchestrator"].contains("Eks"))
+        cluster.eks_cluster_arn = text(c["Orchestrator"]["Eks"], "ClusterArn");
+    if (c.contains("InstanceGroups") && c["InstanceGroups"].is_array())
+        for (const auto& g : c["InstanceGroups"])
+            cluster.instance_groups.push_back({text(g, "InstanceGroupName"), text(g, "Status"), text(g, "InstanceType"),
+                                               g.value("CurrentCount", 0), g.value("TargetCount", 0),
+                                               text(g, "ExecutionRole")});
+    return cluster;
+}
+
+}  // namespace
+
+asio::awaitable<SageMakerClient::Result> SageMakerClient::invoke(std::string operation, std::string body) {
+    AwsCall call{"sagemaker", "POST", "/",
+                 {{"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", "SageMaker." + operation}},
+                 std::move(body)};
+    AwsResponse response = co_await transport_.call(std::move(call));
+    auto parsed = json::parse(response.body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object())
+        throw UpstreamError("sagemaker", "MalformedResponse", operation + " answered with something that is not JSON",
+                            response.request_id);
+    co_return Result{std::move(parsed), std::move(response.request_id)};
+}
+
+asio::awaitable<std::vector<HyperPodCluster>> SageMakerClient::list_clusters() {
+    std::vector<HyperPodCluster> clusters;
+    std::string token;
+    do {
+        json request{{"MaxResults", 100}};
+        if (!token.empty()) request["NextToken"] = token;
+        Result result = co_await invoke("ListClusters", request.dump());
+        for (const auto& summary : result.body.value("ClusterSummaries", json::array()))
+            clusters.push_back(cluster_from(summary));
+        token = text(result.body, "NextToken");
+    } while (!token.empty());
+    co_return clusters;
+}
+
+asio::awaitable<HyperPodCluster> SageMakerClient::describe_cluster(std::string name) {
+    json request{{"ClusterName", name}};
+    Result result = co_await invoke("DescribeCluster", request.dump());
+    co_return cluster_from(result.body);
+}
+
+asio::awaitable<std::string> SageMakerClient::set_instance_count(std::string cluster, std::string group, int count) {
+    json describe{{"ClusterName", cluster}};
+    Result current = co_await invoke("DescribeCluster", describe.dump());
+    json groups = json::array();
+    for (const auto& details : current.body.value("InstanceGroups", json::array()))
+        if (text(details, "InstanceGroupName") == group) groups.push_back(spec_from_details(details, count));
+    if (groups.empty())
+        throw UserError("HyperPod cluster `" + cluster + "` has no instance group `" + group + "`");
+    json request{{"ClusterName", cluster}, {"InstanceGroups", groups}};
+    Result result = co_await invoke("UpdateCluster", request.dump());
+    co_return result.request_id;
+}
+
+asio::awaitable<std::string> SageMakerClient::add_instance_group(std::string cluster, InstanceGroupSpec spec) {
+    json describe{{"ClusterName", cluster}};
+    Result current = co_await invoke("DescribeCluster", describe.dump());
+    const json existing = current.body.value("InstanceGroups", json::array());
+    if (existing.empty()) throw UserError("HyperPod cluster `" + cluster + "` has no instance group to copy settings from");
+    json group = spec_from_details(existing.front(), spec.count);
+    group["InstanceGroupName"] = spec.name;
+    group["InstanceType"] = spec.instance_type;
+    if (!spec.execution_role.empty()) group["ExecutionRole"] = spec.execution_role;
+    if (!spec.lifecycle_source_s3_uri.empty()) group["LifeCycleConfig"]["SourceS3Uri"] = spec.lifecycle_source_s3_uri;
+    if (!spec.lifecycle_on_create.empty()) group["LifeCycleConfig"]["OnCreate"] = spec.lifecycle_on_create;
+    json request{{"ClusterName", cluster}, {"InstanceGroups", json::array({group})}};
+    Result result = co_await invoke("UpdateCluster", request.dump());
+    co_return result.request_id;
+}
+
+asio::awaitable<std::vector<HyperPodNode>> SageMakerClient::list_cluster_nodes(std::string cluster) {
+    std::vector<HyperPodNode> nodes;
+    std::string token;
+    do {
+        json request{{"ClusterName", cluster}, {"MaxResults", 100}};
+        if (!token.empty()) request["NextToken"] = token;
+        Result result = co_await invoke("ListClusterNodes", request.dump());
+        for (const auto& n : result.body.value("ClusterNodeSummaries", json::array()))
+            nodes.push_back({text(n, "InstanceId"), text(n, "InstanceGroupName"), text(n, "InstanceType"),
+                             n.contains("InstanceStatus") ? text(n["InstanceStatus"], "Status") : std::string{}});
+        token = text(result.body, "NextToken");
+    } while (!token.empty());
+    co_return nodes;
+}
+
+}  // namespace hpops::integrations::aws

@@ -1,0 +1,111 @@
+#pragma once
+// A moto server (`python -m moto.server`) on a free loopback port, for tests
+// that want a real AWS API to talk to; stopped on destruction. Minimal and
+// header-only on purpose: one process, one endpoint.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace hpops::testing {
+
+class MotoProcess {
+public:
+    // The venv scripts/bootstrap.sh prepares; HPOPS_VENV overrides its place.
+    static std::string python() {
+        if (const char* venv = std::getenv("HPOPS_VENV")) return std::string(venv) + "/bin/python";
+        const char* home = std::getenv("HOME");
+        return std::string(home ? home : "") + "/.cache/hpops/venv/bin/python";
+    }
+
+    MotoProcess() : port_(free_port()) {
+        const std::string python = MotoProcess::python();
+        const std::string port = std::to_string(port_);
+        // argv is built before fork: the child of a threaded process may only
+        // make async-signal-safe calls until exec.
+        const char* argv[] = {python.c_str(), "-m", "moto.server", "-H", "127.0.0.1", "-p", port.c_str(), nullptr};
+        pid_ = ::fork();
+        if (pid_ < 0) throw std::runtime_error("fork failed");
+        if (pid_ == 0) {
+            const int devnull = ::open("/dev/null", O_RDWR);
+            ::dup2(devnull, STDOUT_FILENO);
+            ::dup2(devnull, STDERR_FILENO);
+            ::execv(argv[0], const_cast<char* const*>(argv));
+            ::_exit(127);
+        }
+        wait_until_listening();
+    }
+    ~MotoProcess() { stop(); }
+    MotoProcess(const MotoProcess&) = delete;
+    MotoProcess& operator=(const MotoProcess&) = delete;
+
+    std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+private:
+    static int free_port() {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+            ::close(fd);
+            throw std::runtime_error("no free loopback port");
+        }
+        ::close(fd);
+        return ntohs(address.sin_port);
+    }
+
+    bool accepts_connections() const {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = htons(static_cast<std::uint16_t>(port_));
+        const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+        ::close(fd);
+        return ok;
+    }
+
+    void wait_until_listening() {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+                pid_ = -1;
+                throw std::runtime_error("moto.server exited at start: is moto[server] installed in " + python() +
+                                         "? (scripts/bootstrap.sh)");
+            }
+            if (accepts_connections()) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        stop();
+        throw std::runtime_error("moto.server did not listen within 30 s");
+    }
+
+    void stop() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGTERM);
+        for (int i = 0; i < 50; ++i) {
+            if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return void(pid_ = -1);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+
+    int port_;
+    pid_t pid_ = -1;
+};
+
+}  // namespace hpops::testing
