@@ -115,21 +115,24 @@ asio::awaitable<AwsCredentials> CredentialChain::get() {
             }
         }
         if (ready) co_return std::move(*ready);
-        if (mine) co_return co_await refresh(std::move(running));
-        co_await wait_for(running);
+        // The frame's `running` keeps the Refresh alive across the awaits below.
+        if (mine) co_return co_await refresh(*running);
+        co_await wait_for(*running);
         if (running->error) std::rethrow_exception(running->error);
         // Fetched: the next pass finds the credentials cached.
     }
 }
 
-asio::awaitable<void> CredentialChain::wait_for(std::shared_ptr<Refresh> refresh) {
+asio::awaitable<void> CredentialChain::wait_for(Refresh& refresh) {
+    // Only trivially destructible captures: GCC 12 has mishandled temporaries
+    // with destructors inside co_await expressions.
     co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
-        [this, refresh](auto handler) {
+        [this, waiting = &refresh](auto handler) {
             Waiter waiter{asio::get_associated_executor(handler), std::move(handler)};
             std::unique_lock lock(mutex_);
             // Checked under the mutex, so a refresh finishing right now cannot be missed.
-            if (!refresh->done) {
-                refresh->waiters.push_back(std::move(waiter));
+            if (!waiting->done) {
+                waiting->waiters.push_back(std::move(waiter));
                 return;
             }
             lock.unlock();
@@ -140,7 +143,7 @@ asio::awaitable<void> CredentialChain::wait_for(std::shared_ptr<Refresh> refresh
         asio::use_awaitable);
 }
 
-asio::awaitable<AwsCredentials> CredentialChain::refresh(std::shared_ptr<Refresh> mine) {
+asio::awaitable<AwsCredentials> CredentialChain::refresh(Refresh& mine) {
     // However this frame ends (even destroyed mid-fetch with its io_context),
     // the waiters must wake and the next caller must be free to fetch.
     struct Abandoned {
@@ -157,7 +160,7 @@ asio::awaitable<AwsCredentials> CredentialChain::refresh(std::shared_ptr<Refresh
             }
             wake(std::move(waiters));
         }
-    } abandoned{this, mine.get()};
+    } abandoned{this, &mine};
 
     std::optional<AwsCredentials> fetched;
     std::exception_ptr error;
@@ -186,7 +189,7 @@ asio::awaitable<AwsCredentials> CredentialChain::refresh(std::shared_ptr<Refresh
             result = cached_;
             error = nullptr;
         }
-        waiters = complete_locked(*mine, error);
+        waiters = complete_locked(mine, error);
         in_flight_.reset();
         abandoned.chain = nullptr;
     }

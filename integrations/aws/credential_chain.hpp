@@ -57,10 +57,9 @@ public:
     struct Refresh;  // one fetch in flight and the callers waiting for it
 
 private:
-    boost::asio::awaitable<AwsCredentials> refresh(std::shared_ptr<Refresh> refresh);
+    boost::asio::awaitable<AwsCredentials> refresh(Refresh& mine);
     boost::asio::awaitable<AwsCredentials> resolve();
-    boost::asio::awaitable<void> wait_for(std::shared_ptr<Refresh> refresh);
-    void finish(Refresh& refresh, std::exception_ptr error);
+    boost::asio::awaitable<void> wait_for(Refresh& refresh);
 
     const std::vector<std::unique_ptr<CredentialSource>> sources_;
     const WallClock clock_;

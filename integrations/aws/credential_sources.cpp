@@ -312,20 +312,23 @@ asio::awaitable<std::optional<AwsCredentials>> ImdsSource::fetch() {
     const std::string imds_token = trim_end(token.body);
     if (token.status != 200 || imds_token.empty()) co_return std::nullopt;
 
-    auto get = [&](std::string path) {
-        HttpRequest request{.method = "GET", .url = endpoint + path, .headers = {{"X-aws-ec2-metadata-token", imds_token}},
-                            .body = {}, .timeout = std::chrono::seconds(1)};
-        return http_.send(std::move(request), once);
+    // Requests are built into locals first: temporaries inside a co_await
+    // expression have been destroyed twice by GCC 12.
+    auto get = [&](const std::string& path) {
+        return HttpRequest{.method = "GET", .url = endpoint + path, .headers = {{"X-aws-ec2-metadata-token", imds_token}},
+                           .body = {}, .timeout = std::chrono::seconds(1)};
     };
     const std::string roles_path = "/latest/meta-data/iam/security-credentials/";
-    const HttpResponse roles = co_await get(roles_path);
+    HttpRequest list_roles = get(roles_path);
+    const HttpResponse roles = co_await http_.send(std::move(list_roles), once);
     if (roles.status == 404) co_return std::nullopt;  // an instance without an instance profile
     if (roles.status != 200)
         throw UpstreamError("aws", "ImdsError", "IMDS answered HTTP " + std::to_string(roles.status) + " listing the instance role",
                             "", static_cast<int>(roles.status));
     const std::string role = trim_end(roles.body.substr(0, roles.body.find('\n')));
     if (role.empty()) co_return std::nullopt;
-    const HttpResponse credentials = co_await get(roles_path + role);
+    HttpRequest read_role = get(roles_path + role);
+    const HttpResponse credentials = co_await http_.send(std::move(read_role), once);
     if (credentials.status != 200)
         throw UpstreamError("aws", "ImdsError",
                             "IMDS answered HTTP " + std::to_string(credentials.status) + " for the credentials of role " + role,
