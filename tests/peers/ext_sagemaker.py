@@ -63,7 +63,7 @@ def _check_specs(specs: list[dict[str, Any]], field: str = "instanceGroups") -> 
             raise _field_error(name, f"{at}.instanceGroupName",
                                "Member must satisfy regular expression pattern: [a-zA-Z0-9](-*[a-zA-Z0-9])*")
         if not 0 <= count <= MAX_COUNT:
-            bound = f"greater than or equal to 0" if count < 0 else f"less than or equal to {MAX_COUNT}"
+            bound = "greater than or equal to 0" if count < 0 else f"less than or equal to {MAX_COUNT}"
             raise _field_error(count, f"{at}.instanceCount", f"Member must have value {bound}")
         threads = spec.get("ThreadsPerCore")
         if threads is not None and threads not in (1, 2):

@@ -37,7 +37,8 @@ SageMaker (HyperPod)
   ListClusters, ListClusterNodes       ok (node ids "<group>-<i>").
   UpdateCluster                        missing (NotImplementedError -> 500).
 STS
-  GetCallerIdentity, AssumeRoleWithWebIdentity   ok, used as is.
+  GetCallerIdentity, AssumeRoleWithWebIdentity   ok, used as is (the web
+                                       identity token is not verified).
 
 What this harness adds or corrects
 ----------------------------------
@@ -45,7 +46,8 @@ Timing: every asynchronous change completes ``update_seconds`` after it starts
 (env HPOPS_MOTO_UPDATE_SECONDS, default 2; ``--update-seconds`` on the peer;
 ``POST /hpops/config?update_seconds=S`` at run time). Progress is computed on
 each request, so there are no background threads; ``POST /hpops/settle``
-finishes everything started so far (used by seeding).
+finishes everything started so far (used by seeding); ``POST
+/hpops/reset?seed=1`` gives a fresh seeded scene without a new process.
 
 EKS (ext_eks.py)
   CreateNodegroup       validates scalingConfig (minSize <= desiredSize <=
@@ -59,7 +61,8 @@ EKS (ext_eks.py)
                         LabelsToAdd, ...), createdAt, errors []}; node group
                         UPDATING; on completion the change is applied, the update
                         becomes Successful and the node group ACTIVE.
-                        clientRequestToken makes a retry return the same update.
+                        clientRequestToken makes a retry return the same update;
+                        a request that changes nothing -> InvalidParameterException.
   DescribeUpdate        GET /clusters/{name}/updates/{updateId}?nodegroupName=
                         (new route); unknown cluster/node group/update ->
                         ResourceNotFoundException 404.
@@ -67,7 +70,10 @@ EKS (ext_eks.py)
   ListNodegroups        unknown cluster -> 404; maxResults outside 1..100 or a
                         bad nextToken -> InvalidParameterException 400; tokens
                         are opaque and survive deletions.
-  DeleteNodegroup       status DELETING (returned and listed), gone afterwards.
+  DeleteNodegroup       status DELETING (returned and listed), gone afterwards;
+                        deleting it again -> ResourceInUseException 409.
+  (speed)               moto's role-ARN check builds a boto3.Session per call
+                        (~0.3 s); replaced by the same check with cached partitions.
 SageMaker (ext_sagemaker.py)
   CreateCluster         Orchestrator.Eks.ClusterArn (must name an existing EKS
                         cluster), NodeRecovery, optional ThreadsPerCore, instance
@@ -90,6 +96,12 @@ SageMaker (ext_sagemaker.py)
   DescribeCluster       Orchestrator, NodeRecovery, per-group Status, live counts.
   DeleteCluster         Deleting, then gone.
   Describe/ListClusterNodes/DeleteCluster: unknown cluster -> ResourceNotFound.
+
+Not modelled: EKS nodes/Auto Scaling activity behind desiredSize; service
+quotas (ResourceLimitExceeded); HyperPod restricted instance groups,
+autoscaling, tiered storage, InstanceRequirements (rejected with
+ValidationException rather than ignored); IncludeNodeLogicalIds (Pending nodes
+are always listed, with instance ids).
 
 Error messages: EKS scaling messages follow ones AWS is publicly reported to
 return ("Minimum capacity 2 can't be greater than desired size 1",

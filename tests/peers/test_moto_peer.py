@@ -318,6 +318,19 @@ def test_hyperpod_scene_as_seeded(aws):
     assert node["InstanceId"] == nodes[0]["InstanceId"]
 
 
+def test_create_cluster_goes_creating_then_in_service(aws):
+    spec = {k: v for k, v in _spec(aws, "workers", "ml.g6.12xlarge", 2).items() if k != "ThreadsPerCore"}
+    gone = {"Eks": {"ClusterArn": aws.seed["eks_cluster_arn"] + "-gone"}}
+    assert _error(lambda: aws.sagemaker.create_cluster(ClusterName="hp-2", InstanceGroups=[spec],
+                                                       Orchestrator=gone))[0] == "ValidationException"
+    aws.sagemaker.create_cluster(ClusterName="hp-2", InstanceGroups=[spec])  # no orchestrator: Slurm style
+    hp = aws.sagemaker.describe_cluster(ClusterName="hp-2")
+    assert hp["ClusterStatus"] == "Creating" and "Orchestrator" not in hp
+    assert hp["InstanceGroups"][0]["Status"] == "Creating" and hp["InstanceGroups"][0]["CurrentCount"] < 2
+    _wait(lambda: aws.sagemaker.describe_cluster(ClusterName="hp-2")["ClusterStatus"], lambda s: s == "InService")
+    assert _error(lambda: aws.sagemaker.create_cluster(ClusterName="hp-2", InstanceGroups=[spec]))[0] == "ResourceInUse"
+
+
 def test_update_cluster_scales_up_through_updating(aws):
     arn = aws.sagemaker.update_cluster(ClusterName=HP, InstanceGroups=[
         _spec(aws, WORKERS, "ml.g5.12xlarge", 4)])["ClusterArn"]
