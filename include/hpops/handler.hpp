@@ -14,12 +14,14 @@ namespace hpops {
 class Store;
 class NodeGroups;
 class HyperPodClusters;
+class Tracking;
 class Progress;
 
 // The backends, as interfaces; null where the config does not set one up.
 struct Clients {
     NodeGroups* node_groups = nullptr;
     HyperPodClusters* hyperpod = nullptr;
+    Tracking* tracking = nullptr;  // MLflow
 };
 
 struct Actor {
