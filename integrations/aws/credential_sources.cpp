@@ -48,7 +48,8 @@ void check_full_uri(const std::string& uri) {
     const std::string scheme = lower(uri.substr(0, scheme_end));
     if (scheme_end != std::string::npos && scheme == "https") return;
     if (scheme_end == std::string::npos || scheme != "http")
-        throw UpstreamError("aws", "InvalidContainerCredentialsUri", "AWS_CONTAINER_CREDENTIALS_FULL_URI must be an http or https URL");
+        throw UpstreamError("aws", "InvalidContainerCredentialsUri",
+                            "AWS_CONTAINER_CREDENTIALS_FULL_URI must be an http or https URL");
     std::string authority = uri.substr(scheme_end + 3, uri.find_first_of("/?#", scheme_end + 3) - (scheme_end + 3));
     if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
     std::string host = authority.starts_with('[') ? authority.substr(1, authority.find(']') - 1)
@@ -131,7 +132,9 @@ std::optional<std::chrono::system_clock::time_point> parse_aws_timestamp(std::st
         if (pos + count > s.size() || !all_digits(s.substr(pos, count))) return std::nullopt;
         return to_int(s.substr(pos, count));
     };
-    auto at = [&](std::size_t pos, std::string_view allowed) { return pos < s.size() && allowed.find(s[pos]) != std::string_view::npos; };
+    auto at = [&](std::size_t pos, std::string_view allowed) {
+        return pos < s.size() && allowed.find(s[pos]) != std::string_view::npos;
+    };
     const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2), sec = digits(17, 2);
     if (!y || !mo || !d || !h || !mi || !sec || !at(4, "-") || !at(7, "-") || !at(10, "Tt ") || !at(13, ":") || !at(16, ":"))
         return std::nullopt;
@@ -183,7 +186,8 @@ AwsCredentials parse_credentials_json(std::string_view body, const std::string& 
     if (const std::string expiration = field("Expiration", false); !expiration.empty()) {
         const auto expires = parse_aws_timestamp(expiration);
         if (!expires)
-            throw UpstreamError("aws", "InvalidCredentialsResponse", source + " answered an unreadable Expiration \"" + expiration + "\"");
+            throw UpstreamError("aws", "InvalidCredentialsResponse",
+                                source + " answered an unreadable Expiration \"" + expiration + "\"");
         credentials.expiration = *expires;
     }
     return credentials;
@@ -237,7 +241,8 @@ asio::awaitable<std::optional<AwsCredentials>> SharedFilesSource::fetch() {
         if (!id || !secret)
             throw UpstreamError("aws", "PartialCredentials",
                                 "profile " + profile + " in " + file->path + " sets " +
-                                    (id ? "aws_access_key_id but not aws_secret_access_key" : "aws_secret_access_key but not aws_access_key_id"));
+                                    (id ? "aws_access_key_id but not aws_secret_access_key"
+                                        : "aws_secret_access_key but not aws_access_key_id"));
         AwsCredentials credentials;
         credentials.access_key_id = *id;
         credentials.secret_access_key = *secret;

@@ -26,7 +26,9 @@ std::string form_component(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (unsigned char c : text) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(static_cast<char>(c));
+        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                                c == '_' || c == '.' || c == '~';
+        if (unreserved) out.push_back(static_cast<char>(c));
         else out += {'%', digits[c >> 4], digits[c & 15]};
     }
     return out;
@@ -149,12 +151,14 @@ AwsCredentials parse_assume_role_with_web_identity_response(long status, std::st
         std::string code = error ? xml_element_text(*error, "Code").value_or("") : "";
         std::string message = error ? xml_element_text(*error, "Message").value_or("") : "";
         if (code.empty()) code = "HttpError";
-        if (message.empty()) message = "AssumeRoleWithWebIdentity answered HTTP " + std::to_string(status) + " without an error document";
+        if (message.empty())
+            message = "AssumeRoleWithWebIdentity answered HTTP " + std::to_string(status) + " without an error document";
         if (message.size() > 500) message.resize(500);
         throw UpstreamError("sts", std::move(code), std::move(message), request_id, static_cast<int>(status));
     }
     auto invalid = [&](const std::string& what) {
-        return UpstreamError("sts", "InvalidResponse", "AssumeRoleWithWebIdentity answer " + what, request_id, static_cast<int>(status));
+        return UpstreamError("sts", "InvalidResponse", "AssumeRoleWithWebIdentity answer " + what, request_id,
+                             static_cast<int>(status));
     };
     const auto credentials = xml_element(body, "Credentials");
     if (!credentials) throw invalid("has no <Credentials> element");
