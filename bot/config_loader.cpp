@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -185,6 +187,64 @@ void read_aws(YamlWalker& w, const Field& root, AwsConfig& out) {
     }
 }
 
+bool is_http_url(std::string_view text) { return text.starts_with("https://") || text.starts_with("http://"); }
+
+// arn:PARTITION:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME; anything
+// else starting with "arn:" is a mistake worth naming rather than a URL.
+bool is_mlflow_tracking_server_arn(std::string_view text) {
+    std::vector<std::string_view> parts;
+    for (std::size_t begin = 0;;) {
+        const auto colon = text.find(':', begin);
+        parts.push_back(text.substr(begin, colon == std::string_view::npos ? colon : colon - begin));
+        if (colon == std::string_view::npos || parts.size() == 6) break;
+        begin = colon + 1;
+    }
+    if (parts.size() != 6 || parts[0] != "arn" || parts[2] != "sagemaker") return false;
+    for (int i : {1, 3, 4})
+        if (parts[i].empty()) return false;
+    constexpr std::string_view type = "mlflow-tracking-server/";
+    return parts[5].starts_with(type) && parts[5].size() > type.size() &&
+           parts[5].find('/', type.size()) == std::string_view::npos;
+}
+
+std::string tracking_uri_problem(const std::string& uri) {
+    return "`" + uri + "` is neither an http(s) URL nor a SageMaker MLflow tracking-server ARN "
+           "(arn:aws:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME)";
+}
+
+void read_mlflow(YamlWalker& w, const Field& root, MlflowConfig& out) {
+    const Field m = w.child(root, "mlflow");
+    if (!w.section(m, {"tracking_uri", "token", "username", "password", "ui_url", "sagemaker_endpoint", "timeout"}))
+        return;
+    const Field uri = w.child(m, "tracking_uri");
+    if (auto v = w.read_string(uri)) {
+        if (!v->empty() && !is_http_url(*v) && !is_mlflow_tracking_server_arn(*v))
+            w.problem(uri, tracking_uri_problem(*v));
+        else
+            out.tracking_uri = std::move(*v);
+    }
+    if (auto v = w.read_string(w.child(m, "token"), Echo::redact)) out.token = std::move(*v);
+    const Field username = w.child(m, "username");
+    const Field password = w.child(m, "password");
+    auto user = w.read_string(username, Echo::redact);
+    auto pass = w.read_string(password, Echo::redact);
+    const bool unreadable = (username.present() && !user) || (password.present() && !pass);  // already reported
+    out.username = std::move(user).value_or("");
+    out.password = std::move(pass).value_or("");
+    // Basic auth needs both halves; one alone is a half-finished edit.
+    if (!unreadable && out.username.empty() != out.password.empty())
+        w.problem(out.username.empty() ? password : username, "set both `username` and `password`, or neither");
+    for (auto [key, target] :
+         {std::pair{"ui_url", &out.ui_url}, std::pair{"sagemaker_endpoint", &out.sagemaker_endpoint}}) {
+        const Field f = w.child(m, key);
+        auto url = w.read_string(f);
+        if (!url || url->empty()) continue;
+        if (!is_http_url(*url)) w.problem(f, "`" + *url + "` is not an http(s) URL");
+        else *target = std::move(*url);
+    }
+    if (auto v = w.read_duration(w.child(m, "timeout"), 100ms, 5min)) out.timeout = *v;
+}
+
 void read_log(YamlWalker& w, const Field& root, std::string& level) {
     const Field l = w.child(root, "log");
     if (!w.section(l, {"level"})) return;
@@ -199,6 +259,16 @@ void apply_env_overrides(const EnvLookup& env, Config& config) {
     // The region falls back as the AWS SDKs do.
     for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"})
         if (auto v = env(name); config.aws.region.empty() && v && !v->empty()) config.aws.region = *v;
+    // MLflow's own clients read these. Only when the file names no server:
+    // credentials meant for the environment's server must not go to the file's.
+    if (config.mlflow.tracking_uri.empty()) {
+        MlflowConfig& m = config.mlflow;
+        for (auto [name, target] : {std::pair{"MLFLOW_TRACKING_URI", &m.tracking_uri},
+                                    std::pair{"MLFLOW_TRACKING_TOKEN", &m.token},
+                                    std::pair{"MLFLOW_TRACKING_USERNAME", &m.username},
+                                    std::pair{"MLFLOW_TRACKING_PASSWORD", &m.password}})
+            if (auto v = env(name); target->empty() && v && !v->empty()) *target = *v;
+    }
 }
 
 ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup& env, const LoadOptions& options) {
@@ -214,7 +284,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     config->source = source;
     const Field root = w.root(document);
     bool secret_readable = true;
-    if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "log"})) {
+    if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "mlflow", "log"})) {
         read_server(w, root, config->server);
         secret_readable = read_slack(w, root, config->slack);
         read_access(w, root, config->access);
@@ -222,9 +292,19 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         read_confirm(w, root, config->confirm);
         read_limits(w, root, config->limits);
         read_aws(w, root, config->aws);
+        read_mlflow(w, root, config->mlflow);
         read_log(w, root, config->log_level);
     }
+    const bool uri_from_file = !config->mlflow.tracking_uri.empty();
     apply_env_overrides(env, *config);
+    // MLFLOW_TRACKING_URI is often set for other tools (file:./mlruns, databricks);
+    // hpops can use neither, and saying so beats failing at the first command.
+    if (const std::string& uri = config->mlflow.tracking_uri;
+        !uri_from_file && !uri.empty() && !is_http_url(uri) && !is_mlflow_tracking_server_arn(uri)) {
+        const Field mlflow = w.child(root, "mlflow");
+        w.problem(mlflow.present() ? mlflow.mark : root.mark,
+                  "MLFLOW_TRACKING_URI " + tracking_uri_problem(uri) + "; set mlflow.tracking_uri in the file");
+    }
     if (options.require_slack_secret && secret_readable && config->slack.signing_secret.empty()) {
         const Field slack = w.child(root, "slack");
         const Field secret = w.child(slack, "signing_secret");
@@ -242,7 +322,7 @@ ConfigError::ConfigError(std::vector<std::string> problems)
 
 ConfigPtr load_config_text(std::string_view yaml, const std::string& source_name,
                            const std::map<std::string, std::string>* env, const LoadOptions& options) {
-    if (env == nullptr) return load(yaml, source_name, process_env(), options);
+    if (env == nullptr) return load(yaml, source_name, process_environment(), options);
     return load(yaml, source_name, [env](const std::string& name) -> std::optional<std::string> {
         const auto it = env->find(name);
         return it == env->end() ? std::nullopt : std::optional<std::string>(it->second);

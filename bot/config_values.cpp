@@ -132,13 +132,6 @@ std::optional<HostPort> parse_host_port(std::string_view text, std::string& why)
     return HostPort{std::string(host), static_cast<std::uint16_t>(value)};
 }
 
-EnvLookup process_env() {
-    return [](const std::string& name) -> std::optional<std::string> {
-        if (const char* value = std::getenv(name.c_str())) return std::string(value);
-        return std::nullopt;
-    };
-}
-
 EnvExpansion expand_env(std::string_view text, const EnvLookup& env) {
     EnvExpansion out;
     std::size_t i = 0;

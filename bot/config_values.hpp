@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hpops/environment.hpp"
 #include "hpops/role.hpp"
 
 namespace hpops::bot {
@@ -33,10 +34,8 @@ struct HostPort {
 std::optional<HostPort> parse_host_port(std::string_view text, std::string& why);
 
 // Returns the variable's value, or nullopt when it is unset.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+using hpops::EnvLookup;
 
-// The process environment, through getenv.
-EnvLookup process_env();
 
 struct EnvExpansion {
     std::string value;

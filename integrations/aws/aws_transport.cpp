@@ -4,6 +4,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -81,15 +82,25 @@ asio::awaitable<AwsResponse> AwsTransport::call(AwsCall call) {
         sign_request(request, credentials,
                      SigningParams{config_.region, call.service, std::chrono::system_clock::now()});
         // One attempt at the HTTP layer: retries here re-sign and follow AWS's rules.
-        HttpResponse response = co_await http_.send(std::move(request), RetryPolicy{1});
-        if (response.status >= 200 && response.status < 300) {
-            std::string id = response.header("x-amzn-requestid");
-            if (id.empty()) id = response.header("x-amz-request-id");
-            co_return AwsResponse{response.status, std::move(response.body), std::move(id)};
+        // A connection that fails or times out is retried too, as botocore does;
+        // mutating calls carry client tokens, so a repeat is not a second change.
+        std::optional<HttpResponse> response;
+        try {
+            response = co_await http_.send(std::move(request), RetryPolicy{1});
+        } catch (const UpstreamError&) {
+            if (attempt >= config_.max_attempts) throw;
         }
-        AwsError error = parse_aws_error(response);
-        if (attempt >= config_.max_attempts || !is_retryable_aws_error(response.status, error.code))
-            throw UpstreamError(call.service, error.code, error.message, error.request_id, static_cast<int>(response.status));
+        if (response && response->status >= 200 && response->status < 300) {
+            std::string id = response->header("x-amzn-requestid");
+            if (id.empty()) id = response->header("x-amz-request-id");
+            co_return AwsResponse{response->status, std::move(response->body), std::move(id)};
+        }
+        if (response) {
+            AwsError error = parse_aws_error(*response);
+            if (attempt >= config_.max_attempts || !is_retryable_aws_error(response->status, error.code))
+                throw UpstreamError(call.service, error.code, error.message, error.request_id,
+                                    static_cast<int>(response->status));
+        }
         // Full jitter over an exponential ceiling (base 1 s, at most 20 s), as botocore does.
         const double ceiling = std::min(20.0, std::ldexp(1.0, attempt - 1));
         asio::steady_timer timer(co_await asio::this_coro::executor,

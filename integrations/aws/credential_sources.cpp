@@ -107,13 +107,6 @@ int to_int(std::string_view digits) {
 
 }  // namespace
 
-EnvLookup process_environment() {
-    return [](const std::string& name) -> std::optional<std::string> {
-        if (const char* value = std::getenv(name.c_str())) return std::string(value);
-        return std::nullopt;
-    };
-}
-
 std::optional<std::string> env_value(const EnvLookup& env, const std::string& name) {
     auto value = env ? env(name) : std::nullopt;
     if (!value || value->empty()) return std::nullopt;

@@ -6,14 +6,15 @@
 #include <string>
 #include <string_view>
 
+#include "hpops/environment.hpp"
 #include "hpops/http_client.hpp"
 #include "integrations/aws/credentials.hpp"
 
 namespace hpops::integrations::aws {
 
 // Environment lookup, injected so tests never touch the process environment.
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-EnvLookup process_environment();
+using hpops::EnvLookup;
+using hpops::process_environment;
 // An empty variable counts as unset, as in the AWS SDKs.
 std::optional<std::string> env_value(const EnvLookup& env, const std::string& name);
 
