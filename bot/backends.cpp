@@ -5,6 +5,7 @@
 #include "integrations/aws/eks_client.hpp"
 #include "integrations/aws/endpoints.hpp"
 #include "integrations/aws/sagemaker_client.hpp"
+#include "integrations/mlflow/mlflow_client.hpp"
 
 namespace hpops::bot {
 namespace aws = integrations::aws;
@@ -30,12 +31,19 @@ Backends::Backends(const Config& config, HttpClient& http) {
         clients_.node_groups = &aws_->eks;
         clients_.hyperpod = &aws_->sagemaker;
     }
+    // SageMaker managed MLflow signs with the AWS credentials; an open-source
+    // tracking server needs none.
+    if (!config.mlflow.tracking_uri.empty()) {
+        tracking_ = std::make_unique<integrations::mlflow::MlflowClient>(http, config.mlflow, config.aws.region,
+                                                                 aws_ ? &aws_->credentials : nullptr);
+        clients_.tracking = tracking_.get();
+    }
 }
 
 Backends::~Backends() = default;
 
 std::vector<std::pair<std::string, bool>> Backends::configured() const {
-    return {{"AWS (EKS, SageMaker)", aws_ != nullptr}};
+    return {{"AWS (EKS, SageMaker)", aws_ != nullptr}, {"MLflow", tracking_ != nullptr}};
 }
 
 }  // namespace hpops::bot

@@ -4,6 +4,7 @@
 #include "hpops/config.hpp"
 #include "hpops/handler.hpp"
 #include "hpops/http_client.hpp"
+#include "hpops/tracking.hpp"
 
 namespace hpops::bot {
 
@@ -19,6 +20,7 @@ public:
 private:
     struct Aws;
     std::unique_ptr<Aws> aws_;
+    std::unique_ptr<Tracking> tracking_;
     Clients clients_;
 };
 

@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "bot/config_walker.hpp"
+#include "integrations/mlflow/mlflow_target.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -189,22 +190,11 @@ void read_aws(YamlWalker& w, const Field& root, AwsConfig& out) {
 
 bool is_http_url(std::string_view text) { return text.starts_with("https://") || text.starts_with("http://"); }
 
-// arn:PARTITION:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME; anything
-// else starting with "arn:" is a mistake worth naming rather than a URL.
+// The client's own parser, so the loader and the client agree on what an ARN
+// is; the loader also wants the region, which every real ARN names.
 bool is_mlflow_tracking_server_arn(std::string_view text) {
-    std::vector<std::string_view> parts;
-    for (std::size_t begin = 0;;) {
-        const auto colon = text.find(':', begin);
-        parts.push_back(text.substr(begin, colon == std::string_view::npos ? colon : colon - begin));
-        if (colon == std::string_view::npos || parts.size() == 6) break;
-        begin = colon + 1;
-    }
-    if (parts.size() != 6 || parts[0] != "arn" || parts[2] != "sagemaker") return false;
-    for (int i : {1, 3, 4})
-        if (parts[i].empty()) return false;
-    constexpr std::string_view type = "mlflow-tracking-server/";
-    return parts[5].starts_with(type) && parts[5].size() > type.size() &&
-           parts[5].find('/', type.size()) == std::string_view::npos;
+    const auto arn = integrations::mlflow::parse_tracking_server_arn(text);
+    return arn && !arn->region.empty();
 }
 
 std::string tracking_uri_problem(const std::string& uri) {
@@ -220,8 +210,9 @@ void read_mlflow(YamlWalker& w, const Field& root, MlflowConfig& out) {
     if (auto v = w.read_string(uri)) {
         if (!v->empty() && !is_http_url(*v) && !is_mlflow_tracking_server_arn(*v))
             w.problem(uri, tracking_uri_problem(*v));
-        else
-            out.tracking_uri = std::move(*v);
+        // Kept even when wrong (loading fails anyway), so the environment's
+        // MLFLOW_TRACKING_URI does not stand in for it and get reported twice.
+        out.tracking_uri = std::move(*v);
     }
     if (auto v = w.read_string(w.child(m, "token"), Echo::redact)) out.token = std::move(*v);
     const Field username = w.child(m, "username");

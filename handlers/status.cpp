@@ -36,7 +36,8 @@ boost::asio::awaitable<Reply> Status::handle(const Intent&, CommandContext& cont
     facts.store_healthy = context.store.healthy();
     facts.integrations = {{"Slack signing", !context.config.slack.signing_secret.empty()},
                           {"Slack bot token", !context.config.slack.bot_token.empty()},
-                          {"AWS", context.clients.node_groups != nullptr}};
+                          {"AWS", context.clients.node_groups != nullptr},
+                          {"MLflow", context.clients.tracking != nullptr}};
     co_return render_status(facts);
 }
 

@@ -70,6 +70,21 @@ struct AwsConfig {
     std::chrono::milliseconds follow_timeout{30 * 60'000};
 };
 
+struct MlflowConfig {
+    // http(s) URL of an open-source tracking server, or a SageMaker
+    // tracking-server ARN (arn:aws:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME).
+    // When the file names none: MLFLOW_TRACKING_URI, as MLflow's own clients do.
+    std::string tracking_uri;
+    // Secrets, for an open-source server: a bearer token wins over basic auth.
+    // MLFLOW_TRACKING_TOKEN / _USERNAME / _PASSWORD when the file names no server.
+    std::string token;
+    std::string username;
+    std::string password;
+    std::string ui_url;              // for links; empty: tracking_uri when it is http(s)
+    std::string sagemaker_endpoint;  // override of https://{region}.experiments.sagemaker.aws
+    std::chrono::milliseconds timeout{10'000};
+};
+
 struct Config {
     ServerConfig server;
     SlackConfig slack;
@@ -78,6 +93,7 @@ struct Config {
     ConfirmConfig confirm;
     LimitsConfig limits;
     AwsConfig aws;
+    MlflowConfig mlflow;
     std::string log_level = "info";
     std::string source;  // file it came from, for messages
 };

@@ -70,6 +70,11 @@ TEST(ConfigLoader, ExampleFileLoadsAsDocumented) {
     EXPECT_EQ(c->limits.min_count, 0);
     EXPECT_EQ(c->limits.max_count, 100);
     EXPECT_DOUBLE_EQ(c->limits.scale_down_confirm_share, 0.5);
+    EXPECT_EQ(c->mlflow.tracking_uri, "");
+    EXPECT_EQ(c->mlflow.token, "");
+    EXPECT_EQ(c->mlflow.ui_url, "");
+    EXPECT_EQ(c->mlflow.sagemaker_endpoint, "");
+    EXPECT_EQ(c->mlflow.timeout, 10s);
     EXPECT_EQ(c->log_level, "info");
     EXPECT_EQ(c->source, example_path());
 }
@@ -99,7 +104,7 @@ TEST(ConfigLoader, UnknownKeysAreReportedWithTheirLine) {
     EXPECT_EQ(p[0], "t.yaml:3:3: unknown key `server.thrads` (expected one of: listen, threads, tls, body_limit, "
                     "header_timeout, idle_timeout, shutdown_grace); did you mean `threads`?");
     EXPECT_EQ(p[1], "t.yaml:4:1: unknown key `slak` (expected one of: server, slack, access, store, confirm, limits, "
-                    "aws, log); did you mean `slack`?");
+                    "aws, mlflow, log); did you mean `slack`?");
     EXPECT_EQ(p[2], "t.yaml:8:3: unknown key `log.colour` (expected one of: level)");
 }
 
@@ -314,7 +319,7 @@ TEST(ConfigLoader, TopLevelMustBeAMapping) {
     const auto p = problems_of("- server\n");
     ASSERT_EQ(p.size(), 1u) << joined(p);
     EXPECT_EQ(p[0], "t.yaml:1:1: top level: expected a mapping with keys server, slack, access, store, confirm, "
-                    "limits, aws, log, found a list");
+                    "limits, aws, mlflow, log, found a list");
 }
 
 TEST(ConfigLoader, MissingFileIsAConfigError) {
@@ -391,6 +396,105 @@ TEST(ConfigLoader, AwsEndpointsMustBeUrlsOfKnownServices) {
     EXPECT_NE(problems[0].find("t.yaml:3:"), std::string::npos);
     EXPECT_NE(problems[0].find("not an http(s) URL"), std::string::npos);
     EXPECT_NE(problems[1].find("unknown key"), std::string::npos);
+}
+
+
+TEST(ConfigLoader, MlflowSectionTakesAUrlOrATrackingServerArn) {
+    const ConfigPtr oss = load_config_text(
+        "mlflow:\n"
+        "  tracking_uri: https://mlflow.example.com/tracking\n"
+        "  username: ann\n"
+        "  password: hunter2-basic\n"
+        "  ui_url: https://mlflow-ui.example.com\n"
+        "  timeout: 2500ms\n",
+        "t.yaml", &kSecretEnv);
+    EXPECT_EQ(oss->mlflow.tracking_uri, "https://mlflow.example.com/tracking");
+    EXPECT_EQ(oss->mlflow.username, "ann");
+    EXPECT_EQ(oss->mlflow.password, "hunter2-basic");
+    EXPECT_EQ(oss->mlflow.ui_url, "https://mlflow-ui.example.com");
+    EXPECT_EQ(oss->mlflow.timeout, 2500ms);
+
+    const ConfigPtr sm = load_config_text(
+        "mlflow:\n"
+        "  tracking_uri: arn:aws:sagemaker:us-west-2:123456789012:mlflow-tracking-server/hp-tracking\n"
+        "  sagemaker_endpoint: http://127.0.0.1:5001\n",
+        "t.yaml", &kSecretEnv);
+    EXPECT_EQ(sm->mlflow.tracking_uri, "arn:aws:sagemaker:us-west-2:123456789012:mlflow-tracking-server/hp-tracking");
+    EXPECT_EQ(sm->mlflow.sagemaker_endpoint, "http://127.0.0.1:5001");
+    EXPECT_EQ(sm->mlflow.timeout, 10s);
+}
+
+TEST(ConfigLoader, MlflowProblemsAreReportedWithoutEchoingSecrets) {
+    const auto p = problems_of(
+        "mlflow:\n"
+        "  tracking_uri: arn:aws:sagemaker:us-west-2:123456789012:model/hp-tracking\n"
+        "  username: hunter2-user\n"
+        "  ui_url: mlflow.example.com\n"
+        "  sagemaker_endpoint: ftp://x\n"
+        "  timeout: 10m\n"
+        "  tokn: x\n");
+    ASSERT_EQ(p.size(), 6u) << joined(p);
+    EXPECT_EQ(p[0], "t.yaml:2:17: mlflow.tracking_uri: `arn:aws:sagemaker:us-west-2:123456789012:model/hp-tracking` "
+                    "is neither an http(s) URL nor a SageMaker MLflow tracking-server ARN "
+                    "(arn:aws:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME)");
+    EXPECT_EQ(p[1], "t.yaml:3:13: mlflow.username: set both `username` and `password`, or neither");
+    EXPECT_EQ(p[2], "t.yaml:4:11: mlflow.ui_url: `mlflow.example.com` is not an http(s) URL");
+    EXPECT_EQ(p[3], "t.yaml:5:23: mlflow.sagemaker_endpoint: `ftp://x` is not an http(s) URL");
+    EXPECT_EQ(p[4], "t.yaml:6:12: mlflow.timeout: expected a duration in 100ms..5m, found `10m`");
+    EXPECT_EQ(p[5].rfind("t.yaml:7:3: unknown key `mlflow.tokn`", 0), 0u) << p[5];
+    EXPECT_EQ(joined(p).find("hunter2"), std::string::npos) << joined(p);
+    for (const char* arn : {"arn:aws:sagemaker:us-west-2:123456789012:mlflow-tracking-server/",
+                            "arn:aws:sagemaker::123456789012:mlflow-tracking-server/x",
+                            "arn:aws:s3:us-west-2:123456789012:mlflow-tracking-server/x",
+                            "arn:aws:sagemaker:us-west-2:123456789012:mlflow-tracking-server/x/y"})
+        EXPECT_EQ(problems_of(std::string("mlflow: {tracking_uri: \"") + arn + "\"}\n").size(), 1u) << arn;
+}
+
+TEST(ConfigLoader, MlflowFallsBackToMlflowsOwnEnvironmentWhenTheFileNamesNoServer) {
+    Env env = kSecretEnv;
+    env["MLFLOW_TRACKING_URI"] = "http://mlflow.env:5000";
+    env["MLFLOW_TRACKING_TOKEN"] = "env-token";
+    env["MLFLOW_TRACKING_USERNAME"] = "env-user";
+    env["MLFLOW_TRACKING_PASSWORD"] = "env-password";
+    const ConfigPtr from_env = load_config_text("", "t.yaml", &env);
+    EXPECT_EQ(from_env->mlflow.tracking_uri, "http://mlflow.env:5000");
+    EXPECT_EQ(from_env->mlflow.token, "env-token");
+    EXPECT_EQ(from_env->mlflow.username, "env-user");
+    EXPECT_EQ(from_env->mlflow.password, "env-password");
+
+    // What the file says wins, key by key.
+    const ConfigPtr mixed = load_config_text("mlflow: {token: file-token}\n", "t.yaml", &env);
+    EXPECT_EQ(mixed->mlflow.tracking_uri, "http://mlflow.env:5000");
+    EXPECT_EQ(mixed->mlflow.token, "file-token");
+
+    // A server named in the file never receives the environment's credentials.
+    const ConfigPtr named = load_config_text("mlflow: {tracking_uri: \"https://mlflow.file\"}\n", "t.yaml", &env);
+    EXPECT_EQ(named->mlflow.tracking_uri, "https://mlflow.file");
+    EXPECT_EQ(named->mlflow.token, "");
+    EXPECT_EQ(named->mlflow.username, "");
+    EXPECT_EQ(named->mlflow.password, "");
+
+    // An ARN in the environment selects the SageMaker mode, as in the sagemaker-mlflow plugin.
+    env["MLFLOW_TRACKING_URI"] = "arn:aws:sagemaker:eu-west-1:123456789012:mlflow-tracking-server/shared";
+    EXPECT_EQ(load_config_text("", "t.yaml", &env)->mlflow.tracking_uri, env["MLFLOW_TRACKING_URI"]);
+
+    // Set but empty is not a server.
+    const Env empty{{"SLACK_SIGNING_SECRET", "s"}, {"MLFLOW_TRACKING_URI", ""}};
+    EXPECT_EQ(load_config_text("", "t.yaml", &empty)->mlflow.tracking_uri, "");
+}
+
+TEST(ConfigLoader, AnMlflowUriHpopsCannotUseIsAProblemEvenFromTheEnvironment) {
+    Env env = kSecretEnv;
+    env["MLFLOW_TRACKING_URI"] = "databricks";
+    const auto top = problems_of("log: {level: info}\n", env);
+    ASSERT_EQ(top.size(), 1u) << joined(top);
+    EXPECT_EQ(top[0], "t.yaml:1:1: MLFLOW_TRACKING_URI `databricks` is neither an http(s) URL nor a SageMaker MLflow "
+                      "tracking-server ARN (arn:aws:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME); "
+                      "set mlflow.tracking_uri in the file");
+    env["MLFLOW_TRACKING_URI"] = "file:./mlruns";
+    const auto at_section = problems_of("log: {level: info}\nmlflow:\n  timeout: 5s\n", env);
+    ASSERT_EQ(at_section.size(), 1u) << joined(at_section);
+    EXPECT_EQ(at_section[0].rfind("t.yaml:3:3: MLFLOW_TRACKING_URI `file:./mlruns`", 0), 0u) << at_section[0];
 }
 
 }  // namespace hpops::bot

@@ -84,7 +84,7 @@ class Receiver:
 class Bot:
     """A running `hpops serve` with a config written for the test."""
 
-    def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None):
+    def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None):
         self.port = free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
@@ -112,7 +112,11 @@ confirm:
   secret: {CONFIRM_SECRET}
 log:
   level: info
-{{aws_section}}""".replace("{aws_section}", f"""aws:
+{{aws_section}}{{mlflow_section}}""".replace("{mlflow_section}", f"""mlflow:
+  tracking_uri: "{mlflow_uri}"
+  ui_url: "{mlflow_uri}"
+  timeout: 10s
+""" if mlflow_uri else "").replace("{aws_section}", f"""aws:
   region: us-west-2
   endpoints: {{eks: "{aws_endpoint}", sagemaker: "{aws_endpoint}", sts: "{aws_endpoint}"}}
   poll_interval: 200ms
@@ -122,7 +126,9 @@ log:
         env = dict(os.environ, E2E_SIGNING_SECRET=SIGNING_SECRET)
         # moto accepts any key; the names are the standard chain's first source.
         env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
-        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION",
+                     "MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME",
+                     "MLFLOW_TRACKING_PASSWORD"):
             env.pop(name, None)
         self.log = open(os.path.join(tmp, "hpops.log"), "w+")
         self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config], env=env,
@@ -270,3 +276,24 @@ def aws(moto):
         eks = session.client("eks", endpoint_url=moto)
         sagemaker = session.client("sagemaker", endpoint_url=moto)
     return Clients
+
+
+@pytest.fixture(scope="module")
+def mlflow_peer():
+    """A real `mlflow server` (SQLite backend) seeded through the mlflow client
+    with runs shaped like seed 001's; one per test module, since it takes
+    10-20 s to start. Tests that delete runs delete their own."""
+    import sys
+    sys.path.insert(0, PEERS)
+    from mlflow_peer import start_mlflow
+    uri, stop = start_mlflow(seed=True)
+    yield uri, stop.info["seed"]
+    stop()
+
+
+@pytest.fixture
+def mlflow_bot(mlflow_peer):
+    with tempfile.TemporaryDirectory() as tmp:
+        b = Bot(tmp, mlflow_uri=mlflow_peer[0])
+        yield b
+        b.stop()
