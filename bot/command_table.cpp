@@ -160,14 +160,24 @@ std::vector<CommandSpec> build_table() {
              "", Role::viewer, "Listing nodes…"));
 
     add(spec("training", {}, 0, opts({"experiment", "status", "since", "model", "limit"}), "Recent training runs",
-             "Runs from MLflow, newest first, with status and throughput.", Role::viewer, "Listing training runs…"));
+             "Runs from MLflow, newest first, across every experiment unless `experiment` names one: status, "
+             "tags (model, dataset, instance type, replicas, …), samples/s, steps/s, start and duration. `status` is "
+             "finished, running, failed, killed or scheduled; `since` a span (24h, 7d, 2w) or a UTC date "
+             "(2026-11-01); `limit` 1 to 200, default 20.",
+             Role::viewer, "Listing training runs…"));
     add(spec("training show", {"run"}, 1, {}, "Details of one training run",
-             "Parameters, latest metrics and status of the run.", Role::viewer, "Fetching run {0}…"));
+             "The run is a run id or a unique run name. Latest metrics with a trend of loss and throughput, params, "
+             "tags, timings, and a link to the MLflow UI when one is configured.",
+             Role::viewer, "Fetching run {0}…"));
     add(spec("training compare", {"run", "run"}, 2, {}, "Compare two or more training runs side by side",
-             "Parameters that differ and the latest value of each metric.", Role::viewer, "Comparing runs…"))
+             "Up to 6 runs, by id or unique name: throughput against the first run, timings, and the params and "
+             "tags that differ, marked ≠.",
+             Role::viewer, "Comparing runs…"))
         .variadic = true;
     confirm(add(spec("training delete", {"run"}, 1, {}, "Delete a training run",
-                     "Marks the run deleted in MLflow.", Role::admin, "Deleting run {0}…")));
+                     "The run is a run id or a unique run name. Marks the run deleted in MLflow; it can be restored "
+                     "until the server's garbage collection (`mlflow gc`) removes it.",
+                     Role::admin, "Deleting run {0}…")));
 
     add(spec("alerts", {}, 0, opts({"status", "since", "limit"}), "Firing alerts",
              "Without `status`, shows firing alerts.", Role::viewer, "Listing alerts…"));

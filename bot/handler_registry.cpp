@@ -11,6 +11,7 @@
 #include "handlers/scale_instancegroup.hpp"
 #include "handlers/scale_nodegroup.hpp"
 #include "handlers/status.hpp"
+#include "handlers/training.hpp"
 
 namespace hpops::bot {
 
@@ -35,6 +36,10 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::NodegroupCreate>());
     registry.add(std::make_unique<handlers::NodegroupDelete>());
     registry.add(std::make_unique<handlers::InstancegroupAdd>());
+    registry.add(std::make_unique<handlers::Training>());
+    registry.add(std::make_unique<handlers::TrainingShow>());
+    registry.add(std::make_unique<handlers::TrainingCompare>());
+    registry.add(std::make_unique<handlers::TrainingDelete>());
     return registry;
 }
 
