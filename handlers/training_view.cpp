@@ -254,20 +254,6 @@ std::string clip(std::string_view text, std::size_t max_chars) {
     return out;
 }
 
-std::string mrkdwn_escape(std::string_view raw) {
-    std::string out;
-    out.reserve(raw.size());
-    for (char c : raw) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string code_span(std::string_view raw, std::size_t max_chars) {
     std::string value = trim_spaces(clip(raw, max_chars));
     if (value.empty()) return "—";

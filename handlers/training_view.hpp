@@ -80,8 +80,6 @@ std::string sparkline(const std::vector<double>& values, std::size_t width = 24)
 // One line (control characters become spaces), at most `max_chars` code
 // points with "…" when cut. Walks only as far as it keeps, so 100 KB values cost little.
 std::string clip(std::string_view text, std::size_t max_chars);
-// Data placed in mrkdwn: & < > as entities.
-std::string mrkdwn_escape(std::string_view raw);
 // Data as an inline `code` span: clipped, escaped, backticks that would end the span replaced.
 std::string code_span(std::string_view raw, std::size_t max_chars = max_value_chars);
 // Data in *bold*: clipped, escaped, asterisks that would end the emphasis replaced.

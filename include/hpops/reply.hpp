@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -51,6 +52,22 @@ struct Reply {
     Reply& context(std::string text) { blocks.emplace_back(Context{std::move(text)}); return *this; }
     Reply& divider() { blocks.emplace_back(Divider{}); return *this; }
 };
+
+// Data placed inside mrkdwn text (a run name, an error message) must not be
+// read as markup: Slack treats &, < and > as control characters.
+inline std::string mrkdwn_escape(std::string_view raw) {
+    std::string out;
+    out.reserve(raw.size());
+    for (char c : raw) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
 
 // A reply that is only a message (errors, denials, acknowledgements).
 inline Reply message_reply(std::string text, Visibility visibility = Visibility::caller) {

@@ -306,19 +306,7 @@ json page_payload(const Reply& reply, const std::string& text, json blocks, bool
 
 }  // namespace
 
-std::string slack_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string slack_escape(std::string_view text) { return mrkdwn_escape(text); }
 
 std::vector<json> render_block_kit(const Reply& reply) {
     std::vector<json> blocks = render_blocks(reply);
