@@ -26,7 +26,7 @@ Reply reply_for_denial(const NotPermitted& denial) {
 }
 
 Reply reply_for_upstream_error(const UpstreamError& error) {
-    std::string text = ":x: " + error.service() + " refused: " + error.upstream_message();
+    std::string text = ":x: " + error.service() + ": " + mrkdwn_escape(error.upstream_message());
     if (!error.code().empty()) text += " (" + error.code() + ")";
     Reply reply = message_reply(std::move(text));
     if (!error.request_id().empty()) reply.context("Request id: " + error.request_id());
