@@ -2,7 +2,7 @@
 """Writes N distinct, freshly signed Slack `/hp help` slash-command requests.
 
     make_requests.py --count 600000 --out /tmp/requests.txt [--secret S]
-    make_requests.py --one            # one request as JSON, for a sample check
+    make_requests.py --one            # one request to stdout, for a sample check
 
 hpops refuses a request whose X-Slack-Signature it has already seen (409), so a
 benchmark that replays one request measures the replay guard, not the command
@@ -21,18 +21,12 @@ Python 3 standard library only.
 import argparse
 import hashlib
 import hmac
-import json
 import sys
 import time
 import urllib.parse
 
 # Same local-only secret as deploy/examples/local.yaml and raw_hmac_server.
 DEFAULT_SECRET = "local-dev-signing-secret"
-
-
-def form_body(index: int) -> str:
-    """A slash-command form like Slack's, made unique by its trigger_id."""
-    return _FORM_PREFIX + f"bench.{index:09d}.0123456789abcdef"
 
 
 # Everything but the trigger_id is the same in every request; encode it once,
@@ -53,6 +47,11 @@ _FORM_PREFIX = urllib.parse.urlencode([
 ]) + "&trigger_id="  # trigger_id goes last; its value needs no escaping
 
 
+def form_body(index: int) -> str:
+    """A slash-command form like Slack's, made unique by its trigger_id."""
+    return _FORM_PREFIX + f"bench.{index:09d}.0123456789abcdef"
+
+
 def sign(secret: bytes, timestamp: str, body: str) -> str:
     """Slack v0: hex HMAC-SHA256 over "v0:{timestamp}:{body}"."""
     base = f"v0:{timestamp}:{body}".encode()
@@ -66,7 +65,7 @@ def main() -> int:
     parser.add_argument("--secret", default=DEFAULT_SECRET, help="Slack signing secret")
     # Keeps two files made in the same second distinct (e.g. warm-up and run against one server).
     parser.add_argument("--start", type=int, default=0, help="first trigger_id index")
-    parser.add_argument("--one", action="store_true", help="print one request as JSON and exit")
+    parser.add_argument("--one", action="store_true", help="print one request line to stdout and exit")
     args = parser.parse_args()
 
     secret = args.secret.encode()
@@ -74,8 +73,7 @@ def main() -> int:
 
     if args.one:
         body = form_body(args.start)
-        json.dump({"timestamp": timestamp, "signature": sign(secret, timestamp, body), "body": body}, sys.stdout)
-        print()
+        print(timestamp, sign(secret, timestamp, body), body)
         return 0
 
     out = open(args.out, "w", buffering=1 << 20) if args.out else sys.stdout

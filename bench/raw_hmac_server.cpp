@@ -96,7 +96,7 @@ asio::awaitable<void> session(beast::tcp_stream stream, const std::string& secre
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> listen(asio::io_context& io, tcp::acceptor& acceptor, const std::string& secret) {
+asio::awaitable<void> accept_loop(asio::io_context& io, tcp::acceptor& acceptor, const std::string& secret) {
     for (;;) {
         // A strand per connection, as hpops does, so a session's handlers never run concurrently.
         auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
     acceptor.listen(asio::socket_base::max_listen_connections);
     std::cout << "listening on 127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;
 
-    asio::co_spawn(io, listen(io, acceptor, secret), asio::detached);
+    asio::co_spawn(io, accept_loop(io, acceptor, secret), asio::detached);
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const beast::error_code&, int) { io.stop(); });
 

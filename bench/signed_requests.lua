@@ -67,7 +67,7 @@ function request()
       -- cannot be mistaken for a signed command.
       return wrk.format("GET", "/healthz")
    end
-   requests[next_index] = nil  -- let the GC have it back; memory stays bounded
+   requests[next_index] = nil  -- sent once; the GC may reclaim it
    next_index = next_index + 1
    return r
 end
@@ -78,15 +78,15 @@ function response(status, headers, body)
    end
 end
 
-function done(summary, latency, requests)
-   local bad, exhausted = 0, 0
+function done(summary, latency)
+   local bad, stopped = 0, 0
    for _, thread in ipairs(threads) do
       bad = bad + (thread:get("non2xx") or 0)
-      exhausted = exhausted + (thread:get("exhausted") or 0)
+      stopped = stopped + (thread:get("exhausted") or 0)
    end
    local seconds = summary.duration / 1e6
    io.write(string.format("BENCH non2xx=%d\n", bad))
-   io.write(string.format("BENCH exhausted=%d\n", exhausted))
+   io.write(string.format("BENCH exhausted=%d\n", stopped))
    io.write(string.format("BENCH rps=%.0f p50_ms=%.3f p99_ms=%.3f requests=%d socket_errors=%d\n",
       summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
       summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
