@@ -36,7 +36,16 @@ std::string alias_note(const CommandSpec& spec) {
 
 std::string help_usage_line(const CommandSpec& spec) { return "/hp " + spec.usage(); }
 
+Reply build_help_index();
+
 Reply help_index() {
+    // The command table is fixed for the life of the process, and `/hp help`
+    // is the most common command: build its reply once (bench/README.md).
+    static const Reply index = build_help_index();
+    return index;
+}
+
+Reply build_help_index() {
     Reply reply;
     reply.summary = "hpops commands";
     reply.heading("hpops commands");
