@@ -77,6 +77,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
+import peer_process  # noqa: E402
+
 VENV_PYTHON = os.path.expanduser("~/.cache/hpops/venv/bin/python")
 
 # Environment for the server and for any mlflow client we run: no telemetry,
@@ -402,79 +404,8 @@ def start_mlflow(seed: bool = True, port: int = 0, in_process: bool = False,
         cmd.append("--verbose")
     if fresh_db:
         cmd.append("--fresh-db")
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        info = json.loads(_read_line(proc, timeout))
-    except BaseException:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait()
-        raise
-
-    def stop() -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        for stream in (proc.stdin, proc.stdout):
-            if stream:
-                stream.close()
-
-    stop.info = info  # type: ignore[attr-defined]
-    stop.proc = proc  # type: ignore[attr-defined]
+    info, stop = peer_process.spawn(cmd, "mlflow peer", timeout, stop_timeout=30)
     return info["tracking_uri"], stop
-
-
-def _read_line(proc: subprocess.Popen, timeout: float) -> str:
-    assert proc.stdout is not None
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if sel.select(timeout=0.2):
-            line = proc.stdout.readline()
-            if line:
-                return line
-        if proc.poll() is not None:
-            raise RuntimeError(f"mlflow peer exited with {proc.returncode} before it was ready")
-    proc.terminate()
-    raise TimeoutError(f"mlflow peer gave no ready line within {timeout} s")
-
-
-def _die_with_parent() -> None:
-    """Linux: ask for SIGTERM when the parent dies, so a crashed test binary
-    leaves no server behind."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # parent already gone before the call
-            os.kill(os.getpid(), signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-
-
-def _watch_stdin(done: threading.Event) -> None:
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-    except (OSError, ValueError):
-        return
-    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
-        return
-
-    def drain() -> None:
-        try:
-            while os.read(0, 4096):  # whatever the parent writes is ignored
-                pass
-        except OSError:
-            pass
-        done.set()
-
-    threading.Thread(target=drain, name="stdin-watch", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -488,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds to wait for the server")
     args = parser.parse_args(argv)
 
-    _die_with_parent()
+    peer_process.die_with_parent()
     done = threading.Event()
     ready = False
 
@@ -524,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
                           "startup_seconds": {"server": round(server.startup_seconds, 2), "seed": seed_seconds},
                           "seed": seeded}), flush=True)
         ready = True
-        _watch_stdin(done)
+        peer_process.watch_stdin(done)
         while not done.wait(0.5):
             if server.proc.poll() is not None:
                 print(f"mlflow_peer: server exited with {server.proc.returncode}:\n{server.log_tail()}",

@@ -46,6 +46,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
+import peer_process  # noqa: E402
+
 ACCOUNT = "123456789012"  # moto's default account for any non-STS key
 
 
@@ -105,74 +107,8 @@ def start_moto(seed: bool = True, port: int = 0, update_seconds: float | None = 
         cmd.append("--seed")
     if update_seconds is not None:
         cmd += ["--update-seconds", str(update_seconds)]
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    line = _read_line(proc, timeout)
-    info = json.loads(line)
-
-    def stop() -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        for stream in (proc.stdin, proc.stdout):
-            if stream:
-                stream.close()
-
-    stop.info = info  # type: ignore[attr-defined]
-    stop.proc = proc  # type: ignore[attr-defined]
+    info, stop = peer_process.spawn(cmd, "moto peer", timeout, stop_timeout=10)
     return info["endpoint"], stop
-
-
-def _read_line(proc: subprocess.Popen, timeout: float) -> str:
-    assert proc.stdout is not None
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if sel.select(timeout=0.2):
-            line = proc.stdout.readline()
-            if line:
-                return line
-        if proc.poll() is not None:
-            raise RuntimeError(f"moto peer exited with {proc.returncode} before it was ready")
-    proc.kill()
-    raise TimeoutError(f"moto peer gave no ready line within {timeout} s")
-
-
-def _die_with_parent() -> None:
-    """Linux: ask for SIGTERM when the parent dies, so a crashed test binary
-    leaves no server behind."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # parent already gone before the call
-            os.kill(os.getpid(), signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-
-
-def _watch_stdin(done: threading.Event) -> None:
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-    except (OSError, ValueError):
-        return
-    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
-        return
-
-    def drain() -> None:
-        try:
-            while os.read(0, 4096):  # whatever the parent writes is ignored
-                pass
-        except OSError:
-            pass
-        done.set()
-
-    threading.Thread(target=drain, name="stdin-watch", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
 
-    _die_with_parent()
+    peer_process.die_with_parent()
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())
@@ -207,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(json.dumps({"endpoint": endpoint, "pid": os.getpid(), "region": args.region,
                       "account": ACCOUNT, "seed": seeded}), flush=True)
-    _watch_stdin(done)
+    peer_process.watch_stdin(done)
     while not done.wait(0.5):
         pass
     stop()
