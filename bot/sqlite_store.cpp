@@ -157,7 +157,7 @@ SqliteStore::SqliteStore(const std::string& path, Clock clock) : path_(path), cl
     std::lock_guard lock(mutex_);
     // The busy timeout comes first: switching to WAL needs a lock another
     // process may hold for a moment.
-    exec("PRAGMA busy_timeout = 5000", "set busy_timeout");
+    run_sql("PRAGMA busy_timeout = 5000", "set busy_timeout");
     {
         sqlite_detail::StmtPtr stmt;
         sqlite3_stmt* raw_stmt = nullptr;
@@ -168,8 +168,8 @@ SqliteStore::SqliteStore(const std::string& path, Clock clock) : path_(path), cl
         // SQLite answers with the mode in force: "memory" for ":memory:".
         if (q.step()) journal_mode_ = q.text(0);
     }
-    exec("PRAGMA synchronous = NORMAL", "set synchronous");
-    exec("PRAGMA foreign_keys = ON", "set foreign_keys");
+    run_sql("PRAGMA synchronous = NORMAL", "set synchronous");
+    run_sql("PRAGMA foreign_keys = ON", "set foreign_keys");
     migrate();
     purge_locked();
 }
@@ -179,7 +179,7 @@ SqliteStore::~SqliteStore() {
     statements_.clear();  // finalize before the connection closes
 }
 
-void SqliteStore::exec(const char* sql, const char* operation) const {
+void SqliteStore::run_sql(const char* sql, const char* operation) const {
     char* error = nullptr;
     if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &error) != SQLITE_OK) {
         const std::string message = error ? error : sqlite3_errmsg(db_.get());
@@ -202,14 +202,14 @@ sqlite3_stmt* SqliteStore::statement(const char* sql) const {
 }
 
 void SqliteStore::migrate() {
-    exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+    run_sql("CREATE TABLE IF NOT EXISTS schema_migrations ("
          " version INTEGER PRIMARY KEY, applied_unix_ms INTEGER NOT NULL)",
          "create schema_migrations");
     const int latest = migrations[std::size(migrations) - 1].version;
     for (const Migration& m : migrations) {
         // IMMEDIATE takes the write lock first, so two processes starting on
         // one file cannot both apply the same migration.
-        exec("BEGIN IMMEDIATE", "begin migration");
+        run_sql("BEGIN IMMEDIATE", "begin migration");
         try {
             std::int64_t version = 0;
             {
@@ -220,11 +220,11 @@ void SqliteStore::migrate() {
                 throw std::runtime_error("sqlite " + path_ + ": schema version " + std::to_string(version) +
                                          " is newer than this hpops knows (" + std::to_string(latest) + ")");
             if (version < m.version) {
-                exec(m.sql, ("migrate to v" + std::to_string(m.version)).c_str());
+                run_sql(m.sql, ("migrate to v" + std::to_string(m.version)).c_str());
                 Query record(db_.get(), statement(sql_record_version), "record schema version", path_);
                 record.bind(1, m.version).bind(2, unix_ms(clock_())).step();
             }
-            exec("COMMIT", "commit migration");
+            run_sql("COMMIT", "commit migration");
         } catch (...) {
             sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
             throw;

@@ -61,7 +61,7 @@ public:
 
 private:
     sqlite3_stmt* statement(const char* sql) const;  // prepared once, cached; caller holds mutex_
-    void exec(const char* sql, const char* operation) const;
+    void run_sql(const char* sql, const char* operation) const;
     void migrate();
     std::size_t purge_locked();
 

@@ -16,6 +16,7 @@
 #include "integrations/aws/sigv4.hpp"
 #include "integrations/http/curl_client.hpp"
 #include "tests/support/run_sync.hpp"
+#include "tests/support/scripted_server.hpp"
 
 namespace hpops::integrations::aws {
 namespace {
@@ -123,49 +124,11 @@ public:
     asio::awaitable<AwsCredentials> get() override { co_return AwsCredentials{"AKID", "stand-in-secret", "", {}}; }
 };
 
-// A loopback stand-in for an AWS endpoint, served by hpops's own HTTP server.
-// `script` answers the n-th request (1-based); every request is kept.
-class StandIn {
+// A loopback stand-in for an AWS endpoint: `script` answers the n-th request (1-based).
+class StandIn : public hpops::testing::ScriptedServer {
 public:
-    using Script = std::function<bot::HttpOut(int attempt)>;
-    explicit StandIn(Script script, std::chrono::milliseconds delay = 0ms)
-        : script_(std::move(script)), delay_(delay),
-          server_(io_, ServerConfig{.host = "127.0.0.1", .port = 0},
-                  [this](bot::HttpIn in) { return respond(std::move(in)); }),
-          port_(server_.start()), thread_([this] { io_.run(); }) {}
-    ~StandIn() {
-        io_.stop();
-        thread_.join();
-    }
-    std::uint16_t port() const { return port_; }
-    std::vector<bot::HttpIn> received() const {
-        std::lock_guard lock(mutex_);
-        return received_;
-    }
-
-private:
-    asio::awaitable<bot::HttpOut> respond(bot::HttpIn in) {
-        int attempt = 0;
-        {
-            std::lock_guard lock(mutex_);
-            received_.push_back(std::move(in));
-            attempt = static_cast<int>(received_.size());
-        }
-        if (delay_ > 0ms) {
-            asio::steady_timer timer(io_, delay_);
-            co_await timer.async_wait(asio::use_awaitable);
-        }
-        co_return script_(attempt);
-    }
-
-    asio::io_context io_;
-    Script script_;
-    std::chrono::milliseconds delay_;
-    mutable std::mutex mutex_;
-    std::vector<bot::HttpIn> received_;
-    bot::HttpServer server_;
-    std::uint16_t port_;
-    std::thread thread_;
+    explicit StandIn(std::function<bot::HttpOut(int attempt)> script, std::chrono::milliseconds delay = 0ms)
+        : ScriptedServer([script = std::move(script)](const bot::HttpIn&, int n) { return script(n); }, delay) {}
 };
 
 bot::HttpOut aws_error(int status, std::string error_type, std::string message, std::string request_id) {

@@ -15,6 +15,7 @@
 #include "integrations/http/curl_client.hpp"
 #include "integrations/mlflow/mlflow_client.hpp"
 #include "tests/support/run_sync.hpp"
+#include "tests/support/scripted_server.hpp"
 
 // Paging and failure mechanics over real HTTP (CurlClient) against a loopback
 // stand-in on port 0. It answers only as much of MLflow as these mechanics
@@ -27,45 +28,10 @@ using hpops::testing::run_sync;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-class StandIn {
+class StandIn : public hpops::testing::ScriptedServer {
 public:
-    using Script = std::function<bot::HttpOut(const bot::HttpIn&)>;
-    explicit StandIn(Script script, std::chrono::milliseconds delay = 0ms)
-        : script_(std::move(script)), delay_(delay),
-          server_(io_, ServerConfig{.host = "127.0.0.1", .port = 0},
-                  [this](bot::HttpIn in) { return respond(std::move(in)); }),
-          port_(server_.start()), thread_([this] { io_.run(); }) {}
-    ~StandIn() {
-        io_.stop();
-        thread_.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    std::vector<bot::HttpIn> received() const {
-        std::lock_guard lock(mutex_);
-        return received_;
-    }
-
-private:
-    asio::awaitable<bot::HttpOut> respond(bot::HttpIn in) {
-        {
-            std::lock_guard lock(mutex_);
-            received_.push_back(in);
-        }
-        if (delay_ > 0ms) {
-            asio::steady_timer timer(io_, delay_);
-            co_await timer.async_wait(asio::use_awaitable);
-        }
-        co_return script_(in);
-    }
-
-    asio::io_context io_;
-    Script script_;
-    std::chrono::milliseconds delay_;
-    mutable std::mutex mutex_;
-    std::vector<bot::HttpIn> received_;
-    bot::HttpServer server_;
-    std::uint16_t port_;
-    std::thread thread_;
+    explicit StandIn(std::function<bot::HttpOut(const bot::HttpIn&)> script, std::chrono::milliseconds delay = 0ms)
+        : ScriptedServer([script = std::move(script)](const bot::HttpIn& in, int) { return script(in); }, delay) {}
 };
 
 MlflowConfig config_for(const std::string& url, std::chrono::milliseconds timeout = 5s) {
