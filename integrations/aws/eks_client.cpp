@@ -4,6 +4,7 @@
 
 #include "bot/crypto.hpp"
 #include "hpops/errors.hpp"
+#include "integrations/json_fields.hpp"
 #include "integrations/aws/sigv4_canonical.hpp"
 
 namespace hpops::integrations::aws {
@@ -30,9 +31,7 @@ std::vector<std::string> strings(const json& j, const char* key) {
     return out;
 }
 
-std::string text(const json& j, const char* key) {
-    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string{};
-}
+const auto text = string_field;
 
 EksNodeGroup nodegroup_from(const json& n) {
     EksNodeGroup g;

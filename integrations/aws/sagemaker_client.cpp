@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hpops/errors.hpp"
+#include "integrations/json_fields.hpp"
 
 namespace hpops::integrations::aws {
 namespace asio = boost::asio;
@@ -15,9 +16,7 @@ struct SageMakerClient::Result {
 
 namespace {
 
-std::string text(const json& j, const char* key) {
-    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string{};
-}
+const auto text = string_field;
 
 // The fields of ClusterInstanceGroupSpecification (the UpdateCluster input
 // shape) that DescribeCluster's ClusterInstanceGroupDetails also carries.

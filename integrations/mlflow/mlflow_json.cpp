@@ -1,5 +1,7 @@
 #include "integrations/mlflow/mlflow_json.hpp"
 
+#include "integrations/json_fields.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -19,10 +21,7 @@ const json* field(const json& object, std::string_view key) {
     return it == object.end() || it->is_null() ? nullptr : &*it;
 }
 
-std::string text(const json& object, std::string_view key) {
-    const json* v = field(object, key);
-    return v && v->is_string() ? v->get<std::string>() : std::string();
-}
+const auto text = string_field;
 
 // int64 fields: a number, or its decimal text (proto3 JSON's canonical form).
 std::int64_t int64(const json& object, std::string_view key) {
@@ -132,34 +131,33 @@ Run parse_run(const json& run) {
     return out;
 }
 
-Page<Experiment> parse_experiments_page(const json& body) {
-    require_object(body, "experiments/search");
-    require_array_or_absent(body, "experiments", "experiments/search");
-    Page<Experiment> page;
-    for (const json& e : array_at(body, "experiments"))
-        if (e.is_object()) page.items.push_back(parse_experiment(e));
+namespace {
+
+// MLflow's list answers share one shape: an optional array under `key` (an
+// empty list is left out entirely) and next_page_token when there is more.
+template <class T, class ParseItem>
+Page<T> parse_page(const json& body, const char* key, const char* operation, ParseItem parse_item) {
+    require_object(body, operation);
+    require_array_or_absent(body, key, operation);
+    Page<T> page;
+    for (const json& item : array_at(body, key))
+        if (item.is_object()) page.items.push_back(parse_item(item));
     page.next_page_token = text(body, "next_page_token");
     return page;
+}
+
+}  // namespace
+
+Page<Experiment> parse_experiments_page(const json& body) {
+    return parse_page<Experiment>(body, "experiments", "experiments/search", parse_experiment);
 }
 
 Page<Run> parse_runs_page(const json& body) {
-    require_object(body, "runs/search");
-    require_array_or_absent(body, "runs", "runs/search");
-    Page<Run> page;
-    for (const json& r : array_at(body, "runs"))
-        if (r.is_object()) page.items.push_back(parse_run(r));
-    page.next_page_token = text(body, "next_page_token");
-    return page;
+    return parse_page<Run>(body, "runs", "runs/search", parse_run);
 }
 
 Page<MetricPoint> parse_metric_history_page(const json& body) {
-    require_object(body, "metrics/get-history");
-    require_array_or_absent(body, "metrics", "metrics/get-history");
-    Page<MetricPoint> page;
-    for (const json& m : array_at(body, "metrics"))
-        if (m.is_object()) page.items.push_back(parse_metric_point(m));
-    page.next_page_token = text(body, "next_page_token");
-    return page;
+    return parse_page<MetricPoint>(body, "metrics", "metrics/get-history", parse_metric_point);
 }
 
 Run parse_get_run(const json& body) {

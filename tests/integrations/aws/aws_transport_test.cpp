@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/upstream_error_of.hpp"
+
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -159,18 +161,7 @@ AwsCall update_config_call() {
                    .body = R"({"scalingConfig":{"desiredSize":1}})"};
 }
 
-UpstreamError upstream_error_of(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const UpstreamError& e) {
-        return e;
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "expected an UpstreamError, got: " << e.what();
-        return UpstreamError("", "", "");
-    }
-    ADD_FAILURE() << "expected an UpstreamError";
-    return UpstreamError("", "", "");
-}
+using hpops::testing::upstream_error_of;
 
 std::chrono::system_clock::time_point parse_amz_date(const std::string& text) {
     std::tm tm{};

@@ -12,6 +12,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/sign_probe_main.hpp"
+
 #include "integrations/aws/sigv4.hpp"
 
 using namespace hpops::integrations::aws;
@@ -45,27 +47,9 @@ json sign_one(const json& in) {
     } else {
         details = sign_request(request, creds, params);
     }
-    json headers = json::array();
-    for (const auto& [name, value] : request.headers) headers.push_back({name, value});
-    return {{"name", in.value("name", "")},
-            {"url", request.url},
-            {"headers", headers},
-            {"canonical_request", details.canonical_request},
-            {"string_to_sign", details.string_to_sign},
-            {"signature", details.signature}};
+    return hpops::testing::signed_result(in, request, details);
 }
 
 }  // namespace
 
-int main() {
-    try {
-        const std::string input{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-        json out = json::array();
-        for (const auto& request : json::parse(input)) out.push_back(sign_one(request));
-        std::cout << out.dump(2) << "\n";
-        return 0;
-    } catch (const std::exception& e) {
-        std::cerr << "sigv4_probe: " << e.what() << "\n";
-        return 2;
-    }
-}
+int main() { return hpops::testing::run_sign_probe("sigv4_probe", sign_one); }

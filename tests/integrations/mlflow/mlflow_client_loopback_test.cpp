@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "tests/support/upstream_error_of.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -41,18 +43,7 @@ MlflowConfig config_for(const std::string& url, std::chrono::milliseconds timeou
     return config;
 }
 
-UpstreamError upstream_error_of(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const UpstreamError& e) {
-        return e;
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "expected an UpstreamError, got: " << e.what();
-        return UpstreamError("", "", "");
-    }
-    ADD_FAILURE() << "expected an UpstreamError";
-    return UpstreamError("", "", "");
-}
+using hpops::testing::upstream_error_of;
 
 std::string run_id(int i) {
     char id[16];

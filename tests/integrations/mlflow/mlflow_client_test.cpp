@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/upstream_error_of.hpp"
+
 #include <functional>
 
 #include <nlohmann/json.hpp>
@@ -61,18 +63,7 @@ std::string path_of(const HttpRequest& request) {
     return api == std::string::npos ? request.url : request.url.substr(api + 16);
 }
 
-UpstreamError upstream_error_of(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const UpstreamError& e) {
-        return e;
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "expected an UpstreamError, got: " << e.what();
-        return UpstreamError("", "", "");
-    }
-    ADD_FAILURE() << "expected an UpstreamError";
-    return UpstreamError("", "", "");
-}
+using hpops::testing::upstream_error_of;
 
 MlflowConfig sagemaker_config() {
     MlflowConfig config;

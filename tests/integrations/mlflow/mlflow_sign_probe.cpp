@@ -12,6 +12,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/sign_probe_main.hpp"
+
 #include "integrations/mlflow/mlflow_target.hpp"
 
 using namespace hpops::integrations;
@@ -34,29 +36,9 @@ json sign_one(const json& in) {
     const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(in.at("timestamp").get<long long>()));
     const aws::SigningDetails details = mlflow::sign_sagemaker_request(request, target, creds, now);
 
-    json headers = json::array();
-    for (const auto& [name, value] : request.headers) headers.push_back({name, value});
-    return {{"name", in.value("name", "")},
-            {"method", request.method},
-            {"url", request.url},
-            {"headers", headers},
-            {"body", request.body},
-            {"canonical_request", details.canonical_request},
-            {"string_to_sign", details.string_to_sign},
-            {"signature", details.signature}};
+    return hpops::testing::signed_result(in, request, details);
 }
 
 }  // namespace
 
-int main() {
-    try {
-        const std::string input{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-        json out = json::array();
-        for (const auto& request : json::parse(input)) out.push_back(sign_one(request));
-        std::cout << out.dump(2) << "\n";
-        return 0;
-    } catch (const std::exception& e) {
-        std::cerr << "mlflow_sign_probe: " << e.what() << "\n";
-        return 2;
-    }
-}
+int main() { return hpops::testing::run_sign_probe("mlflow_sign_probe", sign_one); }
