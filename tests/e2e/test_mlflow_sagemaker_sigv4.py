@@ -11,17 +11,16 @@ same call with hpops's code. Canonical requests are compared first because
 they explain a mismatch; then the URL, the Authorization header and every
 other header sent.
 """
-import datetime
 import hashlib
 import json
 import os
-import subprocess
 
 import pytest
 
 botocore_auth = pytest.importorskip("botocore.auth")
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
+from botocore_signing import lower_headers, probe_results, sign_at
 
 PROBE = os.environ.get("HPOPS_MLFLOW_SIGN_PROBE")
 pytestmark = pytest.mark.skipif(not PROBE, reason="HPOPS_MLFLOW_SIGN_PROBE is not set (build mlflow_sign_probe)")
@@ -110,32 +109,12 @@ def botocore_sign(case):
     credentials = Credentials(creds["access_key_id"], creds["secret_access_key"], creds.get("session_token"))
     request, region = plugin_request(case)
     signer = botocore_auth.SigV4Auth(credentials, SERVICE, region)
-    captured = {}
-    original = signer.canonical_request
-
-    def capture(req):
-        captured["canonical_request"] = original(req)
-        return captured["canonical_request"]
-
-    signer.canonical_request = capture
-    frozen = datetime.datetime.fromtimestamp(TIMESTAMP, tz=datetime.timezone.utc).replace(tzinfo=None)
-    # botocore reads the clock through this name when it signs.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(botocore_auth, "get_current_datetime", lambda *a, **k: frozen)
-        signer.add_auth(request)
-    return request, captured["canonical_request"]
+    return request, sign_at(signer, request, TIMESTAMP)
 
 
 @pytest.fixture(scope="module")
 def hpops_results():
-    requests = [dict(case, timestamp=TIMESTAMP) for case in CASES]
-    done = subprocess.run([PROBE], input=json.dumps(requests), capture_output=True, text=True, timeout=30)
-    assert done.returncode == 0, done.stderr
-    return {result["name"]: result for result in json.loads(done.stdout)}
-
-
-def lower_headers(pairs):
-    return sorted((name.lower(), value) for name, value in pairs)
+    return probe_results(PROBE, CASES, TIMESTAMP)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])

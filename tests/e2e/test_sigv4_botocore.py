@@ -5,16 +5,14 @@ by hpops through the test-only sigv4_probe executable, whose path comes from
 HPOPS_SIGV4_PROBE. Canonical requests are compared first because they explain
 a mismatch; then Authorization headers or presigned URLs, which must be equal.
 """
-import datetime
-import json
 import os
-import subprocess
 
 import pytest
 
 botocore_auth = pytest.importorskip("botocore.auth")
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
+from botocore_signing import lower_headers, probe_results, sign_at
 
 PROBE = os.environ.get("HPOPS_SIGV4_PROBE")
 pytestmark = pytest.mark.skipif(not PROBE, reason="HPOPS_SIGV4_PROBE is not set (build the sigv4_probe target)")
@@ -121,32 +119,12 @@ def botocore_sign(case):
         signer = signer_class(credentials, case["service"], case["region"])
     request = AWSRequest(method=case["method"], url=case["url"], headers=dict(case.get("headers", [])),
                          data=case.get("body", "").encode())
-    captured = {}
-    original = signer.canonical_request
-
-    def capture(req):
-        captured["canonical_request"] = original(req)
-        return captured["canonical_request"]
-
-    signer.canonical_request = capture
-    frozen = datetime.datetime.fromtimestamp(TIMESTAMP, tz=datetime.timezone.utc).replace(tzinfo=None)
-    # botocore reads the clock through this name when it signs.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(botocore_auth, "get_current_datetime", lambda *a, **k: frozen)
-        signer.add_auth(request)
-    return request, captured["canonical_request"]
+    return request, sign_at(signer, request, TIMESTAMP)
 
 
 @pytest.fixture(scope="module")
 def hpops_results():
-    requests = [dict(case, timestamp=TIMESTAMP) for case in CASES]
-    done = subprocess.run([PROBE], input=json.dumps(requests), capture_output=True, text=True, timeout=30)
-    assert done.returncode == 0, done.stderr
-    return {result["name"]: result for result in json.loads(done.stdout)}
-
-
-def lower_headers(pairs):
-    return sorted((name.lower(), value) for name, value in pairs)
+    return probe_results(PROBE, CASES, TIMESTAMP)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
