@@ -6,10 +6,7 @@
 
 namespace hpops::handlers {
 
-std::string option(const Intent& intent, const std::string& key) {
-    auto it = intent.options.find(key);
-    return it == intent.options.end() ? std::string{} : it->second;
-}
+std::string option(const Intent& intent, const std::string& key) { return option_or_empty(intent.options, key); }
 
 NodeGroups& require_node_groups(CommandContext& context) {
     if (!context.clients.node_groups)

@@ -145,10 +145,7 @@ const Experiment& find_experiment(const std::vector<Experiment>& experiments, st
 
 RunListRequest build_run_request(const std::map<std::string, std::string>& options,
                                  const std::vector<Experiment>& experiments, std::int64_t now_ms) {
-    auto get = [&options](const char* key) {
-        auto it = options.find(key);
-        return it == options.end() ? std::string() : it->second;
-    };
+    auto get = [&options](const char* key) { return option_or_empty(options, key); };
     RunListRequest request;
     std::vector<std::string> clauses, typed;
     if (auto name = get("experiment"); !name.empty()) {

@@ -19,6 +19,12 @@ struct Intent {
     friend bool operator==(const Intent&, const Intent&) = default;
 };
 
+// The value of a key=value option, or empty when it was not given.
+inline std::string option_or_empty(const std::map<std::string, std::string>& options, const std::string& key) {
+    auto it = options.find(key);
+    return it == options.end() ? std::string{} : it->second;
+}
+
 struct ParseError {
     std::string message;     // what is wrong, for the user
     std::string suggestion;  // "did you mean" command text; empty when there is none
