@@ -7,6 +7,7 @@
 
 #include "bot/text_similarity.hpp"
 #include "handlers/training_view.hpp"
+#include "hpops/intent.hpp"
 #include "hpops/errors.hpp"
 
 namespace hpops::handlers {
