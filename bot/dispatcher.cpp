@@ -60,7 +60,21 @@ std::int64_t Dispatcher::audit(const Caller& caller, const Intent& intent, std::
 }
 
 boost::asio::awaitable<Reply> Dispatcher::run_text(Caller caller, std::string text) {
-    auto parsed = parse_command(text);
+    // Named, not a temporary in the co_await expression: GCC 12 destroys those twice.
+    auto work = run_parsed(std::move(caller), parse_command(text));
+    co_return co_await std::move(work);
+}
+
+bool Dispatcher::answers_at_once(const std::variant<Intent, ParseError>& parsed) const {
+    const auto* intent = std::get_if<Intent>(&parsed);
+    if (!intent) return true;
+    const CommandSpec* spec = find_command(intent->command);
+    if (!spec) return true;
+    const Handler* handler = handlers_.find(spec->name);
+    return !handler || handler->answers_at_once();
+}
+
+boost::asio::awaitable<Reply> Dispatcher::run_parsed(Caller caller, std::variant<Intent, ParseError> parsed) {
     if (auto* error = std::get_if<ParseError>(&parsed)) {
         metrics_.count_command("(unparsed)", "parse-error");
         co_return reply_for_parse_error(*error);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "bot/handler_registry.hpp"
 #include "hpops/config.hpp"
@@ -44,6 +45,11 @@ public:
     // Coroutine parameters are taken by value: the work may outlive the request
     // that started it (a slow command finishes after the acknowledgement).
     boost::asio::awaitable<Reply> run_text(Caller caller, std::string text);
+    // run_text in two steps, for routes that look at the parse first.
+    boost::asio::awaitable<Reply> run_parsed(Caller caller, std::variant<Intent, ParseError> parsed);
+    // True when run_parsed answers without I/O and never suspends: parse
+    // errors, unknown commands, and handlers that answer at once (help).
+    bool answers_at_once(const std::variant<Intent, ParseError>& parsed) const;
     boost::asio::awaitable<Reply> run_intent(Caller caller, Intent intent);
     // A Confirm button: verify the token, re-check permission, run the exact intent.
     boost::asio::awaitable<Reply> confirm(Caller caller, std::string token);

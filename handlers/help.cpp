@@ -47,6 +47,7 @@ Reply help_index() {
 
 Reply build_help_index() {
     Reply reply;
+    reply.constant_key = "help";
     reply.summary = "hpops commands";
     reply.heading("hpops commands");
     // Groups keep the table's order; a group is every command sharing a first word.
@@ -71,6 +72,7 @@ Reply build_help_index() {
 Reply help_for(const CommandSpec& spec) {
     const std::string usage = help_usage_line(spec);
     Reply reply;
+    reply.constant_key = "help " + spec.name;
     reply.summary = usage;
     const bool usage_fits = usage.size() <= max_heading_chars;
     reply.heading(usage_fits ? usage : "/hp " + spec.name);

@@ -25,6 +25,7 @@ class Help final : public Handler {
 public:
     std::string_view command() const override { return "help"; }
     boost::asio::awaitable<Reply> handle(const Intent& intent, CommandContext& context) override;
+    bool answers_at_once() const override { return true; }
 };
 
 }  // namespace hpops::handlers

@@ -1,6 +1,7 @@
 #include "bot/routes/slack_commands.hpp"
 
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "bot/deferred_reply.hpp"
 #include "bot/parser.hpp"
@@ -18,8 +19,7 @@ std::string field(const FormFields& form, std::string_view name) {
 }
 
 // "Scaling spot-ng…" from the command table's ack phrase; generic otherwise.
-std::string acknowledgement(std::string_view text) {
-    auto parsed = parse_command(text);
+std::string acknowledgement(const std::variant<Intent, ParseError>& parsed) {
     if (auto* intent = std::get_if<Intent>(&parsed)) {
         if (const CommandSpec* spec = find_command(intent->command); spec && !spec->ack.empty()) {
             std::string ack = spec->ack;
@@ -29,6 +29,20 @@ std::string acknowledgement(std::string_view text) {
         }
     }
     return "Working on it…";
+}
+
+// The inline HTTP answer. A reply that is the same for everyone (help) is
+// rendered once per thread and its bytes reused: rendering is most of the
+// cost of `/hp help` (bench/README.md).
+std::string inline_wire(const Reply& reply, std::vector<nlohmann::json>& later_pages) {
+    thread_local std::unordered_map<std::string, std::string> constant_pages;
+    if (!reply.constant_key.empty())
+        if (auto it = constant_pages.find(reply.constant_key); it != constant_pages.end()) return it->second;
+    auto pages = integrations::render_block_kit(reply);
+    std::string first = integrations::to_wire(pages.front());
+    if (pages.size() > 1) later_pages.assign(std::make_move_iterator(pages.begin() + 1), std::make_move_iterator(pages.end()));
+    else if (!reply.constant_key.empty()) constant_pages.emplace(reply.constant_key, first);
+    return first;
 }
 
 }  // namespace
@@ -45,27 +59,35 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
 
     Caller caller{"slack", field(form, "user_id"), field(form, "user_name"), field(form, "channel_id"),
                   request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
-    const std::string text = field(form, "text");
     const std::string response_url = field(form, "response_url");
-    caller.progress = std::make_shared<SlackProgress>(services, response_url, request.request_id);
-    // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
-    auto work = services.dispatcher.run_text(caller, text);
-    std::function<void(Reply)> deliver_late = [&services, response_url, id = request.request_id](Reply reply) {
-        // The answer takes the place of the acknowledgement and any progress.
-        reply.replace_original = true;
-        post_reply_later(services, response_url, reply, id);
-    };
-    auto inline_reply = co_await run_with_budget(std::move(work), services.config->slack.inline_budget, std::move(deliver_late));
-
-    if (!inline_reply) {
-        Reply ack = message_reply(":hourglass_flowing_sand: " + acknowledgement(text));
-        co_return json_response(200, integrations::to_wire(integrations::render_block_kit_single(ack)));
+    auto parsed = parse_command(field(form, "text"));
+    std::optional<Reply> inline_reply;
+    if (services.dispatcher.answers_at_once(parsed)) {
+        // No I/O to wait for: skip the budget race (its timer, channel and task).
+        auto work = services.dispatcher.run_parsed(std::move(caller), std::move(parsed));
+        inline_reply = co_await std::move(work);
+    } else {
+        const std::string ack = acknowledgement(parsed);
+        caller.progress = std::make_shared<SlackProgress>(services, response_url, request.request_id);
+        // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
+        auto work = services.dispatcher.run_parsed(std::move(caller), std::move(parsed));
+        std::function<void(Reply)> deliver_late = [&services, response_url, id = request.request_id](Reply reply) {
+            // The answer takes the place of the acknowledgement and any progress.
+            reply.replace_original = true;
+            post_reply_later(services, response_url, reply, id);
+        };
+        inline_reply = co_await run_with_budget(std::move(work), services.config->slack.inline_budget,
+                                                std::move(deliver_late));
+        if (!inline_reply) {
+            Reply ack_reply = message_reply(":hourglass_flowing_sand: " + ack);
+            co_return json_response(200, integrations::to_wire(integrations::render_block_kit_single(ack_reply)));
+        }
     }
-    auto pages = integrations::render_block_kit(*inline_reply);
     // One message fits in the HTTP answer; further pages follow through response_url.
-    if (pages.size() > 1)
-        post_pages_later(services, response_url, {pages.begin() + 1, pages.end()}, request.request_id);
-    co_return json_response(200, integrations::to_wire(pages.front()));
+    std::vector<nlohmann::json> later_pages;
+    std::string body = inline_wire(*inline_reply, later_pages);
+    if (!later_pages.empty()) post_pages_later(services, response_url, std::move(later_pages), request.request_id);
+    co_return json_response(200, std::move(body));
 }
 
 }  // namespace hpops::bot

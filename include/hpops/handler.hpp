@@ -58,6 +58,9 @@ public:
     virtual ~Handler() = default;
     virtual std::string_view command() const = 0;  // key in the command table
     virtual boost::asio::awaitable<Reply> handle(const Intent& intent, CommandContext& context) = 0;
+    // True when handle() does no I/O and never suspends (help): the route then
+    // awaits it directly instead of racing it against the inline budget.
+    virtual bool answers_at_once() const { return false; }
 };
 
 }  // namespace hpops

@@ -42,6 +42,9 @@ struct Reply {
     // When set, a follow-up replaces the message that carried the buttons
     // instead of posting a new one (Slack: replace_original).
     bool replace_original = false;
+    // Non-empty when this reply is the same for every caller and every call
+    // (help): a renderer may keep its rendering under this key and reuse it.
+    std::string constant_key;
 
     Reply& heading(std::string text) { blocks.emplace_back(Heading{std::move(text)}); return *this; }
     Reply& text(std::string markdown) { blocks.emplace_back(Text{std::move(markdown)}); return *this; }
