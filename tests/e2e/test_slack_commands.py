@@ -36,6 +36,16 @@ def test_help_for_one_command_comes_from_the_command_table(bot):
     assert "desired=" in text and "operator" in text
 
 
+def test_help_rendered_once_is_reused_per_command_not_across_commands(bot):
+    # Help replies are rendered once and their bytes reused: a second ask must
+    # get the same bytes, and another command's help must not get them.
+    answers = [bot.command(text)[1] for text in ("help", "help", "help scale ng", "help scale ng", "help nodegroups")]
+    assert answers[0] == answers[1]
+    assert answers[2] == answers[3]
+    assert len({answers[0], answers[2], answers[4]}) == 3
+    assert "desired=" in blocks_text(json.loads(answers[3]))
+
+
 def test_forged_missing_and_stale_signatures_get_401_and_nothing_happens(bot, receiver):
     form = urllib.parse.urlencode({"user_id": ADMIN, "channel_id": CHANNEL, "command": "/hp",
                                    "text": "nodegroup delete spot-ng", "response_url": receiver.url})
