@@ -395,12 +395,13 @@ std::variant<Intent, ParseError> parse_command(std::string_view src) {
         if (!intent.options.emplace(key, value).second) return ParseError{"option `" + key + "` is given twice", ""};
     }
 
-    const std::string usage = "usage: `" + spec.usage() + "`";
+    // Only the error paths below need it; built lazily, off the path every request takes.
+    auto usage = [&spec] { return "usage: `" + spec.usage() + "`"; };
     if (intent.args.size() < spec.required_positionals) {
         std::vector<std::string> missing;
         for (std::size_t j = intent.args.size(); j < spec.required_positionals; ++j)
             missing.push_back("<" + spec.positionals[j] + ">");
-        return ParseError{"`" + spec.name + "` needs " + join(missing, " ") + "; " + usage, ""};
+        return ParseError{"`" + spec.name + "` needs " + join(missing, " ") + "; " + usage(), ""};
     }
     if (intent.args.size() > max_positionals(spec)) {
         const std::string& extra = intent.args[spec.positionals.size()];
@@ -408,7 +409,7 @@ std::variant<Intent, ParseError> parse_command(std::string_view src) {
                                   ? "`" + spec.name + "` takes no arguments" + (spec.options.empty() ? "" : ", only options")
                                   : "`" + spec.name + "` takes at most " + std::to_string(spec.positionals.size()) +
                                         (spec.positionals.size() == 1 ? " argument" : " arguments");
-        message += "; unexpected `" + extra + "`; " + usage;
+        message += "; unexpected `" + extra + "`; " + usage();
         std::string suggestion;
         if (const CommandSpec* sub = closest_subcommand(spec, words, match.words))
             suggestion = rebuild(sub->name, src, tokens, match.words + 1);

@@ -43,7 +43,8 @@ HttpIn to_http_in(http::request<http::string_body>&& request, const std::string&
     in.headers.reserve(8);
     for (const auto& field : request) {
         std::string name(field.name_string());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (auto& c : name)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only, no locale lookup
         in.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     in.body = std::move(request.body());
