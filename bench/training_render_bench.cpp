@@ -12,6 +12,7 @@
 //   training_render_bench [iterations=200] [runs=1000] [sample=bench/data/mlflow_runs_search.json]
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -89,6 +90,14 @@ double ms_since(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// CPU time of this thread: on a shared machine, wall time also counts the
+// time other processes had the core.
+double thread_cpu_ms() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,9 +109,10 @@ int main(int argc, char** argv) {
     const hpops::handlers::ExperimentNames experiments{
         {"1", "hyperpodpytorchjob-2xy"}, {"2", "llama-factory-sft"}, {"3", "qwen3-eval"}};
 
-    std::vector<double> parse, block_kit, text, total, tree;
+    std::vector<double> parse, block_kit, text, total, total_cpu, tree;
     std::size_t wire_bytes = 0, text_bytes = 0, pages = 0;
     for (int it = 0; it < iterations; ++it) {
+        const double cpu0 = thread_cpu_ms();
         const auto t0 = Clock::now();
         const auto page = hpops::integrations::mlflow::parse_runs_page(body);
         const double t_parse = ms_since(t0);
@@ -132,6 +142,7 @@ int main(int argc, char** argv) {
         block_kit.push_back(t_block_kit);
         text.push_back(t_text);
         total.push_back(ms_since(t0));
+        total_cpu.push_back(thread_cpu_ms() - cpu0);
     }
     // For comparison only, in a loop of its own (freeing a tree that size
     // leaves the heap in a state that would slow the steps above).
@@ -152,8 +163,11 @@ int main(int argc, char** argv) {
     line("render cards -> Block Kit", block_kit);
     line("render table -> text", text);
     line("total per iteration", total);
+    line("total, thread CPU time", total_cpu);
     line("(JSON text -> nlohmann tree)", tree);
-    const Stats s = stats(total);
-    std::printf("  target < 10 ms: %s\n", s.p99_ms < 10.0 ? "met (p99)" : s.mean_ms < 10.0 ? "met (mean only)" : "NOT met");
+    const Stats wall = stats(total), cpu = stats(total_cpu);
+    auto verdict = [](double ms) { return ms < 10.0 ? "met" : "NOT met"; };
+    std::printf("  target < 10 ms: wall mean %s, wall p99 %s, CPU p99 %s\n", verdict(wall.mean_ms),
+                verdict(wall.p99_ms), verdict(cpu.p99_ms));
     return 0;
 }
