@@ -334,7 +334,8 @@ void JsonCursor::skip() {
 
 void JsonCursor::finish() {
     skip_whitespace();
-    if (p_ != end_) throw NotJson{};
+    // nlohmann takes a NUL byte for the end of the text (C strings), whatever follows.
+    if (p_ != end_ && *p_ != '\0') throw NotJson{};
 }
 
 }  // namespace hpops::integrations::mlflow

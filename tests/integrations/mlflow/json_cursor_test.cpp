@@ -51,7 +51,10 @@ TEST(JsonCursor, AcceptsWhatNlohmannAccepts) {
         // Structure errors.
         "", " ", "{", "}", "[", "]", "[1,]", "[,1]", "[1 2]", R"({"a":1,})", R"({,"a":1})", R"({"a" 1})",
         R"({"a":})", R"({a:1})", R"({'a':1})", "{1:2}", "{} {}", "{}x", "[] ,", "tru", "nul", "falsey",
-        "/* c */ {}", "{} // c", "\xEF\xBB{}", "\xEF\xBB\xBF", "[\"a\" , ]"};
+        "/* c */ {}", "{} // c", "\xEF\xBB{}", "\xEF\xBB\xBF", "[\"a\" , ]",
+        // A NUL byte ends the text for nlohmann.
+        std::string("{}\0x", 4), std::string("{} \0", 4), std::string("\0", 1), std::string("[1\0]", 4),
+        std::string("1\0", 2)};
     for (const std::string& text : texts) expect_same_verdict(text);
 }
 
@@ -83,7 +86,7 @@ TEST(JsonCursor, AgreesWithNlohmannOnMutatedAnswers) {
         R"( "next_page_token": "eyJvZmZzZXQiOiAyfQ=="})";
     ASSERT_TRUE(nlohmann::json::accept(compact));
     const std::string indented = nlohmann::ordered_json::parse(compact).dump(2);
-    const std::string alphabet = "{}[]:,\"\\ \n\t0123456789.eE+-tfnulrasu\x80\xC3\xA9\xED\x01";
+    const std::string alphabet = std::string("{}[]:,\"\\ \n\t0123456789.eE+-tfnulrasu\x80\xC3\xA9\xED\x01") + '\0';
     std::mt19937 random(20261123);
     int accepted = 0;
     for (int i = 0; i < 20'000; ++i) {
