@@ -66,7 +66,7 @@ MlflowClient::MlflowClient(HttpClient& http, const MlflowConfig& config, std::st
     : http_(http), credentials_(credentials), target_(resolve_target(config, aws_region)),
       ui_url_(resolve_ui_url(config)) {}
 
-asio::awaitable<nlohmann::json> MlflowClient::call(MlflowCall call) {
+asio::awaitable<std::string> MlflowClient::call(MlflowCall call) {
     if (!target_.problem.empty()) throw UpstreamError("mlflow", "NotConfigured", target_.problem);
     HttpRequest request = build_request(target_, call);
     if (target_.mode == MlflowTarget::Mode::sagemaker) {
@@ -93,7 +93,7 @@ asio::awaitable<nlohmann::json> MlflowClient::call(MlflowCall call) {
                   std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
                       .count());
     if (response.status < 200 || response.status > 299) throw error_from_response(response, target_, call.path);
-    co_return parse_body(response.body, what);
+    co_return std::move(response.body);
 }
 
 asio::awaitable<std::vector<Experiment>> MlflowClient::search_experiments() {
@@ -101,7 +101,9 @@ asio::awaitable<std::vector<Experiment>> MlflowClient::search_experiments() {
     PageGuard guard("experiments/search");
     std::string token;
     do {
-        auto page = parse_experiments_page(co_await call(search_experiments_call(token)));
+        auto work = call(search_experiments_call(token));
+        const std::string body = co_await std::move(work);
+        auto page = parse_experiments_page(body);
         std::move(page.items.begin(), page.items.end(), std::back_inserter(experiments));
         token = std::move(page.next_page_token);
     } while (guard.next(token));
@@ -123,21 +125,31 @@ asio::awaitable<std::vector<Run>> MlflowClient::search_runs(RunQuery query) {
     std::string token;
     do {
         const int wanted = std::min(max_page_size, query.max_results - static_cast<int>(runs.size()));
-        auto page = parse_runs_page(co_await call(search_runs_call(ids, query, wanted, token)));
+        auto work = call(search_runs_call(ids, query, wanted, token));
+        const std::string body = co_await std::move(work);
+        auto page = parse_runs_page(body);
         // A server that ignores max_results must not return more than asked.
         if (page.items.size() > static_cast<std::size_t>(wanted)) page.items.resize(static_cast<std::size_t>(wanted));
-        std::move(page.items.begin(), page.items.end(), std::back_inserter(runs));
+        // Most searches are one page: take it whole rather than move 1,000 runs one by one.
+        if (runs.empty())
+            runs = std::move(page.items);
+        else
+            std::move(page.items.begin(), page.items.end(), std::back_inserter(runs));
         token = std::move(page.next_page_token);
     } while (static_cast<int>(runs.size()) < query.max_results && guard.next(token));
     co_return runs;
 }
 
 asio::awaitable<Run> MlflowClient::get_run(std::string run_id) {
-    co_return parse_get_run(co_await call(get_run_call(run_id)));
+    auto work = call(get_run_call(run_id));
+    const std::string body = co_await std::move(work);
+    co_return parse_get_run(body);
 }
 
 asio::awaitable<void> MlflowClient::delete_run(std::string run_id) {
-    co_await call(delete_run_call(run_id));
+    auto work = call(delete_run_call(run_id));
+    const std::string body = co_await std::move(work);
+    check_json(body, "runs/delete");
 }
 
 asio::awaitable<std::vector<MetricPoint>> MlflowClient::metric_history(std::string run_id, std::string key) {
@@ -145,7 +157,9 @@ asio::awaitable<std::vector<MetricPoint>> MlflowClient::metric_history(std::stri
     PageGuard guard("metrics/get-history");
     std::string token;
     do {
-        auto page = parse_metric_history_page(co_await call(metric_history_call(run_id, key, token)));
+        auto work = call(metric_history_call(run_id, key, token));
+        const std::string body = co_await std::move(work);
+        auto page = parse_metric_history_page(body);
         std::move(page.items.begin(), page.items.end(), std::back_inserter(points));
         token = std::move(page.next_page_token);
     } while (guard.next(token));

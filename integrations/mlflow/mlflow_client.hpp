@@ -3,8 +3,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "hpops/config.hpp"
 #include "hpops/http_client.hpp"
 #include "hpops/tracking.hpp"
@@ -41,7 +39,8 @@ public:
     static constexpr int max_pages = 10'000;
 
 private:
-    boost::asio::awaitable<nlohmann::json> call(MlflowCall call);
+    // The body of a 2xx answer; anything else throws.
+    boost::asio::awaitable<std::string> call(MlflowCall call);
 
     HttpClient& http_;
     aws::CredentialsProvider* const credentials_;

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "hpops/errors.hpp"
 #include "integrations/mlflow/mlflow_errors.hpp"
 
@@ -69,7 +71,7 @@ const char* const runs_search_page = R"({
 })";
 
 TEST(MlflowJson, ParsesARunsSearchPage) {
-    const auto page = parse_runs_page(json::parse(runs_search_page));
+    const auto page = parse_runs_page(runs_search_page);
     ASSERT_EQ(page.items.size(), 2u);
     EXPECT_EQ(page.next_page_token, "eyJvZmZzZXQiOiAyfQ==");
 
@@ -97,37 +99,37 @@ TEST(MlflowJson, ParsesARunsSearchPage) {
 }
 
 TEST(MlflowJson, TheLatestStepOfARepeatedMetricWins) {
-    const hpops::Run run = parse_run(json::parse(R"({"info": {"run_id": "r1"}, "data": {"metrics": [
+    const hpops::Run run = parse_get_run(R"({"run": {"info": {"run_id": "r1"}, "data": {"metrics": [
         {"key": "loss", "value": 0.5, "timestamp": 2000, "step": 20},
         {"key": "loss", "value": 0.9, "timestamp": 1000, "step": 10},
-        {"key": "loss", "value": 0.4, "timestamp": 3000, "step": 20}]}})"));
+        {"key": "loss", "value": 0.4, "timestamp": 3000, "step": 20}]}}})");
     EXPECT_DOUBLE_EQ(run.metrics.at("loss"), 0.4);
 }
 
 TEST(MlflowJson, OldServersAndMissingPartsReadAsDefaults) {
     // MLflow 0.x: run_uuid only; protobuf JSON leaves out empty fields.
-    const hpops::Run old = parse_run(json::parse(R"({"info": {"run_uuid": "u1", "status": "KILLED"}})"));
+    const hpops::Run old = parse_get_run(R"({"run": {"info": {"run_uuid": "u1", "status": "KILLED"}}})");
     EXPECT_EQ(old.id, "u1");
     EXPECT_EQ(old.status, "KILLED");
     EXPECT_TRUE(old.tags.empty());
     EXPECT_TRUE(old.metrics.empty());
     // Wrong types read as absent rather than failing the whole page.
     const hpops::Run odd =
-        parse_run(json::parse(R"({"info": {"run_id": 7, "start_time": "soon"}, "data": {"tags": {}}})"));
+        parse_get_run(R"({"run": {"info": {"run_id": 7, "start_time": "soon"}, "data": {"tags": {}}}})");
     EXPECT_EQ(odd.id, "");
     EXPECT_EQ(odd.start_time_ms, 0);
 
-    const auto empty = parse_runs_page(json::object());
+    const auto empty = parse_runs_page("{}");
     EXPECT_TRUE(empty.items.empty());
     EXPECT_EQ(empty.next_page_token, "");
 }
 
 TEST(MlflowJson, ParsesExperimentsGetRunAndMetricHistory) {
-    const auto experiments = parse_experiments_page(json::parse(R"({"experiments": [
+    const auto experiments = parse_experiments_page(R"({"experiments": [
         {"experiment_id": "0", "name": "Default", "artifact_location": "mlflow-artifacts:/0",
          "lifecycle_stage": "active", "last_update_time": 1709000000000, "creation_time": 1709000000000},
         {"experiment_id": "12", "name": "/hp/llama3-sft", "lifecycle_stage": "active",
-         "tags": [{"key": "team", "value": "llm"}]}]})"));
+         "tags": [{"key": "team", "value": "llm"}]}]})");
     ASSERT_EQ(experiments.items.size(), 2u);
     EXPECT_EQ(experiments.items[1].id, "12");
     EXPECT_EQ(experiments.items[1].name, "/hp/llama3-sft");
@@ -135,13 +137,13 @@ TEST(MlflowJson, ParsesExperimentsGetRunAndMetricHistory) {
     EXPECT_EQ(experiments.next_page_token, "");
 
     const hpops::Run run =
-        parse_get_run(json::parse(R"({"run": {"info": {"run_id": "r9", "run_name": "a"}, "data": {}}})"));
+        parse_get_run(R"({"run": {"info": {"run_id": "r9", "run_name": "a"}, "data": {}}})");
     EXPECT_EQ(run.id, "r9");
 
-    const auto history = parse_metric_history_page(json::parse(R"({"metrics": [
+    const auto history = parse_metric_history_page(R"({"metrics": [
         {"key": "train/loss", "value": 2.31, "timestamp": 1710025600000, "step": 0},
         {"key": "train/loss", "value": 1.07, "timestamp": 1710026600000, "step": 100}],
-        "next_page_token": "p2"})"));
+        "next_page_token": "p2"})");
     ASSERT_EQ(history.items.size(), 2u);
     EXPECT_DOUBLE_EQ(history.items[1].value, 1.07);
     EXPECT_EQ(history.items[1].step, 100);
@@ -159,14 +161,19 @@ TEST(MlflowJson, AnswersOfTheWrongShapeAreBadResponses) {
         }
         return std::string("no error");
     };
-    EXPECT_EQ(code_of([] { parse_get_run(json::object()); }), "BadResponse: MLflow's answer to runs/get has no `run`");
-    EXPECT_EQ(code_of([] { parse_runs_page(json::parse(R"({"runs": {}})")); }),
+    EXPECT_EQ(code_of([] { parse_get_run("{}"); }), "BadResponse: MLflow's answer to runs/get has no `run`");
+    EXPECT_EQ(code_of([] { parse_runs_page(R"({"runs": {}})"); }),
               "BadResponse: MLflow's answer to runs/search has `runs` that is not a list");
-    EXPECT_EQ(code_of([] { parse_experiments_page(json::array()); }),
+    EXPECT_EQ(code_of([] { parse_experiments_page("[]"); }),
               "BadResponse: MLflow's answer to experiments/search is not a JSON object");
-    EXPECT_EQ(code_of([] { parse_body("<html>Sign in</html>", "runs/search"); }),
+    EXPECT_EQ(code_of([] { parse_runs_page("<html>Sign in</html>"); }),
               "BadResponse: MLflow's answer to runs/search is not JSON; is tracking_uri the MLflow server's base URL?");
-    EXPECT_EQ(parse_body("", "runs/delete"), json::object());
+    EXPECT_EQ(code_of([] { check_json("{\"a\": ", "runs/delete"); }),
+              "BadResponse: MLflow's answer to runs/delete is not JSON; is tracking_uri the MLflow server's base URL?");
+    // An empty 200 reads as {}.
+    EXPECT_EQ(code_of([] { check_json(" \r\n", "runs/delete"); }), "no error");
+    EXPECT_EQ(code_of([] { parse_get_run(""); }), "BadResponse: MLflow's answer to runs/get has no `run`");
+    EXPECT_TRUE(parse_runs_page("").items.empty());
 }
 
 TEST(MlflowJson, RequestBodiesCarryOnlyWhatIsSet) {
