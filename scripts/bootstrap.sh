@@ -37,3 +37,6 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" > "$stamp"
 fi
 echo "bootstrap: ready (venv $venv)"
+
+# The Kubernetes peer (kube-apiserver, etcd), built once with Go and cached.
+"$(dirname "$0")/build-kube-peer.sh" >/dev/null
