@@ -44,15 +44,18 @@ boost::asio::awaitable<void> apply_all(Kube& kube, const DeploySpec& spec, const
 boost::asio::awaitable<std::pair<std::string, std::string>> crash_output(Kube& kube, const DeploySpec& spec,
                                                                          const RolloutState& state) {
     if (state.reason != "CrashLoopBackOff" || state.pod.empty()) co_return std::pair<std::string, std::string>{};
-    std::string logs, note;
+    std::string logs, why;
     try {
         auto fetch = kube.logs(spec.ns, state.pod, state.container, 15, true);
         logs = co_await std::move(fetch);
-        note = "last 15 log lines of " + state.pod;
+        why = "the kubelet sent none";
     } catch (const UpstreamError& error) {
+        why = error.upstream_message().substr(0, 120);
+    }
+    std::string note = "last 15 log lines of " + state.pod;
+    if (logs.find_first_not_of(" \n") == std::string::npos) {
         logs = state.last_message;
-        note = "logs unavailable (" + error.upstream_message().substr(0, 120) + "); showing the container's "
-               "termination message";
+        note = "logs unavailable (" + why + "); showing the container's termination message";
     }
     if (logs.size() > 2500) logs = "…" + logs.substr(logs.size() - 2500);
     co_return std::pair{logs, note};

@@ -50,6 +50,18 @@ def kube_bot(kube_peer, kube):
         b.stop()
 
 
+def wait_for_post(receiver, needle, timeout=30.0):
+    """The text of the first post at response_url that contains `needle`."""
+    from test_slack_commands import blocks_text
+    deadline = time.monotonic() + timeout
+    while True:
+        for post in list(receiver.posts):
+            if needle in blocks_text(post["json"]):
+                return blocks_text(post["json"])
+        assert time.monotonic() < deadline, f"no post with {needle!r}: {receiver.posts}"
+        time.sleep(0.1)
+
+
 def play_kubelet(api, ns, name, pod_status, deployment_ready=0, pods=1, timeout=20.0):
     """What the controllers and a kubelet would do once hpops applied the
     Deployment: create its pods with the template's labels, then write their
