@@ -86,6 +86,8 @@ KubeError status_error(const HttpResponse& response, const std::string& what) {
         std::string message = doc.value("message", "");
         if (reason.empty()) reason = reason_for(code);
         if (message.empty()) message = what + " failed with HTTP " + std::to_string(code);
+        // The server's message names verb, resource and namespace; say where to grant it.
+        if (code == 403) message += " (grant it to hpops's identity: deploy/kubernetes/rbac.yaml)";
         return KubeError(std::move(reason), std::move(message), code);
     }
     std::string body = response.body.substr(0, 200);
