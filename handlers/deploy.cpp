@@ -83,28 +83,22 @@ boost::asio::awaitable<Reply> Deploy::handle(const Intent& intent, CommandContex
     auto applying = apply_all(kube, spec, manifests);
     co_await std::move(applying);
 
-    if (spec.engine != Engine::vllm) {
-        Reply reply;
-        reply.visibility = Visibility::channel;
-        reply.summary = "Applied " + manifests.front().resource.kind + " " + spec.name;
-        reply.text(":rocket: Applied " + manifests.front().resource.kind + " `" + spec.name + "` in `" + spec.ns +
-                   "` for " + mrkdwn_escape(spec.model) + " on " + spec.instance_type +
-                   ". HyperPod's inference operator creates the SageMaker endpoint; `/hp models` shows its state.");
-        if (!spec.name_note.empty()) reply.text(spec.name_note);
-        reply.context("by <@" + context.actor.id + "> · " + kube.server());
-        co_return reply;
-    }
-
     RolloutState state;
     std::string last_progress;
     const KubeListOptions pods_of{std::string(managed_selector) + "," + instance_label + "=" + spec.name};
+    // vLLM: the Deployment and its pods; HyperPod kinds: what the operator reports.
+    const KubeResource& primary = manifests.front().resource;
     auto check = [&]() -> boost::asio::awaitable<bool> {
-        auto lookup = kube.get(kube::deployments, spec.ns, spec.name);
-        auto deployment = co_await std::move(lookup);
-        if (!deployment) throw UserError("Deployment `" + spec.name + "` was deleted while it rolled out.");
-        auto listing = kube.list(kube::pods, spec.ns, pods_of);
-        KubeList pods = co_await std::move(listing);
-        state = assess_rollout(*deployment, pods.items);
+        auto lookup = kube.get(primary, spec.ns, spec.name);
+        auto object = co_await std::move(lookup);
+        if (!object) throw UserError(primary.kind + " `" + spec.name + "` was deleted while it rolled out.");
+        if (spec.engine == Engine::vllm) {
+            auto listing = kube.list(kube::pods, spec.ns, pods_of);
+            KubeList pods = co_await std::move(listing);
+            state = assess_rollout(*object, pods.items);
+        } else {
+            state = assess_custom_resource(*object);
+        }
         if (state.phase != RolloutPhase::progressing) co_return true;
         // One edit per change, not per poll: Slack allows few.
         const std::string key = json(state.pod_phases).dump() + std::to_string(state.ready);

@@ -101,6 +101,34 @@ RolloutState assess_rollout(const json& deployment, const std::vector<json>& pod
     return state;
 }
 
+std::string custom_resource_state(const json& object) {
+    const json status = object.value("status", json::object());
+    for (const char* key : {"state", "deploymentStatus", "phase"})
+        if (status.contains(key) && status[key].is_string()) return status[key].get<std::string>();
+    for (const auto& c : status.value("conditions", json::array()))
+        if (c.value("status", "") == "True") return c.value("type", "");
+    return "pending";
+}
+
+RolloutState assess_custom_resource(const json& object) {
+    RolloutState state;
+    state.desired = object.value("spec", json::object()).value("replicas", 1);
+    const std::string s = custom_resource_state(object);
+    state.pod_phases[s] = 1;
+    if (s == "DeploymentComplete" || s == "InService" || s == "Ready") {
+        state.phase = RolloutPhase::ready;
+        state.ready = state.desired;
+    } else if (s.find("Failed") != std::string::npos || s == "Error") {
+        state.phase = RolloutPhase::failed;
+        state.reason = s;
+        const json status = object.value("status", json::object());
+        state.detail = status.value("message", "");
+        for (const auto& c : status.value("conditions", json::array()))
+            if (state.detail.empty() && c.value("status", "") == "True") state.detail = c.value("message", "");
+    }
+    return state;
+}
+
 Reply rollout_reply(const DeploySpec& spec, const RolloutState& state, bool final, const std::string& logs,
                     const std::string& logs_note) {
     Reply reply;
@@ -110,8 +138,11 @@ Reply rollout_reply(const DeploySpec& spec, const RolloutState& state, bool fina
     Status chip = Status::warn;
     if (state.phase == RolloutPhase::ready) {
         reply.summary = "Deployed " + spec.name;
+        const std::string endpoint = spec.engine == Engine::vllm
+                                         ? "`http://" + spec.name + "." + spec.ns + ".svc:8000/v1`"
+                                         : "SageMaker endpoint `" + spec.name + "`";
         reply.text(":white_check_mark: " + where + " is ready: " + counts + ". Serving " + mrkdwn_escape(spec.model) +
-                   " at `http://" + spec.name + "." + spec.ns + ".svc:8000/v1`.");
+                   " at " + endpoint + ".");
         chip = Status::ok;
     } else if (state.phase == RolloutPhase::failed) {
         reply.summary = "Deploying " + spec.name + " failed: " + state.reason;
@@ -127,10 +158,16 @@ Reply rollout_reply(const DeploySpec& spec, const RolloutState& state, bool fina
         reply.text(":warning: " + where + " is not ready yet: " + counts + ". `/hp models` shows how it goes.");
     } else {
         reply.summary = "Deploying " + spec.name + "…";
-        reply.text(":hourglass_flowing_sand: Rolling out " + where + ": " + counts + ".");
+        if (spec.engine == Engine::vllm)
+            reply.text(":hourglass_flowing_sand: Rolling out " + where + ": " + counts + ".");
+        else
+            reply.text(":hourglass_flowing_sand: Applied " + where + "; HyperPod's inference operator is creating the "
+                       "SageMaker endpoint.");
     }
     reply.chips({{spec.name + ": " + count_text(state.pod_phases), chip}});
-    std::string context = std::to_string(spec.replicas) + " × " + std::to_string(spec.gpus) + " nvidia.com/gpu";
+    std::string context = spec.engine == Engine::vllm
+                              ? std::to_string(spec.replicas) + " × " + std::to_string(spec.gpus) + " nvidia.com/gpu"
+                              : std::string(engine_name(spec.engine));
     if (!spec.instance_type.empty()) context += " on " + spec.instance_type;
     if (!logs_note.empty()) context += " · " + logs_note;
     reply.context(context);

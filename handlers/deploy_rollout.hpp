@@ -26,6 +26,14 @@ struct RolloutState {
 // Pure: the same answer for the same objects, for tests.
 RolloutState assess_rollout(const nlohmann::json& deployment, const std::vector<nlohmann::json>& pods);
 
+// HyperPod inference resources (JumpStartModel, InferenceEndpointConfig):
+// the state the operator reports in status (state, deploymentStatus, phase,
+// or the first true condition); "pending" before it has written any.
+std::string custom_resource_state(const nlohmann::json& object);
+// Ready once the operator reports the endpoint deployed; failed when its
+// state says so, with the operator's message as the detail.
+RolloutState assess_custom_resource(const nlohmann::json& object);
+
 // The message edited while following, and the final one. `logs` are the last
 // lines of a crashing container, or empty; `logs_note` says where they came from.
 Reply rollout_reply(const DeploySpec& spec, const RolloutState& state, bool final, const std::string& logs,

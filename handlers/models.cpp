@@ -1,6 +1,7 @@
 #include "handlers/models.hpp"
 
 #include "handlers/deploy_common.hpp"
+#include "handlers/deploy_rollout.hpp"
 #include "hpops/kube.hpp"
 
 namespace hpops::handlers {
@@ -13,16 +14,6 @@ const char* const inference_images[] = {"vllm", "text-generation-inference", "tg
 
 std::string annotation_of(const json& object, const std::string& key) {
     return object["metadata"].value("annotations", json::object()).value(key, "");
-}
-
-// The readiness the HyperPod operator reports, whatever shape it takes.
-std::string custom_resource_state(const json& object) {
-    const json status = object.value("status", json::object());
-    for (const char* key : {"state", "deploymentStatus", "phase"})
-        if (status.contains(key) && status[key].is_string()) return status[key].get<std::string>();
-    for (const auto& c : status.value("conditions", json::array()))
-        if (c.value("status", "") == "True") return c.value("type", "");
-    return "pending";
 }
 
 boost::asio::awaitable<std::vector<json>> list_if_served(Kube& kube, const KubeResource& resource, std::string ns,

@@ -87,6 +87,25 @@ def play_kubelet(api, ns, name, pod_status, deployment_ready=0, pods=1, timeout=
     return t
 
 
+def play_operator(api, ns, plural, name, status, timeout=20.0):
+    """What HyperPod's inference operator would write once hpops applied its resource."""
+    path = f"/apis/inference.sagemaker.aws.amazon.com/v1/namespaces/{ns}/{plural}/{name}"
+
+    def run():
+        deadline = time.monotonic() + timeout
+        while not api.exists(path):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.1)
+        time.sleep(0.3)  # let hpops see it pending first
+        api.merge_status(path, status)
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t
+
+
+DEPLOYED = {"state": "DeploymentComplete"}
+
 READY = {"phase": "Running", "conditions": [{"type": "PodScheduled", "status": "True"},
                                             {"type": "Ready", "status": "True"}],
          "containerStatuses": [{"name": "vllm", "ready": True, "restartCount": 0, "image": "vllm", "imageID": "",

@@ -7,7 +7,8 @@ import time
 
 from conftest import ADMIN, OPERATOR, VIEWER, Bot, free_port
 from models_fixtures import (CRASH_LOOP, IMAGE_PULL, READY, UNSCHEDULABLE, kube, kube_bot,  # noqa: F401
-                             kube_config_section, kube_peer, play_kubelet, wait_for_post)
+                             kube_config_section, kube_peer, play_kubelet, wait_for_post,
+                             DEPLOYED, play_operator)
 from test_nodegroups import answer
 from test_slack_commands import blocks_text
 from test_slack_interactions import button_value
@@ -102,15 +103,21 @@ def test_many_gpus_ask_first_and_show_the_resources(kube_bot, receiver, kube):
 
 
 def test_jumpstart_and_endpoint_create_hyperpod_inference_resources(kube_bot, receiver, kube):
+    play_operator(kube, kube.ns, "jumpstartmodels", "deepseek-llm-r1-distill-qwen-1-5b", DEPLOYED)
     text = blocks_text(answer(kube_bot, receiver,
                               "deploy deepseek-llm-r1-distill-qwen-1-5b engine=jumpstart instance-type=ml.g5.xlarge"))
-    assert "Applied JumpStartModel `deepseek-llm-r1-distill-qwen-1-5b`" in text, text
+    assert "is ready" in text and "SageMaker endpoint `deepseek-llm-r1-distill-qwen-1-5b`" in text, text
+    assert any("inference operator is creating" in blocks_text(p["json"]) for p in receiver.posts)
     js = kube.get(f"/apis/inference.sagemaker.aws.amazon.com/v1/namespaces/{kube.ns}/jumpstartmodels/"
                   "deepseek-llm-r1-distill-qwen-1-5b")
     assert js["spec"]["model"] == {"modelHubName": "SageMakerPublicHub", "modelId": "deepseek-llm-r1-distill-qwen-1-5b"}
     assert js["spec"]["server"] == {"instanceType": "ml.g5.xlarge"}
-    answer(kube_bot, receiver, "deploy llama-3-8b-instruct engine=endpoint name=custom instance-type=ml.g5.24xlarge "
-                               "replicas=2 s3=s3://my-model-bucket/models/llama-3-8b-instruct")
+    play_operator(kube, kube.ns, "inferenceendpointconfigs", "custom",
+                  {"state": "DeploymentFailed", "message": "ResourceLimitExceeded: ml.g5.24xlarge for endpoint usage"})
+    text = blocks_text(answer(kube_bot, receiver, "deploy llama-3-8b-instruct engine=endpoint name=custom "
+                                                  "instance-type=ml.g5.24xlarge replicas=2 "
+                                                  "s3=s3://my-model-bucket/models/llama-3-8b-instruct"))
+    assert "*DeploymentFailed*" in text and "ResourceLimitExceeded" in text, text
     iec = kube.get(f"/apis/inference.sagemaker.aws.amazon.com/v1/namespaces/{kube.ns}/inferenceendpointconfigs/custom")
     assert iec["spec"]["modelSourceConfig"] == {"modelSourceType": "s3", "s3Storage": {"bucketName": "my-model-bucket"},
                                                 "modelLocation": "models/llama-3-8b-instruct"}
@@ -128,13 +135,14 @@ def test_models_lists_managed_and_other_inference_servers(kube_bot, receiver, ku
     plain = dict(other, metadata={"name": "nginx"})
     plain["spec"] = json.loads(json.dumps(other["spec"]).replace("ghcr.io/huggingface/text-generation-inference:2", "nginx"))
     kube.create(f"/apis/apps/v1/namespaces/{kube.ns}/deployments", plain)
+    play_operator(kube, kube.ns, "jumpstartmodels", "js", DEPLOYED)
     answer(kube_bot, receiver, "deploy some-js-model name=js engine=jumpstart instance-type=ml.g5.xlarge")
     receiver.posts.clear()
     text = blocks_text(answer(kube_bot, receiver, f"models namespace={kube.ns}", user=VIEWER))
     assert "mine" in text and "org/mine-model" in text and "1/1" in text, text
     assert f"http://mine.{kube.ns}.svc:8000/v1" in text, text
     assert "tgi-legacy (not hpops)" in text and "nginx" not in text, text
-    assert "js" in text and "jumpstart" in text and "SageMaker endpoint js" in text, text
+    assert "js" in text and "jumpstart" in text and "SageMaker endpoint js" in text and "DeploymentComplete" in text, text
     assert "2 managed by hpops, 1 other" in text, text
 
 

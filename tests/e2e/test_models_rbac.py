@@ -11,7 +11,7 @@ import yaml
 
 from conftest import OPERATOR, VIEWER, Bot
 from models_fixtures import (CRASH_LOOP, READY, KubeApi, KubeApiError, kube, kube_config_section,  # noqa: F401
-                             kube_peer, play_kubelet, wait_for_post)
+                             kube_peer, play_kubelet, wait_for_post, DEPLOYED, play_operator)
 from test_nodegroups import answer
 from test_slack_commands import blocks_text
 from test_slack_interactions import button_value
@@ -67,7 +67,8 @@ def test_the_shipped_role_is_enough_for_every_models_command(sa_bot, receiver, k
     assert "is ready" in blocks_text(answer(sa_bot, receiver, "deploy org/model name=served"))
     play_kubelet(kube, kube.ns, "crashy", CRASH_LOOP)
     assert "CUDA out of memory" in blocks_text(answer(sa_bot, receiver, "deploy org/model name=crashy"))
-    assert "Applied JumpStartModel" in blocks_text(
+    play_operator(kube, kube.ns, "jumpstartmodels", "js", DEPLOYED)
+    assert "is ready" in blocks_text(
         answer(sa_bot, receiver, "deploy some-model name=js engine=jumpstart instance-type=ml.g5.xlarge"))
     text = blocks_text(answer(sa_bot, receiver, "models", user=VIEWER))
     assert "served" in text and "js" in text and "Forbidden" not in text, text
