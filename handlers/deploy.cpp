@@ -11,11 +11,22 @@ namespace {
 
 using nlohmann::json;
 
+UserError not_served(const KubeResource& resource) {
+    return UserError("The cluster does not serve " + resource.kind + " (" + resource.api_version() +
+                     "): is the HyperPod inference operator installed?");
+}
+
 // An object of that name that hpops did not create is someone else's: never overwrite it.
 boost::asio::awaitable<void> refuse_unmanaged(Kube& kube, const DeploySpec& spec, const std::vector<Manifest>& manifests) {
     for (const auto& m : manifests) {
-        auto lookup = kube.get(m.resource, spec.ns, spec.name);
-        auto existing = co_await std::move(lookup);
+        std::optional<json> existing;
+        try {
+            auto lookup = kube.get(m.resource, spec.ns, spec.name);
+            existing = co_await std::move(lookup);
+        } catch (const KubeError& error) {
+            if (error.not_found()) throw not_served(m.resource);  // get() answers nullopt for a missing object
+            throw;
+        }
         if (existing && !managed_by_hpops(*existing))
             throw UserError(m.resource.kind + " `" + spec.name + "` in namespace `" + spec.ns +
                             "` already exists and is not managed by hpops (no " + managed_by_label +
@@ -31,9 +42,7 @@ boost::asio::awaitable<void> apply_all(Kube& kube, const DeploySpec& spec, const
         } catch (const KubeError& error) {
             if (error.not_found() && error.upstream_message().find("namespaces \"") != std::string::npos)
                 throw UserError("Namespace `" + spec.ns + "` does not exist on " + kube.server() + ".");
-            if (error.not_found())
-                throw UserError("The cluster does not serve " + m.resource.kind + " (" + m.resource.api_version() +
-                                "): is the HyperPod inference operator installed?");
+            if (error.not_found()) throw not_served(m.resource);
             throw;
         }
     }

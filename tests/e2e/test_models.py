@@ -207,3 +207,20 @@ def test_api_server_down_is_a_clear_message_not_a_hang(kube_peer, receiver):
             assert time.monotonic() - started < 30
         finally:
             bot.stop()
+
+
+def test_hyperpod_kinds_without_the_operator_are_explained(receiver):
+    from models_fixtures import start_kube
+    info, stop = start_kube(crds=False)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            bot = Bot(tmp, extra_config=kube_config_section(info["kubeconfig"], "default"))
+            try:
+                text = blocks_text(answer(bot, receiver, "deploy m engine=jumpstart instance-type=ml.g5.xlarge"))
+                assert "does not serve JumpStartModel" in text and "inference operator installed" in text, text
+                text = blocks_text(answer(bot, receiver, "models", user=VIEWER))
+                assert "JumpStartModel is not served" in text, text
+            finally:
+                bot.stop()
+    finally:
+        stop()
