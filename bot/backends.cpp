@@ -5,6 +5,7 @@
 #include "integrations/aws/eks_client.hpp"
 #include "integrations/aws/endpoints.hpp"
 #include "integrations/aws/sagemaker_client.hpp"
+#include "integrations/kubernetes/kube_setup.hpp"
 #include "integrations/mlflow/mlflow_client.hpp"
 
 namespace hpops::bot {
@@ -38,12 +39,19 @@ Backends::Backends(const Config& config, HttpClient& http) {
                                                                  aws_ ? &aws_->credentials : nullptr);
         clients_.tracking = tracking_.get();
     }
+    // Native EKS tokens sign with the AWS credentials; other modes need none.
+    if (config.kubernetes.enabled) {
+        kube_ = integrations::kubernetes::make_kube(http, config, aws::process_environment(),
+                                                    aws_ ? &aws_->credentials : nullptr);
+        clients_.kube = kube_.get();
+    }
 }
 
 Backends::~Backends() = default;
 
 std::vector<std::pair<std::string, bool>> Backends::configured() const {
-    return {{"AWS (EKS, SageMaker)", aws_ != nullptr}, {"MLflow", tracking_ != nullptr}};
+    return {{"AWS (EKS, SageMaker)", aws_ != nullptr}, {"MLflow", tracking_ != nullptr},
+            {"Kubernetes", kube_ != nullptr}};
 }
 
 }  // namespace hpops::bot

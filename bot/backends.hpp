@@ -4,6 +4,7 @@
 #include "hpops/config.hpp"
 #include "hpops/handler.hpp"
 #include "hpops/http_client.hpp"
+#include "hpops/kube.hpp"
 #include "hpops/tracking.hpp"
 
 namespace hpops::bot {
@@ -21,6 +22,7 @@ private:
     struct Aws;
     std::unique_ptr<Aws> aws_;
     std::unique_ptr<Tracking> tracking_;
+    std::unique_ptr<Kube> kube_;
     Clients clients_;
 };
 

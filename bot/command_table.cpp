@@ -32,7 +32,7 @@ constexpr OptionInfo option_catalogue[] = {
     {"region", "REGION", "AWS region, e.g. us-west-2; defaults to the configured region"},
     {"az", "ZONE", "Availability zone for the instances, e.g. us-west-2a"},
     {"name", "NAME", "Name of the deployment; defaults to one derived from the model"},
-    {"engine", "vllm|jumpstart", "Serving engine"},
+    {"engine", "vllm|jumpstart|endpoint", "Serving engine: vLLM on GPUs, a SageMaker JumpStart model, or an S3 model on a HyperPod inference endpoint"},
     {"replicas", "N", "Number of serving replicas"},
     {"gpus", "N", "GPUs per replica"},
     {"image", "IMAGE", "Container image overriding the engine's default"},
@@ -149,15 +149,18 @@ std::vector<CommandSpec> build_table() {
     add(spec("deploy", {"model"}, 1,
              opts({"name", "engine", "replicas", "gpus", "instance-type", "image", "namespace", "s3"}),
              "Deploy a model for inference",
-             "The model is a Hugging Face id or a JumpStart model id. The rollout runs as a job; progress is "
-             "posted in the thread.",
+             "The model is a Hugging Face id or a JumpStart model id. `vllm` (default) runs a Deployment and "
+             "Service; `jumpstart` and `endpoint` (needs `s3=`) create HyperPod inference resources and need "
+             "`instance-type=`. More GPUs in total than the configured threshold asks first. The rollout is "
+             "followed until ready or failed.",
              Role::operator_, "Deploying {0}…"));
     add(spec("models", {}, 0, opts({"namespace"}), "Model deployments and their readiness", "", Role::viewer,
              "Listing deployments…"));
     confirm(add(spec("undeploy", {"name"}, 1, opts({"namespace"}), "Remove a model deployment",
                      "Stops serving at once; requests in flight fail.", Role::operator_, "Undeploying {0}…")));
-    add(spec("nodes", {}, 0, opts({"cluster", "hyperpod", "status"}), "Kubernetes and HyperPod nodes and their health",
-             "", Role::viewer, "Listing nodes…"));
+    add(spec("nodes", {}, 0, opts({"status"}), "Kubernetes nodes: instance type, readiness, GPUs",
+             "GPU capacity, allocatable and in use (requested by pods) per node. `status` is ready or notready.",
+             Role::viewer, "Listing nodes…"));
 
     add(spec("training", {}, 0, opts({"experiment", "status", "since", "model", "limit"}), "Recent training runs",
              "Runs from MLflow, newest first, across every experiment unless `experiment` names one: status, "

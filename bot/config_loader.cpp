@@ -236,6 +236,36 @@ void read_mlflow(YamlWalker& w, const Field& root, MlflowConfig& out) {
     if (auto v = w.read_duration(w.child(m, "timeout"), 100ms, 5min)) out.timeout = *v;
 }
 
+void read_kubernetes(YamlWalker& w, const Field& root, KubernetesConfig& out) {
+    const Field k = w.child(root, "kubernetes");
+    if (!k.present()) return;
+    out.enabled = true;
+    if (!w.section(k, {"kubeconfig", "context", "in_cluster", "eks_cluster", "eks_region", "namespace",
+                       "gpu_confirm_threshold", "max_gpus_per_replica", "max_replicas", "vllm_image", "timeout",
+                       "poll_interval", "rollout_timeout"}))
+        return;
+    const Field kubeconfig = w.child(k, "kubeconfig");
+    if (auto v = w.read_string(kubeconfig); v && !v->empty()) {
+        check_readable_file(w, kubeconfig, *v);
+        out.kubeconfig = std::move(*v);
+    }
+    if (auto v = w.read_string(w.child(k, "context"))) out.context = std::move(*v);
+    const Field in_cluster = w.child(k, "in_cluster");
+    if (auto v = w.read_choice(in_cluster, {"true", "false"})) out.in_cluster = *v == "true";
+    if (out.in_cluster && (kubeconfig.present() || w.child(k, "context").present()))
+        w.problem(in_cluster, "in_cluster uses the pod's service account; drop `kubeconfig` and `context`");
+    if (auto v = w.read_string(w.child(k, "eks_cluster"))) out.eks_cluster = std::move(*v);
+    if (auto v = w.read_string(w.child(k, "eks_region"))) out.eks_region = std::move(*v);
+    if (auto v = w.read_string(w.child(k, "namespace"))) out.namespace_name = std::move(*v);
+    if (auto v = w.read_int(w.child(k, "gpu_confirm_threshold"), 0, 10'000)) out.gpu_confirm_threshold = static_cast<int>(*v);
+    if (auto v = w.read_int(w.child(k, "max_gpus_per_replica"), 1, 64)) out.max_gpus_per_replica = static_cast<int>(*v);
+    if (auto v = w.read_int(w.child(k, "max_replicas"), 1, 1000)) out.max_replicas = static_cast<int>(*v);
+    if (auto v = w.read_string(w.child(k, "vllm_image")); v && !v->empty()) out.vllm_image = std::move(*v);
+    if (auto v = w.read_duration(w.child(k, "timeout"), 100ms, 5min)) out.timeout = *v;
+    if (auto v = w.read_duration(w.child(k, "poll_interval"), 100ms, 10min)) out.poll_interval = *v;
+    if (auto v = w.read_duration(w.child(k, "rollout_timeout"), 1s, 24h)) out.rollout_timeout = *v;
+}
+
 void read_log(YamlWalker& w, const Field& root, std::string& level) {
     const Field l = w.child(root, "log");
     if (!w.section(l, {"level"})) return;
@@ -275,7 +305,8 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     config->source = source;
     const Field root = w.root(document);
     bool secret_readable = true;
-    if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "mlflow", "log"})) {
+    if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "mlflow", "log",
+                              "kubernetes"})) {
         read_server(w, root, config->server);
         secret_readable = read_slack(w, root, config->slack);
         read_access(w, root, config->access);
@@ -284,6 +315,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         read_limits(w, root, config->limits);
         read_aws(w, root, config->aws);
         read_mlflow(w, root, config->mlflow);
+        read_kubernetes(w, root, config->kubernetes);
         read_log(w, root, config->log_level);
     }
     const bool uri_from_file = !config->mlflow.tracking_uri.empty();

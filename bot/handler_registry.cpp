@@ -12,6 +12,10 @@
 #include "handlers/scale_nodegroup.hpp"
 #include "handlers/status.hpp"
 #include "handlers/training.hpp"
+#include "handlers/deploy.hpp"
+#include "handlers/kube_nodes.hpp"
+#include "handlers/models.hpp"
+#include "handlers/undeploy.hpp"
 
 namespace hpops::bot {
 
@@ -40,6 +44,10 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::TrainingShow>());
     registry.add(std::make_unique<handlers::TrainingCompare>());
     registry.add(std::make_unique<handlers::TrainingDelete>());
+    registry.add(std::make_unique<handlers::Deploy>());
+    registry.add(std::make_unique<handlers::Models>());
+    registry.add(std::make_unique<handlers::Undeploy>());
+    registry.add(std::make_unique<handlers::KubeNodes>());
     return registry;
 }
 

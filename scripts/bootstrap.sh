@@ -36,4 +36,9 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$venv/bin/pip" install -q -r "$requirements"
   echo "$want" > "$stamp"
 fi
+
+# The Kubernetes peer (kube-apiserver, etcd), built once with Go and cached
+# outside the checkout (about 15 min the first time, nothing after).
+"$(dirname "$0")/build-kube-peer.sh" >/dev/null
+
 echo "bootstrap: ready (venv $venv)"

@@ -85,6 +85,25 @@ struct MlflowConfig {
     std::chrono::milliseconds timeout{10'000};
 };
 
+struct KubernetesConfig {
+    bool enabled = false;     // the file has a `kubernetes:` section
+    std::string kubeconfig;   // empty: KUBECONFIG (merged), else ~/.kube/config
+    std::string context;      // empty: the kubeconfig's current-context
+    bool in_cluster = false;  // the pod's service account instead of a kubeconfig
+    // Set: bearer tokens made natively for this EKS cluster from the AWS
+    // credentials (no aws CLI); server and CA still come from the kubeconfig.
+    std::string eks_cluster;
+    std::string eks_region;   // empty: aws.region
+    std::string namespace_name;  // empty: the context's namespace, else "default"
+    int gpu_confirm_threshold = 4;  // a deploy asking for more GPUs in total asks first
+    int max_gpus_per_replica = 8;
+    int max_replicas = 16;
+    std::string vllm_image = "vllm/vllm-openai:v0.6.3";
+    std::chrono::milliseconds timeout{15'000};
+    std::chrono::milliseconds poll_interval{5'000};       // following a rollout
+    std::chrono::milliseconds rollout_timeout{20 * 60'000};
+};
+
 struct Config {
     ServerConfig server;
     SlackConfig slack;
@@ -94,6 +113,7 @@ struct Config {
     LimitsConfig limits;
     AwsConfig aws;
     MlflowConfig mlflow;
+    KubernetesConfig kubernetes;
     std::string log_level = "info";
     std::string source;  // file it came from, for messages
 };

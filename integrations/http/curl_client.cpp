@@ -61,6 +61,27 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     return size * count;
 }
 
+void set_blob(CURL* curl, CURLoption option, const std::string& pem) {
+    curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(curl, option, &blob);
+}
+
+// Per-request TLS material; libcurl keeps connections made with other
+// material apart, so reuse across servers stays safe.
+void set_tls(CURL* curl, const TlsOptions& tls) {
+    if (!tls.ca_pem.empty()) set_blob(curl, CURLOPT_CAINFO_BLOB, tls.ca_pem);
+    if (!tls.client_cert_pem.empty() && !tls.client_key_pem.empty()) {
+        set_blob(curl, CURLOPT_SSLCERT_BLOB, tls.client_cert_pem);
+        set_blob(curl, CURLOPT_SSLKEY_BLOB, tls.client_key_pem);
+        curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+        curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+    }
+    if (tls.insecure_skip_verify) {
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+}
+
 // Blocking; runs on a worker thread.
 HttpResponse perform_once(const HttpRequest& request) {
     static GlobalInit init;
@@ -82,6 +103,7 @@ HttpResponse perform_once(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(5000, static_cast<long>(request.timeout.count())));
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (request.tls) set_tls(curl, *request.tls);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);

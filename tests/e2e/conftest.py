@@ -84,7 +84,8 @@ class Receiver:
 class Bot:
     """A running `hpops serve` with a config written for the test."""
 
-    def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None):
+    def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None, extra_config="",
+                 extra_env=None):
         self.port = free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
@@ -122,14 +123,16 @@ log:
   poll_interval: 200ms
   follow_timeout: 60s
   timeout: 5s
-""" if aws_endpoint else "").replace("{tls_section}", f"  tls:\n    cert: {tls[0]}\n    key: {tls[1]}\n" if tls else ""))
+""" if aws_endpoint else "").replace("{tls_section}", f"  tls:\n    cert: {tls[0]}\n    key: {tls[1]}\n" if tls else "")
+            + extra_config)
         env = dict(os.environ, E2E_SIGNING_SECRET=SIGNING_SECRET)
         # moto accepts any key; the names are the standard chain's first source.
         env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
         for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION",
                      "MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME",
-                     "MLFLOW_TRACKING_PASSWORD"):
+                     "MLFLOW_TRACKING_PASSWORD", "KUBECONFIG"):
             env.pop(name, None)
+        env.update(extra_env or {})
         self.log = open(os.path.join(tmp, "hpops.log"), "w+")
         self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
