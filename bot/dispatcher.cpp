@@ -79,7 +79,8 @@ boost::asio::awaitable<Reply> Dispatcher::run_parsed(Caller caller, std::variant
         metrics_.count_command("(unparsed)", "parse-error");
         co_return reply_for_parse_error(*error);
     }
-    co_return co_await run_intent(caller, std::move(std::get<Intent>(parsed)));
+    auto work = run_intent(std::move(caller), std::move(std::get<Intent>(parsed)));
+    co_return co_await std::move(work);
 }
 
 boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent intent) {
