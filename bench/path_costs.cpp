@@ -135,7 +135,9 @@ int main(int argc, char** argv) {
     bot::ReplayGuard replays(std::chrono::seconds(300));
     int replay_next = 0;  // a new signature every call, as under load
     report("ReplayGuard::first_time (new signatures)", n, [&](int) {
-        keep(replays.first_time(std::string(requests[replay_next++].header("x-slack-signature"))));
+        const auto& request = requests[replay_next++];
+        keep(replays.first_time(request.header("x-slack-signature"),
+                                std::stoll(std::string(request.header("x-slack-request-timestamp")))));
     });
     report("decode_form", n, [&](int) { keep(bot::decode_form(body)); });
     report("parse_command(\"help\")", n, [&](int) { keep(bot::parse_command("help")); });

@@ -1,9 +1,11 @@
 #include "bot/filters/replay_guard.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "bot/crypto.hpp"
 
 namespace hpops::bot {
-
 namespace {
 
 int hex_value(char c) {
@@ -24,28 +26,63 @@ bool decode_slack_signature(std::string_view key, std::array<unsigned char, 32>&
     return true;
 }
 
+constexpr std::size_t initial_slots = 64;
+
 }  // namespace
 
-bool ReplayGuard::first_time(std::string_view key, std::chrono::steady_clock::time_point now) {
+ReplayGuard::ReplayGuard(std::chrono::seconds tolerance) {
+    const auto seconds = static_cast<std::size_t>(2 * std::max<std::int64_t>(tolerance.count(), 0) + 60);
+    ring_.reserve(seconds);
+    for (std::size_t i = 0; i < seconds; ++i) ring_.push_back(std::make_unique<Second>());
+}
+
+ReplayGuard::~ReplayGuard() = default;
+
+void ReplayGuard::Second::reset(std::int64_t new_stamp) {
+    stamp = new_stamp;
+    used = 0;
+    holds_zero = false;
+    // Keep the memory of a busy second unless it was far larger than needed.
+    if (slots.size() > 4 * initial_slots) slots.assign(slots.size() / 2, Digest{});
+    else slots.assign(initial_slots, Digest{});
+}
+
+bool ReplayGuard::Second::insert(const Digest& digest) {
+    static const Digest empty{};
+    if (digest == empty) {
+        if (holds_zero) return false;
+        return holds_zero = true;
+    }
+    if (2 * (used + 1) > slots.size()) {  // keep the load under one half
+        std::vector<Digest> old(slots.size() * 2, Digest{});
+        old.swap(slots);
+        used = 0;
+        for (const auto& d : old)
+            if (d != empty) insert(d);
+    }
+    std::size_t mask = slots.size() - 1, i;
+    std::memcpy(&i, digest.data(), sizeof i);  // digests are uniformly distributed
+    for (i &= mask;; i = (i + 1) & mask) {
+        if (slots[i] == empty) {
+            slots[i] = digest;
+            ++used;
+            return true;
+        }
+        if (slots[i] == digest) return false;
+    }
+}
+
+bool ReplayGuard::first_time(std::string_view key, std::int64_t signed_at) {
     Digest digest;
     if (!decode_slack_signature(key, digest)) {
         const std::string bytes = sha256(key);
         std::memcpy(digest.data(), bytes.data(), digest.size());
     }
-    Shard& shard = shards_[digest[31] % shards_.size()];
-    std::lock_guard lock(shard.mutex);
-    if (now >= shard.next_sweep) {
-        std::erase_if(shard.seen, [now](const auto& entry) { return entry.second <= now; });
-        shard.next_sweep = now + std::chrono::seconds(10);
-    }
-    // Twice the window: a timestamp can be accepted up to `window` either side of now.
-    auto [it, inserted] = shard.seen.try_emplace(digest, now + 2 * window_);
-    if (inserted) return true;
-    if (it->second <= now) {
-        it->second = now + 2 * window_;
-        return true;
-    }
-    return false;
+    const auto n = static_cast<std::int64_t>(ring_.size());
+    Second& second = *ring_[static_cast<std::size_t>(((signed_at % n) + n) % n)];
+    std::lock_guard lock(second.mutex);
+    if (second.stamp != signed_at) second.reset(signed_at);
+    return second.insert(digest);
 }
 
 }  // namespace hpops::bot

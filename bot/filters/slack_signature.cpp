@@ -30,7 +30,7 @@ SignatureCheck verify_slack_signature(std::string_view signing_secret, std::stri
     if (signature_header.substr(0, 3) != "v0=") return {false, "unsupported signature version"};
     if (!constant_time_equal(slack_signature(signing_secret, timestamp_header, body), signature_header))
         return {false, "signature mismatch"};
-    return {true, {}};
+    return {true, {}, ts};
 }
 
 }  // namespace hpops::bot

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@ std::string slack_signature(std::string_view signing_secret, std::string_view ti
 struct SignatureCheck {
     bool ok = false;
     std::string reason;  // for the 401 body and the log; never contains secrets
+    std::int64_t timestamp = 0;  // when ok: the signed X-Slack-Request-Timestamp
 };
 
 // Verifies X-Slack-Signature and X-Slack-Request-Timestamp. `now` is passed in

@@ -25,7 +25,7 @@ SlackRequest accept_slack_request(Services& services, const HttpIn& in) {
                                         in.body, std::chrono::system_clock::now(), slack.timestamp_tolerance);
     if (!check.ok) return reject(401, "unauthorized", check.reason);
     // The signature covers timestamp and body, so it names the request exactly.
-    if (!services.replays.first_time(signature))
+    if (!services.replays.first_time(signature, check.timestamp))
         return reject(409, "replay", "duplicate request: already handled");
     auto content_type = in.header("content-type");
     if (!content_type.starts_with("application/x-www-form-urlencoded"))

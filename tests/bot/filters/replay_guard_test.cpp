@@ -2,37 +2,59 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "bot/crypto.hpp"
+
 using namespace hpops::bot;
 using namespace std::chrono;
 
-TEST(ReplayGuard, RefusesTheSameKeyWithinTheWindow) {
+namespace {
+std::string signature_of(int i) { return "v0=" + to_hex(sha256(std::to_string(i))); }
+}  // namespace
+
+TEST(ReplayGuard, RefusesTheSameSignatureWithTheSameTimestamp) {
     ReplayGuard guard(seconds(300));
-    const auto t = steady_clock::now();
-    EXPECT_TRUE(guard.first_time("v0=abc", t));
-    EXPECT_FALSE(guard.first_time("v0=abc", t + seconds(10)));
-    EXPECT_TRUE(guard.first_time("v0=abd", t + seconds(10)));
+    EXPECT_TRUE(guard.first_time("v0=abc", 1'700'000'000));
+    EXPECT_FALSE(guard.first_time("v0=abc", 1'700'000'000));
+    EXPECT_TRUE(guard.first_time("v0=abd", 1'700'000'000));
 }
 
-TEST(ReplayGuard, ForgetsAfterTwiceTheWindow) {
-    ReplayGuard guard(seconds(300));
-    const auto t = steady_clock::now();
+TEST(ReplayGuard, RemembersASecondUntilTheRingComesRound) {
+    ReplayGuard guard(seconds(300));  // a ring of 660 seconds
+    const std::int64_t t = 1'700'000'000;
     EXPECT_TRUE(guard.first_time("k", t));
-    EXPECT_FALSE(guard.first_time("k", t + seconds(599)));
-    EXPECT_TRUE(guard.first_time("k", t + seconds(601)));
+    // Later seconds, up to the whole acceptance window (2 x 300 s), leave it alone.
+    for (std::int64_t s = 1; s <= 600; ++s) EXPECT_TRUE(guard.first_time("other", t + s));
+    EXPECT_FALSE(guard.first_time("k", t));
+    // A request signed a whole ring later reuses the slot; by then t is long stale.
+    EXPECT_TRUE(guard.first_time("k", t + 660));
 }
 
 TEST(ReplayGuard, TellsSignaturesApartByEveryHexDigitAndAcceptsOtherKeys) {
     ReplayGuard guard(seconds(300));
-    const auto t = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+    const std::int64_t t = 1'700'000'000;
     const std::string signature = "v0=" + std::string(63, 'a') + "b";
     EXPECT_TRUE(guard.first_time(signature, t));
     EXPECT_FALSE(guard.first_time(signature, t));
     // Differs only in the last digit, then only in the first: both are new.
     EXPECT_TRUE(guard.first_time("v0=" + std::string(64, 'a'), t));
     EXPECT_TRUE(guard.first_time("v0=b" + std::string(62, 'a') + "b", t));
+    // The all-zero digest (the empty-slot marker) is still remembered.
+    EXPECT_TRUE(guard.first_time("v0=" + std::string(64, '0'), t));
+    EXPECT_FALSE(guard.first_time("v0=" + std::string(64, '0'), t));
     // Not a well-formed signature (uppercase, short): still remembered, by hash.
     EXPECT_TRUE(guard.first_time("v0=" + std::string(64, 'A'), t));
     EXPECT_FALSE(guard.first_time("v0=" + std::string(64, 'A'), t));
     EXPECT_TRUE(guard.first_time("v0=abc", t));
     EXPECT_FALSE(guard.first_time("v0=abc", t));
+}
+
+TEST(ReplayGuard, KeepsEveryEntryAcrossGrowthOfABusySecond) {
+    ReplayGuard guard(seconds(300));
+    const std::int64_t t = 1'700'000'000;
+    for (int i = 0; i < 50'000; ++i) ASSERT_TRUE(guard.first_time(signature_of(i), t)) << i;
+    for (int i = 0; i < 50'000; ++i) ASSERT_FALSE(guard.first_time(signature_of(i), t)) << i;
+    // The same signatures under another second are another matter.
+    EXPECT_TRUE(guard.first_time(signature_of(7), t + 1));
 }
