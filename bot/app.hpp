@@ -13,7 +13,15 @@
 #include "hpops/http_client.hpp"
 #include "hpops/store.hpp"
 
+namespace hpops {
+class ChatPoster;
+}
+
 namespace hpops::bot {
+
+class AlertStore;
+class AlertIntake;
+class AlertPoster;
 
 // The wiring of the bot, in one place: store, handlers, dispatcher, HTTP
 // client and server. Tests build one with their own config and port 0.
@@ -35,6 +43,11 @@ public:
     Metrics& metrics() { return metrics_; }
 
 private:
+    // Alerts (when configured): store, Slack poster, intake; built before the dispatcher.
+    static std::unique_ptr<AlertStore> make_alert_store(const Config& config);
+    Clients clients_with_alerts() const;
+
+private:
     ConfigPtr config_;
     BotInfo bot_;
     std::unique_ptr<Store> store_;
@@ -42,6 +55,10 @@ private:
     Metrics metrics_;
     std::unique_ptr<HttpClient> http_;
     std::unique_ptr<Backends> backends_;
+    std::unique_ptr<AlertStore> alert_store_;
+    std::unique_ptr<ChatPoster> chat_poster_;
+    std::unique_ptr<AlertPoster> alert_poster_;
+    std::unique_ptr<AlertIntake> alert_intake_;  // after the poster: its writer wakes the poster
     std::unique_ptr<Dispatcher> dispatcher_;
     ReplayGuard replays_;
     std::unique_ptr<Services> services_;

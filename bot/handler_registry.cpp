@@ -4,6 +4,7 @@
 
 #include "hpops/command_spec.hpp"
 
+#include "handlers/alerts.hpp"
 #include "handlers/help.hpp"
 #include "handlers/instancegroup_add.hpp"
 #include "handlers/nodegroup_lifecycle.hpp"
@@ -40,6 +41,7 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::TrainingShow>());
     registry.add(std::make_unique<handlers::TrainingCompare>());
     registry.add(std::make_unique<handlers::TrainingDelete>());
+    registry.add(std::make_unique<handlers::Alerts>());
     return registry;
 }
 

@@ -16,12 +16,14 @@ class NodeGroups;
 class HyperPodClusters;
 class Tracking;
 class Progress;
+class AlertLog;
 
 // The backends, as interfaces; null where the config does not set one up.
 struct Clients {
     NodeGroups* node_groups = nullptr;
     HyperPodClusters* hyperpod = nullptr;
     Tracking* tracking = nullptr;  // MLflow
+    const AlertLog* alerts = nullptr;  // received alerts; null without an `alerts` config section
 };
 
 struct Actor {
