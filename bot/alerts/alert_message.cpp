@@ -16,15 +16,14 @@ std::string status_icon(const Alert& a) {
 
 std::string display_name(const Alert& a) { return a.name.empty() ? a.fingerprint : a.name; }
 
-std::string slack_date(system_clock::time_point t) {
-    const auto s = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-    // Slack shows it in the reader's time zone; the fallback is UTC.
-    const std::time_t tt = static_cast<std::time_t>(s);
+// Field values are plain text (the renderer escapes them), so no <!date> token.
+std::string utc_time(system_clock::time_point t) {
+    const std::time_t tt = system_clock::to_time_t(t);
     std::tm tm{};
     gmtime_r(&tt, &tm);
     char utc[32];
     std::strftime(utc, sizeof utc, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    return "<!date^" + std::to_string(s) + "^{date_short_pretty} {time_secs}|" + utc + ">";
+    return utc;
 }
 
 std::string fired_for(const Alert& a, system_clock::time_point now) {
@@ -70,9 +69,9 @@ Reply single(const Alert& a, system_clock::time_point now) {
     r.heading(status_icon(a) + (resolved ? " Resolved: " : " Firing: ") + display_name(a));
     if (!a.summary.empty()) r.text(mrkdwn_escape(a.summary));
     std::vector<Field> fields;
-    if (!a.severity.empty()) fields.push_back({"Severity", mrkdwn_escape(a.severity)});
+    if (!a.severity.empty()) fields.push_back({"Severity", a.severity});
     fields.push_back({"Status", resolved ? "resolved" : "firing"});
-    if (a.starts_at.time_since_epoch().count() != 0) fields.push_back({"Started", slack_date(a.starts_at)});
+    if (a.starts_at.time_since_epoch().count() != 0) fields.push_back({"Started", utc_time(a.starts_at)});
     if (resolved) fields.push_back({"Duration", "fired for " + fired_for(a, now)});
     fields.push_back({"Source", a.source});
     r.fields(std::move(fields));
