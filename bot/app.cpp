@@ -11,6 +11,7 @@
 
 #include "bot/alerts/alert_intake.hpp"
 #include "bot/alerts/alert_poster.hpp"
+#include "bot/alerts/sns_client.hpp"
 #include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/routes/router.hpp"
 #include "bot/sqlite_store.hpp"
@@ -39,6 +40,11 @@ std::unique_ptr<AlertStore> App::make_alert_store(const Config& config) {
     return std::make_unique<SqliteAlertStore>(config.store.path);
 }
 
+void App::redirect_sns_for_tests(std::string base) {
+    if (!sns_) sns_ = std::make_unique<SnsClient>(*http_);
+    sns_->redirect_for_tests(std::move(base));
+}
+
 Clients App::clients_with_alerts() const {
     Clients clients = backends_->clients();
     clients.alerts = alert_store_.get();
@@ -60,6 +66,8 @@ std::uint16_t App::start(asio::io_context& io) {
         alert_intake_ = std::make_unique<AlertIntake>(*alert_store_, config_->alerts,
                                                       [poster = alert_poster_.get()] { poster->wake(); });
         services_->alerts = alert_intake_.get();
+        if (!sns_) sns_ = std::make_unique<SnsClient>(*http_);
+        services_->sns = sns_.get();
         // Picks up what was accepted but not yet posted before a restart.
         alert_poster_->start();
     }

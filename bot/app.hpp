@@ -22,6 +22,7 @@ namespace hpops::bot {
 class AlertStore;
 class AlertIntake;
 class AlertPoster;
+class SnsClient;
 
 // The wiring of the bot, in one place: store, handlers, dispatcher, HTTP
 // client and server. Tests build one with their own config and port 0.
@@ -41,6 +42,8 @@ public:
     Dispatcher& dispatcher() { return *dispatcher_; }
     Store& store() { return *store_; }
     Metrics& metrics() { return metrics_; }
+    // Tests only (tests/support/hpops_test_server.cpp): see SnsClient::redirect_for_tests.
+    void redirect_sns_for_tests(std::string base);
 
 private:
     // Alerts (when configured): store, Slack poster, intake; built before the dispatcher.
@@ -59,6 +62,7 @@ private:
     std::unique_ptr<ChatPoster> chat_poster_;
     std::unique_ptr<AlertPoster> alert_poster_;
     std::unique_ptr<AlertIntake> alert_intake_;  // after the poster: its writer wakes the poster
+    std::unique_ptr<SnsClient> sns_;
     std::unique_ptr<Dispatcher> dispatcher_;
     ReplayGuard replays_;
     std::unique_ptr<Services> services_;

@@ -19,20 +19,19 @@ std::string_view credentials_of(std::string_view header, std::string_view scheme
     return rest;
 }
 
-// Basic credentials are standard base64; map them to the URL-safe alphabet
-// the shared decoder reads.
-std::optional<std::string> basic_credentials(std::string_view encoded) {
-    if (encoded.empty()) return std::nullopt;
+}  // namespace
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    // The shared decoder reads the URL-safe alphabet; '-' and '_' are not
+    // standard base64, so they are refused rather than mapped.
     std::string url_safe;
-    url_safe.reserve(encoded.size());
-    for (char c : encoded) {
-        if (c == '=') break;
+    url_safe.reserve(text.size());
+    for (char c : text) {
+        if (c == '-' || c == '_') return std::nullopt;
         url_safe.push_back(c == '+' ? '-' : c == '/' ? '_' : c);
     }
     return base64url_decode(url_safe);
 }
-
-}  // namespace
 
 bool alertmanager_authorized(const AlertsConfig& config, std::string_view authorization) {
     bool ok = false;
@@ -42,7 +41,8 @@ bool alertmanager_authorized(const AlertsConfig& config, std::string_view author
     }
     if (!config.alertmanager_username.empty()) {
         const std::string expected = config.alertmanager_username + ":" + config.alertmanager_password;
-        const auto given = basic_credentials(credentials_of(authorization, "Basic"));
+        const std::string_view encoded = credentials_of(authorization, "Basic");
+        const auto given = encoded.empty() ? std::nullopt : base64_decode(encoded);
         ok |= given && constant_time_equal(*given, expected);
     }
     return ok;

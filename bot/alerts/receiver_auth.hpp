@@ -1,5 +1,6 @@
 #pragma once
 // Credential checks of the alert receivers, constant-time throughout.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +16,8 @@ bool alertmanager_authorized(const AlertsConfig& config, std::string_view author
 // point's secret, over "timestamp:body" when a timestamp header is in use.
 bool grafana_signature_valid(std::string_view secret, std::string_view timestamp, std::string_view body,
                              std::string_view signature_hex, bool with_timestamp);
+
+// Standard base64 (RFC 4648 section 4, padding optional); nullopt when malformed.
+std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace hpops::bot

@@ -58,10 +58,12 @@ constexpr const char* sql_upsert =
     " message_id = excluded.message_id, digest = excluded.digest, body = excluded.body,"
     " starts_unix_ms = excluded.starts_unix_ms, ends_unix_ms = excluded.ends_unix_ms,"
     " first_seen_unix_ms = excluded.first_seen_unix_ms, updated_unix_ms = excluded.updated_unix_ms";
-// A change keeps the alert's message and first_seen.
+// A change keeps the alert's message and first_seen, and its start when the
+// source does not repeat it (a CloudWatch OK names only the change's time).
 constexpr const char* sql_change =
     "UPDATE alerts SET status = ?2, severity = ?3, name = ?4, summary = ?5, digest = ?6, body = ?7,"
-    " starts_unix_ms = ?8, ends_unix_ms = ?9, updated_unix_ms = ?10 WHERE key = ?1";
+    " starts_unix_ms = CASE WHEN ?8 = 0 THEN starts_unix_ms ELSE ?8 END, ends_unix_ms = ?9,"
+    " updated_unix_ms = ?10 WHERE key = ?1";
 constexpr const char* sql_bump = "UPDATE alert_messages SET version = version + 1 WHERE id = ?1";
 constexpr const char* sql_new_message =
     "INSERT INTO alert_messages (channel, kind, created_unix_ms) VALUES (?1, ?2, ?3)";

@@ -145,11 +145,12 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     if (at < s.size() && (s[at] == 'Z' || s[at] == 'z')) {
         ++at;
     } else if (at < s.size() && (s[at] == '+' || s[at] == '-')) {
+        // "+02:00", and "+0000" as CloudWatch writes StateChangeTime.
+        const bool colon = at + 3 < s.size() && s[at + 3] == ':';
         int oh, om;
-        if (!digits(s, at + 1, 2, oh) || at + 3 >= s.size() || s[at + 3] != ':' || !digits(s, at + 4, 2, om))
-            return std::nullopt;
+        if (!digits(s, at + 1, 2, oh) || !digits(s, at + (colon ? 4 : 3), 2, om)) return std::nullopt;
         offset = std::chrono::minutes((oh * 60 + om) * (s[at] == '-' ? -1 : 1));
-        at += 6;
+        at += colon ? 6 : 5;
     } else {
         return std::nullopt;
     }

@@ -24,7 +24,7 @@ ParsedAlerts parse_alertmanager_payload(std::string_view body);
 ParsedAlerts parse_grafana_payload(std::string_view body);
 
 // RFC 3339 as Alertmanager and Grafana write it ("2024-05-01T10:00:00.123Z",
-// offsets allowed). Go's zero time (year 1) means "not set": nullopt.
+// offsets allowed, also CloudWatch's "+0000"). Go's zero time (year 1) means "not set": nullopt.
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
 
 }  // namespace hpops::bot

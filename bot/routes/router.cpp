@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "bot/routes/alert_receivers.hpp"
+#include "bot/routes/alert_sns.hpp"
 #include "bot/routes/health.hpp"
 #include "bot/routes/slack_commands.hpp"
 #include "bot/routes/slack_interactions.hpp"
@@ -47,6 +48,12 @@ boost::asio::awaitable<HttpOut> route_request(Services& services, HttpIn in) {
         route = "/alerts/grafana";
         if (post)
             out = co_await handle_grafana_webhook(services, std::move(in));
+        else
+            out = method_not_allowed("POST");
+    } else if (path == "/alerts/sns") {
+        route = "/alerts/sns";
+        if (post)
+            out = co_await handle_sns_webhook(services, std::move(in));
         else
             out = method_not_allowed("POST");
     } else if (path == "/healthz") {
