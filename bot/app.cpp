@@ -111,6 +111,10 @@ int App::serve() {
     for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& thread : pool) thread.join();
+    // While `io` still exists: the server's destructor posts to it, and the
+    // alert intake's writer may wake the poster, which does too.
+    server_.reset();
+    alert_intake_.reset();
     spdlog::info("stopped");
     return 0;
 }
