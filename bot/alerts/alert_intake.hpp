@@ -35,6 +35,9 @@ public:
     IntakeResult submit_now(std::vector<Alert> alerts);
 
     std::size_t queued() const { return queued_.load(std::memory_order_relaxed); }
+    // True when a payload would be refused now: receivers check it before
+    // parsing, so a burst's surplus costs little more than its bytes.
+    bool saturated() const { return queued() >= limit_; }
 
 private:
     std::vector<RoutedAlert> route(std::vector<Alert> alerts) const;

@@ -45,7 +45,6 @@ CREATE TABLE IF NOT EXISTS alerts (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS alerts_message ON alerts (message_id, status);
 CREATE INDEX IF NOT EXISTS alerts_channel_seen ON alerts (channel, first_seen_unix_ms);
-CREATE INDEX IF NOT EXISTS alerts_updated ON alerts (status, updated_unix_ms);
 )sql";
 
 constexpr const char* sql_find = "SELECT status, digest, message_id FROM alerts WHERE key = ?1";
@@ -67,8 +66,10 @@ constexpr const char* sql_change =
 constexpr const char* sql_bump = "UPDATE alert_messages SET version = version + 1 WHERE id = ?1";
 constexpr const char* sql_new_message =
     "INSERT INTO alert_messages (channel, kind, created_unix_ms) VALUES (?1, ?2, ?3)";
+// Only whether the limit is reached matters: counting stops there, so a
+// flooded channel does not cost a scan of everything in the window.
 constexpr const char* sql_recent_new =
-    "SELECT COUNT(*) FROM alerts WHERE channel = ?1 AND first_seen_unix_ms >= ?2";
+    "SELECT COUNT(*) FROM (SELECT 1 FROM alerts WHERE channel = ?1 AND first_seen_unix_ms >= ?2 LIMIT ?3)";
 constexpr const char* sql_open_flood =
     "SELECT id FROM alert_messages WHERE channel = ?1 AND kind = 2 AND created_unix_ms >= ?2 ORDER BY id DESC LIMIT 1";
 constexpr const char* sql_pending_channels =
@@ -134,12 +135,61 @@ private:
     sqlite3_stmt* stmt_;
 };
 
+// JSON string escaping for alert_body: written by hand because building an
+// nlohmann object per alert was a third of the writer's time (bench/README.md).
+void append_json_string(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) out.append({'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]});
+                else out += static_cast<char>(c);
+        }
+    }
+    out += '"';
+}
+
+void append_json_map(std::string& out, const std::map<std::string, std::string>& map) {
+    out += '{';
+    bool first = true;
+    for (const auto& [k, v] : map) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, k);
+        out += ':';
+        append_json_string(out, v);
+    }
+    out += '}';
+}
+
+// Labels, annotations, links and group key, as JSON; read back by read_body.
+// Every string came out of a JSON parser, so it is valid UTF-8 already.
 std::string alert_body(const Alert& a) {
-    json links = json::array();
-    for (const auto& l : a.links) links.push_back({{"label", l.label}, {"url", l.url}});
-    json body{{"labels", a.labels}, {"annotations", a.annotations}, {"links", std::move(links)},
-              {"group_key", a.group_key}};
-    return body.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string out;
+    out.reserve(256);
+    out += "{\"labels\":";
+    append_json_map(out, a.labels);
+    out += ",\"annotations\":";
+    append_json_map(out, a.annotations);
+    out += ",\"links\":[";
+    for (std::size_t i = 0; i < a.links.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"label\":";
+        append_json_string(out, a.links[i].label);
+        out += ",\"url\":";
+        append_json_string(out, a.links[i].url);
+        out += '}';
+    }
+    out += "],\"group_key\":";
+    append_json_string(out, a.group_key);
+    out += '}';
+    return out;
 }
 
 void read_body(const std::string& text, Alert& a) {
@@ -256,7 +306,11 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
     std::unordered_set<std::string> seen;
     seen.reserve(batch.size());
     // New alerts by channel, in arrival order.
-    std::vector<std::pair<std::string, std::vector<const RoutedAlert*>>> fresh;
+    struct Fresh {
+        const RoutedAlert* routed;
+        std::uint64_t digest;
+    };
+    std::vector<std::pair<std::string, std::vector<Fresh>>> fresh;
     for (const RoutedAlert& r : batch) {
         const Alert& a = r.alert;
         std::string key = key_of(a);
@@ -298,7 +352,7 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
         }
         auto slot = std::find_if(fresh.begin(), fresh.end(), [&](const auto& p) { return p.first == r.channel; });
         if (slot == fresh.end()) slot = fresh.insert(fresh.end(), {r.channel, {}});
-        slot->second.push_back(&r);
+        slot->second.push_back({&r, digest});
     }
 
     auto new_message = [&](const std::string& channel, MessageKind kind) {
@@ -306,12 +360,13 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
         insert.arg(1, channel).arg(2, static_cast<std::int64_t>(kind)).arg(3, now).row();
         return sqlite3_last_insert_rowid(db);
     };
-    auto store_new = [&](const RoutedAlert& r, std::int64_t message_id) {
+    auto store_new = [&](const Fresh& f, std::int64_t message_id) {
+        const RoutedAlert& r = *f.routed;
         const Alert& a = r.alert;
         Use up(db, statement(sql_upsert));
         up.arg(1, key_of(a)).arg(2, a.source).arg(3, a.fingerprint).arg(4, static_cast<std::int64_t>(a.status))
             .arg(5, a.severity).arg(6, a.name).arg(7, a.summary).arg(8, r.channel).arg(9, message_id)
-            .arg(10, static_cast<std::int64_t>(alert_digest(a))).arg(11, alert_body(a)).arg(12, unix_ms(a.starts_at))
+            .arg(10, static_cast<std::int64_t>(f.digest)).arg(11, alert_body(a)).arg(12, unix_ms(a.starts_at))
             .arg(13, a.ends_at ? unix_ms(*a.ends_at) : 0).arg(14, now);
         up.row();
     };
@@ -320,7 +375,7 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
         std::size_t recent = 0;
         {
             Use q(db, statement(sql_recent_new));
-            q.arg(1, channel).arg(2, window_start);
+            q.arg(1, channel).arg(2, window_start).arg(3, static_cast<std::int64_t>(flood.max_new));
             if (q.row()) recent = static_cast<std::size_t>(q.i64(0));
         }
         // Up to max_new per window get their own (or a group) message; the rest
@@ -328,7 +383,7 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
         const std::size_t own = recent >= flood.max_new ? 0 : std::min(alerts.size(), flood.max_new - recent);
         if (own > 0) {
             const std::int64_t id = new_message(channel, own == 1 ? MessageKind::alert : MessageKind::group);
-            for (std::size_t i = 0; i < own; ++i) store_new(*alerts[i], id);
+            for (std::size_t i = 0; i < own; ++i) store_new(alerts[i], id);
         }
         if (own < alerts.size()) {
             std::optional<std::int64_t> summary;
@@ -343,7 +398,7 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
             } else {
                 summary = new_message(channel, MessageKind::flood);
             }
-            for (std::size_t i = own; i < alerts.size(); ++i) store_new(*alerts[i], *summary);
+            for (std::size_t i = own; i < alerts.size(); ++i) store_new(alerts[i], *summary);
             counts.flooded += alerts.size() - own;
         }
         counts.fresh += alerts.size();

@@ -1,5 +1,6 @@
 #include "bot/routes/alert_receivers.hpp"
 
+#include <atomic>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,23 @@ bool fresh_timestamp(std::string_view text, std::chrono::seconds tolerance) {
     return std::llabs(now - seconds) <= tolerance.count();
 }
 
+// A burst refuses thousands of payloads a second: one log line per second
+// says so (the metric counts each one).
+HttpOut overloaded(Services& services, std::string_view receiver, const std::string& remote) {
+    static std::atomic<std::int64_t> last_logged_s{0};
+    static std::atomic<std::uint64_t> unlogged{0};
+    services.metrics.count_error("alerts_" + std::string(receiver) + "_overloaded");
+    const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch()).count();
+    std::int64_t last = last_logged_s.load(std::memory_order_relaxed);
+    if (now_s != last && last_logged_s.compare_exchange_strong(last, now_s))
+        spdlog::warn("alerts: {} from {} refused with 503: intake queue full ({} more refused since the last line)",
+                     receiver, remote, unlogged.exchange(0));
+    else
+        unlogged.fetch_add(1, std::memory_order_relaxed);
+    return text_response(503, "alert intake is full; retry later");
+}
+
 }  // namespace
 
 boost::asio::awaitable<HttpOut> store_alerts(Services& services, std::string_view receiver, std::vector<Alert> alerts,
@@ -36,8 +54,7 @@ boost::asio::awaitable<HttpOut> store_alerts(Services& services, std::string_vie
     const std::size_t count = alerts.size();
     auto work = services.alerts->submit(std::move(alerts));
     IntakeResult result = co_await std::move(work);
-    if (result.outcome == IntakeOutcome::overloaded)
-        co_return refuse(services, receiver, 503, "overloaded", "alert intake is full; retry later", remote);
+    if (result.outcome == IntakeOutcome::overloaded) co_return overloaded(services, receiver, remote);
     if (result.outcome == IntakeOutcome::store_failed) {
         spdlog::error("alerts: store failed for a {} payload of {} alerts: {}", receiver, count, result.error);
         co_return refuse(services, receiver, 503, "store_failed", "alert store unavailable; retry later", remote);
@@ -60,6 +77,7 @@ boost::asio::awaitable<HttpOut> handle_alertmanager_webhook(Services& services, 
         out.headers.emplace_back("WWW-Authenticate", "Bearer, Basic realm=\"hpops\"");
         co_return out;
     }
+    if (services.alerts->saturated()) co_return overloaded(services, "alertmanager", remote);
     ParsedAlerts parsed = parse_alertmanager_payload(in.body);
     if (!parsed.error.empty()) co_return refuse(services, "alertmanager", 400, "bad_payload", parsed.error, remote);
     if (parsed.truncated > 0)
@@ -86,6 +104,7 @@ boost::asio::awaitable<HttpOut> handle_grafana_webhook(Services& services, HttpI
                          remote);
     if (with_timestamp && !fresh_timestamp(timestamp, services.config->slack.timestamp_tolerance))
         co_return refuse(services, "grafana", 401, "stale", "timestamp is not within the tolerance window", remote);
+    if (services.alerts->saturated()) co_return overloaded(services, "grafana", remote);
     ParsedAlerts parsed = parse_grafana_payload(in.body);
     if (!parsed.error.empty()) co_return refuse(services, "grafana", 400, "bad_payload", parsed.error, remote);
     auto work = store_alerts(services, "grafana", std::move(parsed.alerts), remote);

@@ -132,6 +132,23 @@ TEST_F(AlertStoreTest, FailedMessagesStopRetryingAndShowInListings) {
     EXPECT_TRUE(store.list_alerts(AlertStatus::resolved, 0, 10).empty());
 }
 
+TEST_F(AlertStoreTest, LabelsAnnotationsAndLinksRoundTrip) {
+    auto r = routed("a");
+    r.alert.labels["odd"] = "quote \" backslash \\ newline \n tab \t bell \x07 é ✓";
+    r.alert.annotations["summary"] = "{\"json\": [1]}";
+    r.alert.links = {{"Runbook", "https://rb/a?b=c&d=\"e\""}};
+    r.alert.group_key = "{}:{alertname=\"GPUHot\"}";
+    store.accept({r}, flood, t0);
+    auto m = store.next_pending("C1", 20);
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->alerts.size(), 1u);
+    EXPECT_EQ(m->alerts[0].labels, r.alert.labels);
+    EXPECT_EQ(m->alerts[0].annotations, r.alert.annotations);
+    ASSERT_EQ(m->alerts[0].links.size(), 1u);
+    EXPECT_EQ(m->alerts[0].links[0].url, r.alert.links[0].url);
+    EXPECT_EQ(m->alerts[0].group_key, r.alert.group_key);
+}
+
 TEST(AlertDigest, ChangesWithWhatIsShown) {
     auto a = routed("a").alert, b = a;
     EXPECT_EQ(alert_digest(a), alert_digest(b));
