@@ -76,6 +76,7 @@ std::uint16_t App::start(asio::io_context& io) {
 
 void App::drain(asio::io_context& io) {
     server_->stop_accepting();
+    if (alert_poster_) alert_poster_->stop();  // no new Slack calls; pending ones resume after restart
     asio::co_spawn(
         io,
         [this, &io]() -> asio::awaitable<void> {
@@ -111,10 +112,14 @@ int App::serve() {
     for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& thread : pool) thread.join();
-    // While `io` still exists: the server's destructor posts to it, and the
-    // alert intake's writer may wake the poster, which does too.
+    // While `io` still exists: the server's destructor posts to it, the alert
+    // intake's writer may wake the poster, the poster's timers belong to it,
+    // and a Slack call still in flight completes onto it. Unposted alert
+    // messages stay in the store for the next start.
     server_.reset();
     alert_intake_.reset();
+    alert_poster_.reset();
+    http_.reset();
     spdlog::info("stopped");
     return 0;
 }
