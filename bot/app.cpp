@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
+#include "bot/alerts/alert_capacity.hpp"
 #include "bot/alerts/alert_intake.hpp"
 #include "bot/alerts/alert_poster.hpp"
 #include "bot/alerts/sns_client.hpp"
@@ -62,7 +63,13 @@ std::uint16_t App::start(asio::io_context& io) {
         integrations::SlackWebApiOptions slack{config_->slack.api_url, config_->slack.bot_token,
                                                config_->alerts.post_interval};
         chat_poster_ = std::make_unique<integrations::SlackWebApi>(*http_, std::move(slack));
-        alert_poster_ = std::make_unique<AlertPoster>(io.get_executor(), *alert_store_, *chat_poster_, metrics_);
+        ActionSigner signer = [dispatcher = dispatcher_.get(), ttl = config_->alerts.action_ttl](
+                                  const std::string& command, const std::string& channel) {
+            return dispatcher->sign_action(command, channel, ttl);
+        };
+        alert_capacity_ = std::make_unique<AlertCapacity>(clients_with_alerts(), *config_, std::move(signer));
+        alert_poster_ = std::make_unique<AlertPoster>(io.get_executor(), *alert_store_, *chat_poster_, metrics_,
+                                                      alert_capacity_.get());
         alert_intake_ = std::make_unique<AlertIntake>(*alert_store_, config_->alerts,
                                                       [poster = alert_poster_.get()] { poster->wake(); });
         services_->alerts = alert_intake_.get();

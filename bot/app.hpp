@@ -23,6 +23,7 @@ class AlertStore;
 class AlertIntake;
 class AlertPoster;
 class SnsClient;
+class AlertCapacity;
 
 // The wiring of the bot, in one place: store, handlers, dispatcher, HTTP
 // client and server. Tests build one with their own config and port 0.
@@ -60,6 +61,7 @@ private:
     std::unique_ptr<Backends> backends_;
     std::unique_ptr<AlertStore> alert_store_;
     std::unique_ptr<ChatPoster> chat_poster_;
+    std::unique_ptr<AlertCapacity> alert_capacity_;
     std::unique_ptr<AlertPoster> alert_poster_;
     std::unique_ptr<AlertIntake> alert_intake_;  // after the poster: its writer wakes the poster
     std::unique_ptr<SnsClient> sns_;

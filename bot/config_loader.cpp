@@ -314,6 +314,9 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         w.problem(secret.present() ? secret.mark : slack.mark,
                   "slack.signing_secret is empty: set it in the file or SLACK_SIGNING_SECRET");
     }
+    // Alerts are posted with the Web API; without a token they would only pile up.
+    if (options.require_slack_secret && config->alerts.enabled && config->slack.bot_token.empty())
+        w.problem(w.child(root, "alerts").mark, "alerts: posting them needs slack.bot_token (or SLACK_BOT_TOKEN)");
     if (w.has_problems()) throw ConfigError(w.problems());
     return config;
 }

@@ -61,7 +61,7 @@ std::string labels_text(const Alert& a) {
     return out;
 }
 
-Reply single(const Alert& a, system_clock::time_point now) {
+Reply single(const Alert& a, system_clock::time_point now, const AlertEnrichment* enrichment) {
     Reply r;
     r.visibility = Visibility::channel;
     const bool resolved = a.status == AlertStatus::resolved;
@@ -75,7 +75,13 @@ Reply single(const Alert& a, system_clock::time_point now) {
     if (resolved) fields.push_back({"Duration", "fired for " + fired_for(a, now)});
     fields.push_back({"Source", a.source});
     r.fields(std::move(fields));
+    if (enrichment && !enrichment->fields.empty()) r.fields(enrichment->fields);
+    if (enrichment && !enrichment->note.empty()) r.context(mrkdwn_escape(enrichment->note));
     if (auto links = links_text(a); !links.empty()) r.text(links);
+    if (enrichment && !enrichment->buttons.empty()) {
+        r.actions(enrichment->buttons);
+        r.context("Buttons run the `/hp` command they name once, with your permissions.");
+    }
     if (auto labels = labels_text(a); !labels.empty()) r.context(labels);
     return r;
 }
@@ -114,8 +120,9 @@ std::string format_duration(std::chrono::seconds d) {
     return std::to_string(seconds) + "s";
 }
 
-Reply render_alert_message(const PendingMessage& m, system_clock::time_point now) {
-    if (m.kind == MessageKind::alert && m.alerts.size() == 1) return single(m.alerts.front(), now);
+Reply render_alert_message(const PendingMessage& m, system_clock::time_point now,
+                           const AlertEnrichment* enrichment) {
+    if (m.kind == MessageKind::alert && m.alerts.size() == 1) return single(m.alerts.front(), now, enrichment);
     return many(m, now);
 }
 

@@ -15,11 +15,12 @@ namespace hpops::bot {
 namespace asio = boost::asio;
 
 AlertPoster::AlertPoster(asio::any_io_executor executor, AlertStore& store, ChatPoster& chat, Metrics& metrics,
-                         std::chrono::milliseconds scan_interval)
+                         AlertCapacity* capacity, std::chrono::milliseconds scan_interval)
     : strand_(asio::make_strand(executor)),
       store_(store),
       chat_(chat),
       metrics_(metrics),
+      capacity_(capacity),
       scan_interval_(scan_interval),
       wake_timer_(strand_) {}
 
@@ -94,8 +95,17 @@ asio::awaitable<void> AlertPoster::lane(std::string channel) {
 }
 
 asio::awaitable<bool> AlertPoster::deliver(PendingMessage m) {
-    Reply reply = render_alert_message(m, std::chrono::system_clock::now());
     const bool update = !m.ts.empty();
+    // A single firing alert that names a group gets its capacity and buttons;
+    // the buttons' tokens name the channel a click will come from.
+    std::optional<AlertEnrichment> enrichment;
+    if (capacity_ && m.kind == MessageKind::alert && m.alerts.size() == 1 &&
+        m.alerts.front().status == AlertStatus::firing) {
+        auto work = capacity_->enrich(m.alerts.front(), update ? m.posted_channel : m.channel);
+        enrichment = co_await std::move(work);
+    }
+    const auto now = std::chrono::system_clock::now();
+    Reply reply = render_alert_message(m, now, enrichment ? &*enrichment : nullptr);
     try {
         if (update) {
             auto work = chat_.update(m.posted_channel, m.ts, std::move(reply));
@@ -105,6 +115,14 @@ asio::awaitable<bool> AlertPoster::deliver(PendingMessage m) {
             auto work = chat_.post(m.channel, std::move(reply));
             PostedMessage posted = co_await std::move(work);
             store_.mark_posted(m.id, m.version, posted.channel, posted.ts);
+            // Routed by #name: Slack answered with the id clicks will carry, so
+            // sign the buttons again for it.
+            if (enrichment && !enrichment->buttons.empty() && posted.channel != m.channel) {
+                auto again = capacity_->enrich(m.alerts.front(), posted.channel);
+                AlertEnrichment rebound = co_await std::move(again);
+                auto fix = chat_.update(posted.channel, posted.ts, render_alert_message(m, now, &rebound));
+                co_await std::move(fix);
+            }
         }
         co_return true;
     } catch (const UpstreamError& e) {

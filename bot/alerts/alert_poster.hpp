@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "bot/alerts/alert_capacity.hpp"
 #include "bot/alerts/alert_store.hpp"
 #include "bot/metrics.hpp"
 #include "hpops/chat_poster.hpp"
@@ -22,8 +23,9 @@ namespace hpops::bot {
 // is posted after it.
 class AlertPoster {
 public:
+    // `capacity` may be null (no AWS, or no enrichment wanted).
     AlertPoster(boost::asio::any_io_executor executor, AlertStore& store, ChatPoster& chat, Metrics& metrics,
-                std::chrono::milliseconds scan_interval = std::chrono::seconds(1));
+                AlertCapacity* capacity = nullptr, std::chrono::milliseconds scan_interval = std::chrono::seconds(1));
 
     void start();
     void wake();  // thread-safe; called after an accept
@@ -42,6 +44,7 @@ private:
     AlertStore& store_;
     ChatPoster& chat_;
     Metrics& metrics_;
+    AlertCapacity* capacity_;
     std::chrono::milliseconds scan_interval_;
     boost::asio::steady_timer wake_timer_;
     std::atomic<bool> stopped_{false};

@@ -23,39 +23,64 @@ void read_channel(YamlWalker& w, const Field& f, std::string& out) {
     else out = std::move(*v);
 }
 
-void read_route(YamlWalker& w, const Field& f, AlertRoute& out) {
-    if (!w.section(f, {"match", "match_re", "channel"})) return;
-    const Field channel = w.child(f, "channel");
-    if (!channel.present()) w.problem(f, "a route needs `channel`");
-    read_channel(w, channel, out.channel);
+void read_matchers(YamlWalker& w, const Field& f, std::map<std::string, std::string>& match,
+                   std::map<std::string, std::string>& match_re) {
     w.for_each_entry(w.child(f, "match"), [&](const std::string& label, const Field& value) {
-        if (auto v = w.read_string(value)) out.match[label] = std::move(*v);
+        if (auto v = w.read_string(value)) match[label] = std::move(*v);
     });
     w.for_each_entry(w.child(f, "match_re"), [&](const std::string& label, const Field& value) {
         auto v = w.read_string(value);
         if (!v) return;
         try {
             std::regex check(*v, std::regex::ECMAScript);
-            out.match_re[label] = std::move(*v);
+            match_re[label] = std::move(*v);
         } catch (const std::regex_error& e) {
             w.problem(value, "`" + *v + "` is not a regular expression: " + e.what());
         }
     });
-    if (out.match.empty() && out.match_re.empty())
+}
+
+void read_route(YamlWalker& w, const Field& f, AlertRoute& out) {
+    if (!w.section(f, {"match", "match_re", "channel"})) return;
+    const Field channel = w.child(f, "channel");
+    if (!channel.present()) w.problem(f, "a route needs `channel`");
+    read_channel(w, channel, out.channel);
+    read_matchers(w, f, out.match, out.match_re);
+    if (!w.child(f, "match").present() && !w.child(f, "match_re").present())
         w.problem(f, "a route needs `match` or `match_re` (the default channel catches the rest)");
 }
 
-void read_routes(YamlWalker& w, const Field& f, std::vector<AlertRoute>& out) {
+void read_action(YamlWalker& w, const Field& f, AlertActionRule& out) {
+    if (!w.section(f, {"match", "match_re", "label", "scale"})) return;
+    read_matchers(w, f, out.match, out.match_re);
+    const Field label = w.child(f, "label");
+    if (auto v = w.read_string(label)) {
+        if (v->empty() || v->size() > 75) w.problem(label, "must be 1 to 75 characters (Slack's button limit)");
+        else out.label = std::move(*v);
+    } else if (!label.present()) {
+        w.problem(f, "an action needs `label`");
+    }
+    const Field scale = w.child(f, "scale");
+    if (!scale.present()) w.problem(f, "an action needs `scale` (nodes to add; negative removes)");
+    if (auto v = w.read_int(scale, -100, 100)) {
+        if (*v == 0) w.problem(scale, "must not be 0");
+        else out.scale = static_cast<int>(*v);
+    }
+}
+
+// A YAML list of mappings, each read by `read_item`.
+template <class T, class Read>
+void read_list(YamlWalker& w, const Field& f, std::vector<T>& out, const char* what, Read read_item) {
     if (!f.present() || f.value.IsNull()) return;
     if (!f.value.IsSequence()) {
-        w.problem(f, "expected a list of routes (- match: {label: value}\n  channel: C...)");
+        w.problem(f, std::string("expected a list of ") + what);
         return;
     }
     for (std::size_t i = 0; i < f.value.size(); ++i) {
         const YAML::Node node = f.value[i];
-        AlertRoute route;
-        read_route(w, Field{f.path + "[" + std::to_string(i) + "]", node, node.Mark()}, route);
-        out.push_back(std::move(route));
+        T item;
+        read_item(w, Field{f.path + "[" + std::to_string(i) + "]", node, node.Mark()}, item);
+        out.push_back(std::move(item));
     }
 }
 
@@ -100,13 +125,16 @@ void read_sns(YamlWalker& w, const Field& f, AlertsConfig& out) {
 void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out) {
     const Field a = w.child(root, "alerts");
     if (!w.section(a, {"default_channel", "routes", "alertmanager", "grafana", "sns", "flood", "post_interval",
-                       "queue_limit"}))
+                       "queue_limit", "actions", "action_ttl"}))
         return;
     out.enabled = true;
     const Field default_channel = w.child(a, "default_channel");
     if (!default_channel.present()) w.problem(a, "`default_channel` is required: alerts no route matches go there");
     read_channel(w, default_channel, out.default_channel);
-    read_routes(w, w.child(a, "routes"), out.routes);
+    read_list(w, w.child(a, "routes"), out.routes, "routes (- match: {label: value}\n  channel: C...)", read_route);
+    read_list(w, w.child(a, "actions"), out.actions, "actions (- label: Scale +1\n  scale: 1)", read_action);
+    const Field ttl = w.child(a, "action_ttl");
+    if (auto v = w.read_duration(ttl, 1min, 7 * 24h)) out.action_ttl = std::chrono::duration_cast<std::chrono::seconds>(*v);
     read_alertmanager(w, w.child(a, "alertmanager"), out);
     read_grafana(w, w.child(a, "grafana"), out);
     read_sns(w, w.child(a, "sns"), out);

@@ -95,6 +95,16 @@ struct AlertRoute {
     std::string channel;
 };
 
+// A button on alerts that name a node group or instance group: "scale +1"
+// runs `/hp scale ...` with the group's current size plus `scale`, through
+// the same permission check as the command.
+struct AlertActionRule {
+    std::map<std::string, std::string> match;     // empty: every such alert
+    std::map<std::string, std::string> match_re;
+    std::string label;  // button text, e.g. "Scale +1"
+    int scale = 1;      // added to desired (EKS) or count (HyperPod); may be negative
+};
+
 struct AlertsConfig {
     bool enabled = false;  // the `alerts` section is present
     std::string default_channel;
@@ -117,6 +127,9 @@ struct AlertsConfig {
     std::chrono::milliseconds post_interval{1'000};
     // Payloads waiting for the store; beyond this receivers answer 503.
     std::size_t queue_limit = 64;
+    std::vector<AlertActionRule> actions;
+    // How long an alert's action buttons stay valid (each update signs anew).
+    std::chrono::seconds action_ttl{4 * 3600};
 };
 
 struct Config {
