@@ -16,7 +16,9 @@ GRAFANA_SECRET = "grafana-hmac-secret-for-e2e"
 DEFAULT_CHANNEL, GPU_CHANNEL, CRIT_CHANNEL = "C0ALERTS", "C0GPU", "#critical"
 
 
-def alerts_yaml(api_url, max_new=5, window="10m", post_interval="50ms", queue_limit=64, extra=""):
+def alerts_yaml(api_url, max_new=5, window="10m", post_interval="50ms", queue_limit=64, extra="",
+                grafana_timestamp_header=None):
+    ts_header = f"\n    timestamp_header: {grafana_timestamp_header}" if grafana_timestamp_header else ""
     return f"""alerts:
   default_channel: {DEFAULT_CHANNEL}
   routes:
@@ -29,7 +31,7 @@ def alerts_yaml(api_url, max_new=5, window="10m", post_interval="50ms", queue_li
     username: {AM_USER}
     password: ${{E2E_AM_PASSWORD}}
   grafana:
-    secret: ${{E2E_GRAFANA_SECRET}}
+    secret: ${{E2E_GRAFANA_SECRET}}{ts_header}
   flood: {{max_new: {max_new}, window: {window}}}
   post_interval: {post_interval}
   queue_limit: {queue_limit}

@@ -237,3 +237,26 @@ def test_grafana_signature(alerts_bot, slack_api):
     assert status == 200, text
     call = slack_api.wait_for(lambda c: len(c) >= 1, what="grafana alert post")[0]
     assert "Firing: DiskFull" in message_text(call["json"])
+
+
+def test_grafana_signature_over_timestamp_and_body(slack_api, tmpdir_path):
+    header = "X-Grafana-Alerting-Signature-Timestamp"
+    bot = start_bot(tmpdir_path, slack_api, grafana_timestamp_header=header)
+    try:
+        body = json.dumps(grafana_payload("gf-ts")).encode()
+
+        def signed(ts, key=GRAFANA_SECRET):
+            sig = hmac.new(key.encode(), f"{ts}:".encode() + body, hashlib.sha256).hexdigest()
+            return {"Content-Type": "application/json", "X-Grafana-Alerting-Signature": sig, header: str(ts)}
+        now = int(time.time())
+        over_body_only = {"Content-Type": "application/json", header: str(now),
+                          "X-Grafana-Alerting-Signature": hmac.new(GRAFANA_SECRET.encode(), body,
+                                                                   hashlib.sha256).hexdigest()}
+        assert bot.post("/alerts/grafana", body, headers=over_body_only, sign=False)[0] == 401
+        status, text = bot.post("/alerts/grafana", body, headers=signed(now - 3600), sign=False)
+        assert status == 401 and "timestamp" in text  # a replay an hour later
+        status, text = bot.post("/alerts/grafana", body, headers=signed(now), sign=False)
+        assert status == 200, text
+        slack_api.wait_for(lambda c: len(c) >= 1, what="grafana alert post")
+    finally:
+        bot.stop()
