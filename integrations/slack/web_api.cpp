@@ -51,7 +51,8 @@ std::chrono::steady_clock::time_point SlackWebApi::reserve_turn(const std::strin
                                                                 std::chrono::milliseconds at_least) {
     std::lock_guard lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
-    auto& next = next_turn_[channel];
+    const auto id = channel_ids_.find(channel);
+    auto& next = next_turn_[id == channel_ids_.end() ? channel : id->second];
     const auto turn = std::max(next, now + at_least);
     next = turn + options_.per_channel_interval;
     return turn;
@@ -95,7 +96,16 @@ asio::awaitable<PostedMessage> SlackWebApi::call(std::string method, std::string
                 detail += " " + m->at("messages").dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 300);
             throw UpstreamError("slack", error, detail, "", static_cast<int>(response.status));
         }
-        co_return PostedMessage{answer.value("channel", channel), answer.value("ts", std::string())};
+        PostedMessage posted{answer.value("channel", channel), answer.value("ts", std::string())};
+        if (posted.channel != channel) {
+            std::lock_guard lock(mutex_);
+            if (channel_ids_.emplace(channel, posted.channel).second) {
+                // Carry the turn already reserved under the name over to the id.
+                auto& by_id = next_turn_[posted.channel];
+                by_id = std::max(by_id, next_turn_[channel]);
+            }
+        }
+        co_return posted;
     }
 }
 

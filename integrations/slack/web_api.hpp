@@ -44,6 +44,8 @@ private:
     SlackWebApiOptions options_;
     std::mutex mutex_;
     std::map<std::string, std::chrono::steady_clock::time_point> next_turn_;
+    // "#alerts" -> "C0123": a post by name and an update by id share one queue.
+    std::map<std::string, std::string> channel_ids_;
 };
 
 // Seconds from a Retry-After header (Slack sends whole seconds); 1 s when absent or odd.

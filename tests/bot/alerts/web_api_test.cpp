@@ -93,6 +93,16 @@ TEST(SlackWebApi, OneMessagePerIntervalPerChannel) {
     EXPECT_GE(steady_clock::now() - start, milliseconds(290));
 }
 
+TEST(SlackWebApi, APostByNameAndAnUpdateByIdShareOneQueue) {
+    ScriptedServer slack([](const bot::HttpIn&, int) { return answer(200, R"({"ok":true,"channel":"C9","ts":"1"})"); });
+    CurlClient http(1);
+    SlackWebApi api(http, {slack.url() + "/api/", "xoxb-1", milliseconds(300)});
+    const auto start = steady_clock::now();
+    auto posted = testing::run_sync(api.post("#alerts", hello()));
+    testing::run_sync(api.update(posted.channel, posted.ts, hello()));
+    EXPECT_GE(steady_clock::now() - start, milliseconds(290));
+}
+
 TEST(SlackRetryAfter, Parses) {
     EXPECT_EQ(slack_retry_after("30"), seconds(30));
     EXPECT_EQ(slack_retry_after(""), seconds(1));
