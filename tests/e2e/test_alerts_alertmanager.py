@@ -1,7 +1,9 @@
 """hpops behind Debian's real prometheus-alertmanager: alerts pushed through
 its v2 API reach Slack (the Web API stand-in) in the routed channels, and
 resolving them updates the same messages."""
+import os
 import re
+import subprocess
 import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Bot
+from conftest import BINARY, SIGNING_SECRET, Bot
 from alerts_support import (AM_TOKEN, BOT_TOKEN, CRIT_CHANNEL, DEFAULT_CHANNEL, GPU_CHANNEL, SlackApiStandIn,
                             alerts_env, alerts_yaml, message_text)
 
@@ -63,3 +65,10 @@ def test_alerts_through_alertmanager_are_posted_then_updated_on_resolve(stack):
     assert "refused" not in bot.logs()
     status, listing = bot.command("alerts")
     assert status == 200 and "No firing alerts" in listing
+    # The terminal reads the same store.
+    env = dict(os.environ, E2E_SIGNING_SECRET=SIGNING_SECRET, **alerts_env(slack.url))
+    out = subprocess.run([BINARY, "run", "--config", bot.config, "alerts status=resolved"], env=env,
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    for name in ("GPUXidErrors", "NodeGroupDegraded", "DiskPressure"):
+        assert name in out.stdout, out.stdout
