@@ -36,7 +36,4 @@ private:
     mutable std::unordered_map<const char*, sqlite_detail::StmtPtr> statements_;
 };
 
-// A change-detecting digest of what a message shows of an alert.
-std::uint64_t alert_digest(const Alert& alert);
-
 }  // namespace hpops::bot

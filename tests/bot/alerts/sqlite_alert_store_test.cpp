@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "bot/alerts/alert_row.hpp"
+
 namespace hpops::bot {
 namespace {
 
