@@ -180,11 +180,40 @@ SqliteAlertStore::SqliteAlertStore(const std::string& path) : path_(path) {
         sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
+    if (path == ":memory:") return;
+    sqlite3* checkpoint = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &checkpoint, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        sqlite3_close_v2(checkpoint);
+        return;  // the writer's own automatic checkpoints still run
+    }
+    checkpoint_db_.reset(checkpoint);
+    sqlite3_busy_timeout(checkpoint, 5000);
+    // The writer checkpoints itself only when the background thread falls far
+    // behind (a long burst), so the WAL stays bounded; after a reset it is
+    // truncated back to 64 MiB.
+    exec("PRAGMA wal_autocheckpoint = 16384");
+    exec("PRAGMA journal_size_limit = 67108864");
+    checkpointer_ = std::jthread([this](std::stop_token stop) { checkpoint_loop(stop); });
 }
 
 SqliteAlertStore::~SqliteAlertStore() {
+    if (checkpointer_.joinable()) {
+        checkpointer_.request_stop();
+        checkpoint_wake_.notify_all();
+        checkpointer_.join();
+    }
     std::lock_guard lock(mutex_);
     statements_.clear();
+}
+
+void SqliteAlertStore::checkpoint_loop(std::stop_token stop) {
+    std::unique_lock lock(checkpoint_mutex_);
+    while (!stop.stop_requested()) {
+        checkpoint_wake_.wait_for(lock, stop, std::chrono::milliseconds(250), [] { return false; });
+        if (stop.stop_requested()) break;
+        // PASSIVE: copies what it can without blocking the writer.
+        sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
 }
 
 void SqliteAlertStore::exec(const char* sql) const {

@@ -1,6 +1,8 @@
 #pragma once
+#include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "bot/alerts/alert_store.hpp"
@@ -29,11 +31,18 @@ public:
 private:
     sqlite3_stmt* statement(const char* sql) const;  // caller holds mutex_
     void exec(const char* sql) const;
+    void checkpoint_loop(std::stop_token stop);
 
     std::string path_;
     mutable std::mutex mutex_;
     sqlite_detail::DbPtr db_;
     mutable std::unordered_map<const char*, sqlite_detail::StmtPtr> statements_;
+    // WAL checkpoints (and their fsyncs) run on their own connection and
+    // thread, so a payload's commit never waits for the disk.
+    sqlite_detail::DbPtr checkpoint_db_;
+    std::mutex checkpoint_mutex_;
+    std::condition_variable_any checkpoint_wake_;
+    std::jthread checkpointer_;
 };
 
 }  // namespace hpops::bot
