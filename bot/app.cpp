@@ -9,10 +9,16 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
+#include "bot/alerts/alert_capacity.hpp"
+#include "bot/alerts/alert_intake.hpp"
+#include "bot/alerts/alert_poster.hpp"
+#include "bot/alerts/sns_client.hpp"
+#include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/routes/router.hpp"
 #include "bot/sqlite_store.hpp"
 #include "hpops/version.hpp"
 #include "integrations/http/curl_client.hpp"
+#include "integrations/slack/web_api.hpp"
 
 namespace hpops::bot {
 namespace asio = boost::asio;
@@ -24,10 +30,27 @@ App::App(ConfigPtr config, HandlerRegistry handlers)
       handlers_(std::move(handlers)),
       http_(std::make_unique<integrations::CurlClient>()),
       backends_(std::make_unique<Backends>(*config_, *http_)),
-      dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_, backends_->clients())),
+      alert_store_(make_alert_store(*config_)),
+      dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_, clients_with_alerts())),
       replays_(config_->slack.timestamp_tolerance) {}
 
 App::~App() = default;
+
+std::unique_ptr<AlertStore> App::make_alert_store(const Config& config) {
+    if (!config.alerts.enabled) return nullptr;
+    return std::make_unique<SqliteAlertStore>(config.store.path);
+}
+
+void App::redirect_sns_for_tests(std::string base) {
+    if (!sns_) sns_ = std::make_unique<SnsClient>(*http_);
+    sns_->redirect_for_tests(std::move(base));
+}
+
+Clients App::clients_with_alerts() const {
+    Clients clients = backends_->clients();
+    clients.alerts = alert_store_.get();
+    return clients;
+}
 
 std::uint16_t App::start(asio::io_context& io) {
     services_ = std::make_unique<Services>(Services{config_, *store_, metrics_, *dispatcher_, *http_, replays_,
@@ -36,11 +59,31 @@ std::uint16_t App::start(asio::io_context& io) {
         return route_request(*services, std::move(in));
     });
     services_->server = server_.get();
+    if (alert_store_) {
+        integrations::SlackWebApiOptions slack{config_->slack.api_url, config_->slack.bot_token,
+                                               config_->alerts.post_interval};
+        chat_poster_ = std::make_unique<integrations::SlackWebApi>(*http_, std::move(slack));
+        ActionSigner signer = [dispatcher = dispatcher_.get(), ttl = config_->alerts.action_ttl](
+                                  const std::string& command, const std::string& channel) {
+            return dispatcher->sign_action(command, channel, ttl);
+        };
+        alert_capacity_ = std::make_unique<AlertCapacity>(clients_with_alerts(), *config_, std::move(signer));
+        alert_poster_ = std::make_unique<AlertPoster>(io.get_executor(), *alert_store_, *chat_poster_, metrics_,
+                                                      alert_capacity_.get());
+        alert_intake_ = std::make_unique<AlertIntake>(*alert_store_, config_->alerts,
+                                                      [poster = alert_poster_.get()] { poster->wake(); });
+        services_->alerts = alert_intake_.get();
+        if (!sns_) sns_ = std::make_unique<SnsClient>(*http_);
+        services_->sns = sns_.get();
+        // Picks up what was accepted but not yet posted before a restart.
+        alert_poster_->start();
+    }
     return server_->start();
 }
 
 void App::drain(asio::io_context& io) {
     server_->stop_accepting();
+    if (alert_poster_) alert_poster_->stop();  // no new Slack calls; pending ones resume after restart
     asio::co_spawn(
         io,
         [this, &io]() -> asio::awaitable<void> {
@@ -76,6 +119,14 @@ int App::serve() {
     for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& thread : pool) thread.join();
+    // While `io` still exists: the server's destructor posts to it, the alert
+    // intake's writer may wake the poster, the poster's timers belong to it,
+    // and a Slack call still in flight completes onto it. Unposted alert
+    // messages stay in the store for the next start.
+    server_.reset();
+    alert_intake_.reset();
+    alert_poster_.reset();
+    http_.reset();
     spdlog::info("stopped");
     return 0;
 }

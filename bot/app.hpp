@@ -13,7 +13,17 @@
 #include "hpops/http_client.hpp"
 #include "hpops/store.hpp"
 
+namespace hpops {
+class ChatPoster;
+}
+
 namespace hpops::bot {
+
+class AlertStore;
+class AlertIntake;
+class AlertPoster;
+class SnsClient;
+class AlertCapacity;
 
 // The wiring of the bot, in one place: store, handlers, dispatcher, HTTP
 // client and server. Tests build one with their own config and port 0.
@@ -33,6 +43,13 @@ public:
     Dispatcher& dispatcher() { return *dispatcher_; }
     Store& store() { return *store_; }
     Metrics& metrics() { return metrics_; }
+    // Tests only (tests/support/hpops_test_server.cpp): see SnsClient::redirect_for_tests.
+    void redirect_sns_for_tests(std::string base);
+
+private:
+    // Alerts (when configured): store, Slack poster, intake; built before the dispatcher.
+    static std::unique_ptr<AlertStore> make_alert_store(const Config& config);
+    Clients clients_with_alerts() const;
 
 private:
     ConfigPtr config_;
@@ -42,6 +59,12 @@ private:
     Metrics metrics_;
     std::unique_ptr<HttpClient> http_;
     std::unique_ptr<Backends> backends_;
+    std::unique_ptr<AlertStore> alert_store_;
+    std::unique_ptr<ChatPoster> chat_poster_;
+    std::unique_ptr<AlertCapacity> alert_capacity_;
+    std::unique_ptr<AlertPoster> alert_poster_;
+    std::unique_ptr<AlertIntake> alert_intake_;  // after the poster: its writer wakes the poster
+    std::unique_ptr<SnsClient> sns_;
     std::unique_ptr<Dispatcher> dispatcher_;
     ReplayGuard replays_;
     std::unique_ptr<Services> services_;

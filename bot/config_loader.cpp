@@ -12,6 +12,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "bot/alerts/alerts_config.hpp"
 #include "bot/config_walker.hpp"
 #include "integrations/mlflow/mlflow_target.hpp"
 
@@ -92,11 +93,14 @@ void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
     out.tls_key_file = key_path;
 }
 
+bool is_http_url(std::string_view text);
+
 // Returns false when signing_secret is given but unreadable (already reported),
 // so the caller does not also call it empty.
 bool read_slack(YamlWalker& w, const Field& root, SlackConfig& out) {
     const Field s = w.child(root, "slack");
-    if (!w.section(s, {"signing_secret", "bot_token", "timestamp_tolerance", "inline_budget"})) return true;
+    if (!w.section(s, {"signing_secret", "bot_token", "timestamp_tolerance", "inline_budget", "api_url"}))
+        return true;
     const Field secret = w.child(s, "signing_secret");
     auto secret_value = w.read_string(secret, Echo::redact);
     if (secret_value) out.signing_secret = std::move(*secret_value);
@@ -105,6 +109,11 @@ bool read_slack(YamlWalker& w, const Field& root, SlackConfig& out) {
     if (auto v = whole_seconds(w, tolerance, w.read_duration(tolerance, 1s, 1h))) out.timestamp_tolerance = *v;
     // Slack gives 3 s for the first answer; leave room for the round trip.
     if (auto v = w.read_duration(w.child(s, "inline_budget"), 0ms, 2900ms)) out.inline_budget = *v;
+    const Field api_url = w.child(s, "api_url");
+    if (auto v = w.read_string(api_url)) {
+        if (!is_http_url(*v)) w.problem(api_url, "`" + *v + "` is not an http(s) URL");
+        else out.api_url = std::move(*v);
+    }
     return !secret.present() || secret_value.has_value();
 }
 
@@ -277,6 +286,7 @@ void read_log(YamlWalker& w, const Field& root, std::string& level) {
 void apply_env_overrides(const EnvLookup& env, Config& config) {
     if (auto v = env("SLACK_SIGNING_SECRET"); v && !v->empty()) config.slack.signing_secret = *v;
     if (auto v = env("SLACK_BOT_TOKEN"); v && !v->empty()) config.slack.bot_token = *v;
+    if (auto v = env("SLACK_API_URL"); v && is_http_url(*v)) config.slack.api_url = *v;
     // The region falls back as the AWS SDKs do.
     for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"})
         if (auto v = env(name); config.aws.region.empty() && v && !v->empty()) config.aws.region = *v;
@@ -306,7 +316,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     const Field root = w.root(document);
     bool secret_readable = true;
     if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "mlflow", "log",
-                              "kubernetes"})) {
+                              "kubernetes", "alerts"})) {
         read_server(w, root, config->server);
         secret_readable = read_slack(w, root, config->slack);
         read_access(w, root, config->access);
@@ -317,6 +327,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         read_mlflow(w, root, config->mlflow);
         read_kubernetes(w, root, config->kubernetes);
         read_log(w, root, config->log_level);
+        read_alerts(w, root, config->alerts);
     }
     const bool uri_from_file = !config->mlflow.tracking_uri.empty();
     apply_env_overrides(env, *config);
@@ -334,6 +345,9 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         w.problem(secret.present() ? secret.mark : slack.mark,
                   "slack.signing_secret is empty: set it in the file or SLACK_SIGNING_SECRET");
     }
+    // Alerts are posted with the Web API; without a token they would only pile up.
+    if (options.require_slack_secret && config->alerts.enabled && config->slack.bot_token.empty())
+        w.problem(w.child(root, "alerts").mark, "alerts: posting them needs slack.bot_token (or SLACK_BOT_TOKEN)");
     if (w.has_problems()) throw ConfigError(w.problems());
     return config;
 }

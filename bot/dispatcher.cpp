@@ -29,6 +29,26 @@ std::string confirm_key_for(const Config& config) {
     return random_bytes(32);
 }
 
+ConfirmClaim make_claim(std::string command_text, std::string actor_id, std::string channel,
+                        std::chrono::seconds ttl) {
+    ConfirmClaim claim;
+    claim.command_text = std::move(command_text);
+    claim.actor_id = std::move(actor_id);
+    claim.channel = std::move(channel);
+    claim.expires_unix =
+        std::chrono::duration_cast<std::chrono::seconds>((std::chrono::system_clock::now() + ttl).time_since_epoch())
+            .count();
+    claim.nonce = base64url_encode(random_bytes(12));  // makes each token single-use
+    return claim;
+}
+
+// The command table row a token's command text names, if it parses.
+const CommandSpec* find_command_of(const std::string& command_text) {
+    auto parsed = parse_command(command_text);
+    const auto* intent = std::get_if<Intent>(&parsed);
+    return intent ? find_command(intent->command) : nullptr;
+}
+
 // Slack caps a button value at 2,000 characters.
 constexpr std::size_t max_button_value = 2000;
 
@@ -144,14 +164,7 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
 }
 
 Reply Dispatcher::confirmation_request(const Caller& caller, const Intent& intent, const std::string& change) {
-    ConfirmClaim claim;
-    claim.command_text = intent.to_text();
-    claim.actor_id = caller.user_id;
-    claim.channel = caller.channel;
-    claim.expires_unix = std::chrono::duration_cast<std::chrono::seconds>(
-                             (std::chrono::system_clock::now() + config_->confirm.ttl).time_since_epoch())
-                             .count();
-    claim.nonce = base64url_encode(random_bytes(12));
+    const ConfirmClaim claim = make_claim(intent.to_text(), caller.user_id, caller.channel, config_->confirm.ttl);
     std::string token = sign_confirm_token(claim, confirm_key_);
     if (token.size() > max_button_value)
         return message_reply("That command is too long to confirm with a button; shorten its arguments.");
@@ -167,6 +180,11 @@ Reply Dispatcher::confirmation_request(const Caller& caller, const Intent& inten
     return reply;
 }
 
+std::string Dispatcher::sign_action(const std::string& command_text, const std::string& channel,
+                                    std::chrono::seconds ttl) const {
+    return sign_confirm_token(make_claim(command_text, {}, channel, ttl), confirm_key_);  // no actor: anyone permitted
+}
+
 boost::asio::awaitable<Reply> Dispatcher::confirm(Caller caller, std::string token) {
     const auto now = std::chrono::system_clock::now();
     auto check = verify_confirm_token(token, confirm_key_, now);
@@ -180,6 +198,13 @@ boost::asio::awaitable<Reply> Dispatcher::confirm(Caller caller, std::string tok
     } else if (check.claim->channel != caller.channel) {
         metrics_.count_error("confirm_wrong_channel");
         refusal = message_reply("Not done: this confirmation belongs to another channel.");
+    } else if (const CommandSpec* spec = find_command_of(check.claim->command_text);
+               check.claim->actor_id.empty() && spec && role_of(caller) < spec->role) {
+        // A token for anyone permitted (an alert's button): someone without the
+        // role is refused before the token is spent, so it still works for others.
+        auto parsed = parse_command(check.claim->command_text);
+        auto denial = run_intent(caller, std::move(std::get<Intent>(parsed)));
+        co_return co_await std::move(denial);
     } else if (!store_.remember_request("confirm:" + check.claim->nonce,
                                         std::chrono::system_clock::from_time_t(check.claim->expires_unix) +
                                             std::chrono::minutes(1))) {

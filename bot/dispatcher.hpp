@@ -1,5 +1,6 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,11 @@ public:
     Reply cancel(const Caller& caller, std::string_view token);
 
     const Config& config() const { return *config_; }
+    // A confirm token of `command_text` for a button that anyone in `channel`
+    // may press (permission is checked at the press), valid for `ttl`: alert
+    // action buttons.
+    std::string sign_action(const std::string& command_text, const std::string& channel,
+                            std::chrono::seconds ttl) const;
 
 private:
     Reply confirmation_request(const Caller& caller, const Intent& intent, const std::string& change);

@@ -4,6 +4,7 @@
 
 #include "hpops/command_spec.hpp"
 
+#include "handlers/alerts.hpp"
 #include "handlers/help.hpp"
 #include "handlers/instancegroup_add.hpp"
 #include "handlers/nodegroup_lifecycle.hpp"
@@ -48,6 +49,7 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::Models>());
     registry.add(std::make_unique<handlers::Undeploy>());
     registry.add(std::make_unique<handlers::KubeNodes>());
+    registry.add(std::make_unique<handlers::Alerts>());
     return registry;
 }
 

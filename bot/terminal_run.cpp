@@ -7,6 +7,7 @@
 #include <iostream>
 #include <ostream>
 
+#include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/backends.hpp"
 #include "bot/crypto.hpp"
 #include "bot/dispatcher.hpp"
@@ -54,7 +55,12 @@ int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRun
     BotInfo bot{std::string(version), std::chrono::system_clock::now()};
     integrations::CurlClient http;
     Backends backends(*config, http);
-    Dispatcher dispatcher(config, store, bot, handlers, metrics, backends.clients());
+    Clients clients = backends.clients();
+    // `/hp alerts` reads what the server stored.
+    std::unique_ptr<SqliteAlertStore> alerts;
+    if (config->alerts.enabled) alerts = std::make_unique<SqliteAlertStore>(config->store.path);
+    clients.alerts = alerts.get();
+    Dispatcher dispatcher(config, store, bot, handlers, metrics, clients);
     const char* user = std::getenv("USER");
     Caller caller{"terminal", user ? user : "local", user ? user : "local", "terminal",
                   "cli-" + to_hex(random_bytes(4)), Role::admin, {}, std::make_shared<TerminalProgress>()};

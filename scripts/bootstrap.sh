@@ -10,6 +10,7 @@ apt_packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev
   python3-venv wrk curl
+  prometheus-alertmanager
 )
 
 missing=()

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "bot/routes/alert_receivers.hpp"
+#include "bot/routes/alert_sns.hpp"
 #include "bot/routes/health.hpp"
 #include "bot/routes/slack_commands.hpp"
 #include "bot/routes/slack_interactions.hpp"
@@ -34,6 +36,24 @@ boost::asio::awaitable<HttpOut> route_request(Services& services, HttpIn in) {
         route = "/slack/interactions";
         if (post)
             out = co_await handle_slack_interaction(services, std::move(in));
+        else
+            out = method_not_allowed("POST");
+    } else if (path == "/alerts/alertmanager") {
+        route = "/alerts/alertmanager";
+        if (post)
+            out = co_await handle_alertmanager_webhook(services, std::move(in));
+        else
+            out = method_not_allowed("POST");
+    } else if (path == "/alerts/grafana") {
+        route = "/alerts/grafana";
+        if (post)
+            out = co_await handle_grafana_webhook(services, std::move(in));
+        else
+            out = method_not_allowed("POST");
+    } else if (path == "/alerts/sns") {
+        route = "/alerts/sns";
+        if (post)
+            out = co_await handle_sns_webhook(services, std::move(in));
         else
             out = method_not_allowed("POST");
     } else if (path == "/healthz") {

@@ -11,6 +11,8 @@
 namespace hpops::bot {
 
 class HttpServer;
+class AlertIntake;
+class SnsClient;
 
 // What the routes share; owned by App, which outlives every request.
 struct Services {
@@ -22,6 +24,8 @@ struct Services {
     ReplayGuard& replays;
     boost::asio::any_io_executor executor;  // for background follow-ups
     const HttpServer* server = nullptr;     // for readiness while draining
+    AlertIntake* alerts = nullptr;          // null when the config has no `alerts` section
+    SnsClient* sns = nullptr;               // with `alerts`: SNS certificates and confirmations
 };
 
 }  // namespace hpops::bot

@@ -38,12 +38,16 @@ boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, Htt
                   request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
     if (action_id == "hpops.cancel") {
         post_reply_later(services, response_url, services.dispatcher.cancel(caller, value), request.request_id);
-    } else if (action_id == "hpops.confirm") {
+    } else if (action_id == "hpops.confirm" || action_id == "hpops.alert_action") {
+        // An alert's action button carries the same signed token as a Confirm
+        // button; its answer is a new message, so the alert stays in place.
+        const bool keep_original = action_id == "hpops.alert_action";
         services.metrics.job_started();
         boost::asio::co_spawn(
             services.executor,
-            [&services, caller, value, response_url]() -> boost::asio::awaitable<void> {
+            [&services, caller, value, response_url, keep_original]() -> boost::asio::awaitable<void> {
                 Reply reply = co_await services.dispatcher.confirm(caller, value);
+                if (keep_original) reply.replace_original = false;
                 post_reply_later(services, response_url, reply, caller.request_id);
                 services.metrics.job_finished();
             },

@@ -29,6 +29,8 @@ struct SlackConfig {
     // How long a command may run before the bot acknowledges and posts the
     // result to response_url instead (Slack gives 3 s).
     std::chrono::milliseconds inline_budget{1500};
+    // Web API base for chat.postMessage / chat.update; env SLACK_API_URL overrides.
+    std::string api_url = "https://slack.com/api/";
 };
 
 struct AccessConfig {
@@ -104,6 +106,51 @@ struct KubernetesConfig {
     std::chrono::milliseconds rollout_timeout{20 * 60'000};
 };
 
+// One routing rule: every `match` label equal and every `match_re` label
+// matching its (fully anchored) regex sends the alert to `channel`.
+struct AlertRoute {
+    std::map<std::string, std::string> match;
+    std::map<std::string, std::string> match_re;
+    std::string channel;
+};
+
+// A button on alerts that name a node group or instance group: "scale +1"
+// runs `/hp scale ...` with the group's current size plus `scale`, through
+// the same permission check as the command.
+struct AlertActionRule {
+    std::map<std::string, std::string> match;     // empty: every such alert
+    std::map<std::string, std::string> match_re;
+    std::string label;  // button text, e.g. "Scale +1"
+    int scale = 1;      // added to desired (EKS) or count (HyperPod); may be negative
+};
+
+struct AlertsConfig {
+    bool enabled = false;  // the `alerts` section is present
+    std::string default_channel;
+    std::vector<AlertRoute> routes;  // first match wins
+    // Alertmanager's webhook: a bearer token, or basic auth (both halves).
+    std::string alertmanager_token;
+    std::string alertmanager_username;
+    std::string alertmanager_password;
+    // Grafana's contact point HMAC key; with a timestamp header the signature
+    // covers "timestamp:body".
+    std::string grafana_secret;
+    std::string grafana_timestamp_header;
+    // SNS: subscriptions are confirmed only for these topics.
+    std::vector<std::string> sns_topic_arns;
+    // Flood control: beyond `flood_max_new` new alerts per channel within
+    // `flood_window`, further ones join one summary message.
+    std::size_t flood_max_new = 10;
+    std::chrono::milliseconds flood_window{5 * 60'000};
+    // Slack allows about one message per second per channel.
+    std::chrono::milliseconds post_interval{1'000};
+    // Payloads waiting for the store; beyond this receivers answer 503.
+    std::size_t queue_limit = 64;
+    std::vector<AlertActionRule> actions;
+    // How long an alert's action buttons stay valid (each update signs anew).
+    std::chrono::seconds action_ttl{4 * 3600};
+};
+
 struct Config {
     ServerConfig server;
     SlackConfig slack;
@@ -114,6 +161,7 @@ struct Config {
     AwsConfig aws;
     MlflowConfig mlflow;
     KubernetesConfig kubernetes;
+    AlertsConfig alerts;
     std::string log_level = "info";
     std::string source;  // file it came from, for messages
 };

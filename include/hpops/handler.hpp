@@ -17,6 +17,7 @@ class HyperPodClusters;
 class Tracking;
 class Progress;
 class Kube;
+class AlertLog;
 
 // The backends, as interfaces; null where the config does not set one up.
 struct Clients {
@@ -24,6 +25,7 @@ struct Clients {
     HyperPodClusters* hyperpod = nullptr;
     Tracking* tracking = nullptr;  // MLflow
     Kube* kube = nullptr;          // the Kubernetes API
+    const AlertLog* alerts = nullptr;  // received alerts; null without an `alerts` config section
 };
 
 struct Actor {

@@ -84,8 +84,8 @@ class Receiver:
 class Bot:
     """A running `hpops serve` with a config written for the test."""
 
-    def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None, extra_config="",
-                 extra_env=None):
+    def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None, extra_yaml="",
+                 extra_env=None, body_limit="1MiB"):
         self.port = free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
@@ -93,6 +93,7 @@ class Bot:
 server:
   listen: 127.0.0.1:{self.port}
   threads: 2
+  body_limit: {body_limit}
   header_timeout: 1s
   idle_timeout: 3s
   shutdown_grace: 10s
@@ -124,7 +125,7 @@ log:
   follow_timeout: 60s
   timeout: 5s
 """ if aws_endpoint else "").replace("{tls_section}", f"  tls:\n    cert: {tls[0]}\n    key: {tls[1]}\n" if tls else "")
-            + extra_config)
+            + extra_yaml)
         env = dict(os.environ, E2E_SIGNING_SECRET=SIGNING_SECRET)
         # moto accepts any key; the names are the standard chain's first source.
         env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")

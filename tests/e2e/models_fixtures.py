@@ -45,7 +45,7 @@ def kube_config_section(kubeconfig, namespace, **extra):
 @pytest.fixture
 def kube_bot(kube_peer, kube):
     with tempfile.TemporaryDirectory() as tmp:
-        b = Bot(tmp, extra_config=kube_config_section(kube_peer["kubeconfig"], kube.ns, gpu_confirm_threshold=4))
+        b = Bot(tmp, extra_yaml=kube_config_section(kube_peer["kubeconfig"], kube.ns, gpu_confirm_threshold=4))
         yield b
         b.stop()
 

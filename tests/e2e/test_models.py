@@ -199,7 +199,7 @@ def test_api_server_down_is_a_clear_message_not_a_hang(kube_peer, receiver):
         config["clusters"][0]["cluster"]["server"] = f"https://127.0.0.1:{free_port()}"
         path = f"{tmp}/kubeconfig"
         json.dump(config, open(path, "w"))
-        bot = Bot(tmp, extra_config=kube_config_section(path, "default"))
+        bot = Bot(tmp, extra_yaml=kube_config_section(path, "default"))
         try:
             started = time.monotonic()
             text = blocks_text(answer(bot, receiver, "models", user=VIEWER))
@@ -214,7 +214,7 @@ def test_hyperpod_kinds_without_the_operator_are_explained(receiver):
     info, stop = start_kube(crds=False)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            bot = Bot(tmp, extra_config=kube_config_section(info["kubeconfig"], "default"))
+            bot = Bot(tmp, extra_yaml=kube_config_section(info["kubeconfig"], "default"))
             try:
                 text = blocks_text(answer(bot, receiver, "deploy m engine=jumpstart instance-type=ml.g5.xlarge"))
                 assert "does not serve JumpStartModel" in text and "inference operator installed" in text, text

@@ -49,7 +49,7 @@ def bot_with_token(tmp, kube_peer, ns, token):
     config["users"] = [{"name": "admin", "user": {"token": token}}]
     path = f"{tmp}/kubeconfig"
     json.dump(config, open(path, "w"))
-    return Bot(tmp, extra_config=kube_config_section(path, ns))
+    return Bot(tmp, extra_yaml=kube_config_section(path, ns))
 
 
 @pytest.fixture

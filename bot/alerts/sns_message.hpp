@@ -1,0 +1,43 @@
+#pragma once
+// AWS SNS HTTP(S) deliveries: the JSON envelope, the documented string to
+// sign per message type, and which URLs may be trusted. Pure functions.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hpops::bot {
+
+struct SnsMessage {
+    std::string type;  // Notification, SubscriptionConfirmation, UnsubscribeConfirmation
+    std::string message_id;
+    std::string token;
+    std::string topic_arn;
+    std::optional<std::string> subject;
+    std::string message;
+    std::string subscribe_url;
+    std::string timestamp;
+    std::string signature_version;  // "1": SHA1withRSA, "2": SHA256withRSA
+    std::string signature;          // base64
+    std::string signing_cert_url;
+};
+
+struct ParsedSns {
+    SnsMessage message;
+    std::string error;  // non-empty: refused with 400
+};
+
+ParsedSns parse_sns_message(std::string_view body);
+
+// "Key\nvalue\n" for each signed field, in the order AWS documents for the type.
+std::string sns_string_to_sign(const SnsMessage& m);
+
+// https://sns.<region>.amazonaws.com[.cn]/... with no user, port or other
+// host: the only places SNS certificates and subscription URLs come from.
+bool is_sns_url(std::string_view url);
+bool is_sns_certificate_url(std::string_view url);  // is_sns_url and a .pem path
+
+// Checks the signature over the string to sign with the certificate's key.
+// Returns an empty string when valid, else why not.
+std::string verify_sns_signature(const SnsMessage& m, std::string_view certificate_pem);
+
+}  // namespace hpops::bot

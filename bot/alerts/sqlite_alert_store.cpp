@@ -1,0 +1,435 @@
+#include "bot/alerts/sqlite_alert_store.hpp"
+
+#include "bot/alerts/alert_row.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_set>
+
+#include <sqlite3.h>
+
+namespace hpops::bot {
+namespace {
+
+constexpr const char* schema = R"sql(
+CREATE TABLE IF NOT EXISTS alert_messages (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel          TEXT NOT NULL,
+    kind             INTEGER NOT NULL,
+    posted_channel   TEXT NOT NULL DEFAULT '',
+    ts               TEXT NOT NULL DEFAULT '',
+    version          INTEGER NOT NULL DEFAULT 1,
+    posted_version   INTEGER NOT NULL DEFAULT 0,
+    error            TEXT NOT NULL DEFAULT '',
+    created_unix_ms  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alert_messages_pending ON alert_messages (channel, id) WHERE posted_version < version;
+CREATE INDEX IF NOT EXISTS alert_messages_flood ON alert_messages (channel, kind, created_unix_ms);
+CREATE TABLE IF NOT EXISTS alerts (
+    key                TEXT PRIMARY KEY,
+    source             TEXT NOT NULL,
+    fingerprint        TEXT NOT NULL,
+    status             INTEGER NOT NULL,
+    severity           TEXT NOT NULL,
+    name               TEXT NOT NULL,
+    summary            TEXT NOT NULL,
+    channel            TEXT NOT NULL,
+    message_id         INTEGER NOT NULL,
+    digest             INTEGER NOT NULL,
+    body               TEXT NOT NULL,
+    starts_unix_ms     INTEGER NOT NULL,
+    ends_unix_ms       INTEGER NOT NULL,
+    first_seen_unix_ms INTEGER NOT NULL,
+    updated_unix_ms    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alerts_message ON alerts (message_id, status);
+CREATE INDEX IF NOT EXISTS alerts_channel_seen ON alerts (channel, first_seen_unix_ms);
+)sql";
+
+constexpr const char* sql_find = "SELECT status, digest, message_id FROM alerts WHERE key = ?1";
+constexpr const char* sql_upsert =
+    "INSERT INTO alerts (key, source, fingerprint, status, severity, name, summary, channel, message_id, digest,"
+    " body, starts_unix_ms, ends_unix_ms, first_seen_unix_ms, updated_unix_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)"
+    " ON CONFLICT (key) DO UPDATE SET status = excluded.status, severity = excluded.severity,"
+    " name = excluded.name, summary = excluded.summary, channel = excluded.channel,"
+    " message_id = excluded.message_id, digest = excluded.digest, body = excluded.body,"
+    " starts_unix_ms = excluded.starts_unix_ms, ends_unix_ms = excluded.ends_unix_ms,"
+    " first_seen_unix_ms = excluded.first_seen_unix_ms, updated_unix_ms = excluded.updated_unix_ms";
+// A change keeps the alert's message and first_seen, and its start when the
+// source does not repeat it (a CloudWatch OK names only the change's time).
+constexpr const char* sql_change =
+    "UPDATE alerts SET status = ?2, severity = ?3, name = ?4, summary = ?5, digest = ?6, body = ?7,"
+    " starts_unix_ms = CASE WHEN ?8 = 0 THEN starts_unix_ms ELSE ?8 END, ends_unix_ms = ?9,"
+    " updated_unix_ms = ?10 WHERE key = ?1";
+constexpr const char* sql_bump = "UPDATE alert_messages SET version = version + 1 WHERE id = ?1";
+constexpr const char* sql_new_message =
+    "INSERT INTO alert_messages (channel, kind, created_unix_ms) VALUES (?1, ?2, ?3)";
+// Only whether the limit is reached matters: counting stops there, so a
+// flooded channel does not cost a scan of everything in the window.
+constexpr const char* sql_recent_new =
+    "SELECT COUNT(*) FROM (SELECT 1 FROM alerts WHERE channel = ?1 AND first_seen_unix_ms >= ?2 LIMIT ?3)";
+constexpr const char* sql_open_flood =
+    "SELECT id FROM alert_messages WHERE channel = ?1 AND kind = 2 AND created_unix_ms >= ?2 ORDER BY id DESC LIMIT 1";
+constexpr const char* sql_pending_channels =
+    "SELECT DISTINCT channel FROM alert_messages WHERE posted_version < version";
+constexpr const char* sql_next_pending =
+    "SELECT id, kind, posted_channel, ts, version FROM alert_messages"
+    " WHERE channel = ?1 AND posted_version < version ORDER BY id LIMIT 1";
+constexpr const char* sql_message_alerts =
+    "SELECT source, fingerprint, status, severity, name, summary, body, starts_unix_ms, ends_unix_ms"
+    " FROM alerts WHERE message_id = ?1 ORDER BY status, starts_unix_ms DESC LIMIT ?2";
+constexpr const char* sql_message_counts =
+    "SELECT status, COUNT(*) FROM alerts WHERE message_id = ?1 GROUP BY status";
+constexpr const char* sql_mark_posted =
+    "UPDATE alert_messages SET posted_channel = ?3, ts = ?4, error = '',"
+    " posted_version = MAX(posted_version, ?2) WHERE id = ?1";
+constexpr const char* sql_mark_failed =
+    "UPDATE alert_messages SET error = ?3, posted_version = MAX(posted_version, ?2) WHERE id = ?1";
+constexpr const char* sql_list =
+    "SELECT a.source, a.fingerprint, a.status, a.severity, a.name, a.summary, a.channel, a.starts_unix_ms,"
+    " a.ends_unix_ms, m.error FROM alerts a LEFT JOIN alert_messages m ON m.id = a.message_id"
+    " WHERE (?1 < 0 OR a.status = ?1) AND a.updated_unix_ms >= ?2 ORDER BY a.starts_unix_ms DESC LIMIT ?3";
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) {
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
+// One use of a cached statement, reset on scope exit.
+class Use {
+public:
+    Use(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+    ~Use() {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+    Use& arg(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
+    Use& arg(int i, std::string_view v) {
+        return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
+    bool row() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc != SQLITE_DONE) throw std::runtime_error(std::string("sqlite alerts: ") + sqlite3_errmsg(db_));
+        return false;
+    }
+    std::int64_t i64(int c) const { return sqlite3_column_int64(stmt_, c); }
+    std::string str(int c) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
+    }
+
+private:
+    Use& check(int rc) {
+        if (rc != SQLITE_OK) throw std::runtime_error(std::string("sqlite alerts: bind: ") + sqlite3_errmsg(db_));
+        return *this;
+    }
+    sqlite3* db_;
+    sqlite3_stmt* stmt_;
+};
+
+std::string key_of(const Alert& a) { return a.source + "/" + a.fingerprint; }
+
+// RAII transaction: rolls back unless committed.
+class Transaction {
+public:
+    explicit Transaction(sqlite3* db) : db_(db) { run("BEGIN IMMEDIATE"); }
+    ~Transaction() {
+        if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    void commit() {
+        run("COMMIT");
+        done_ = true;
+    }
+
+private:
+    void run(const char* sql) {
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+            throw std::runtime_error(std::string("sqlite alerts: ") + sql + ": " + sqlite3_errmsg(db_));
+    }
+    sqlite3* db_;
+    bool done_ = false;
+};
+
+}  // namespace
+
+SqliteAlertStore::SqliteAlertStore(const std::string& path) : path_(path) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK)
+        throw std::runtime_error("sqlite " + path + ": open: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    std::lock_guard lock(mutex_);
+    exec("PRAGMA busy_timeout = 5000");
+    exec("PRAGMA journal_mode = WAL");
+    // With WAL, NORMAL loses no committed transaction on a process crash, only
+    // on power loss; it is what makes one transaction per payload cheap.
+    exec("PRAGMA synchronous = NORMAL");
+    exec("BEGIN IMMEDIATE");
+    try {
+        exec(schema);
+        exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    if (path == ":memory:") return;
+    sqlite3* checkpoint = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &checkpoint, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        sqlite3_close_v2(checkpoint);
+        return;  // the writer's own automatic checkpoints still run
+    }
+    checkpoint_db_.reset(checkpoint);
+    sqlite3_busy_timeout(checkpoint, 5000);
+    // The writer checkpoints itself only when the background thread falls far
+    // behind (a long burst), so the WAL stays bounded; after a reset it is
+    // truncated back to 64 MiB.
+    exec("PRAGMA wal_autocheckpoint = 16384");
+    exec("PRAGMA journal_size_limit = 67108864");
+    checkpointer_ = std::jthread([this](std::stop_token stop) { checkpoint_loop(stop); });
+}
+
+SqliteAlertStore::~SqliteAlertStore() {
+    if (checkpointer_.joinable()) {
+        checkpointer_.request_stop();
+        checkpoint_wake_.notify_all();
+        checkpointer_.join();
+    }
+    std::lock_guard lock(mutex_);
+    statements_.clear();
+}
+
+void SqliteAlertStore::checkpoint_loop(std::stop_token stop) {
+    std::unique_lock lock(checkpoint_mutex_);
+    while (!stop.stop_requested()) {
+        checkpoint_wake_.wait_for(lock, stop, std::chrono::milliseconds(250), [] { return false; });
+        if (stop.stop_requested()) break;
+        // PASSIVE: copies what it can without blocking the writer.
+        sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
+}
+
+void SqliteAlertStore::exec(const char* sql) const {
+    char* error = nullptr;
+    if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &error) != SQLITE_OK) {
+        const std::string message = error ? error : sqlite3_errmsg(db_.get());
+        sqlite3_free(error);
+        throw std::runtime_error("sqlite " + path_ + ": alerts: " + message);
+    }
+}
+
+sqlite3_stmt* SqliteAlertStore::statement(const char* sql) const {
+    auto& slot = statements_[sql];
+    if (!slot) {
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
+            statements_.erase(sql);
+            throw std::runtime_error("sqlite " + path_ + ": prepare: " + sqlite3_errmsg(db_.get()));
+        }
+        slot.reset(raw);
+    }
+    return slot.get();
+}
+
+AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, const FloodPolicy& flood,
+                                      std::chrono::system_clock::time_point now_tp) {
+    std::lock_guard lock(mutex_);
+    sqlite3* db = db_.get();
+    const std::int64_t now = unix_ms(now_tp);
+    AcceptCounts counts;
+    Transaction tx(db);
+    std::unordered_set<std::string> seen;
+    seen.reserve(batch.size());
+    // New alerts by channel, in arrival order.
+    struct Fresh {
+        const RoutedAlert* routed;
+        std::uint64_t digest;
+    };
+    std::vector<std::pair<std::string, std::vector<Fresh>>> fresh;
+    for (const RoutedAlert& r : batch) {
+        const Alert& a = r.alert;
+        std::string key = key_of(a);
+        if (!seen.insert(key).second) {
+            ++counts.unchanged;  // a fingerprint twice in one payload: the first wins
+            continue;
+        }
+        const std::uint64_t digest = alert_digest(a);
+        std::optional<std::int64_t> stored_status, message_id;
+        std::uint64_t stored_digest = 0;
+        {
+            Use find(db, statement(sql_find));
+            find.arg(1, key);
+            if (find.row()) {
+                stored_status = find.i64(0);
+                stored_digest = static_cast<std::uint64_t>(find.i64(1));
+                message_id = find.i64(2);
+            }
+        }
+        const bool refiring = stored_status && *stored_status == static_cast<int>(AlertStatus::resolved) &&
+                              a.status == AlertStatus::firing;
+        if (stored_status && !refiring) {
+            if (stored_digest == digest) {
+                ++counts.unchanged;
+                continue;
+            }
+            Use change(db, statement(sql_change));
+            change.arg(1, key).arg(2, static_cast<std::int64_t>(a.status)).arg(3, a.severity).arg(4, a.name)
+                .arg(5, a.summary).arg(6, static_cast<std::int64_t>(digest)).arg(7, alert_body(a))
+                .arg(8, unix_ms(a.starts_at)).arg(9, a.ends_at ? unix_ms(*a.ends_at) : 0).arg(10, now).row();
+            Use bump(db, statement(sql_bump));
+            bump.arg(1, *message_id).row();
+            ++counts.changed;
+            continue;
+        }
+        if (a.status == AlertStatus::resolved) {
+            ++counts.ignored;
+            continue;
+        }
+        auto slot = std::find_if(fresh.begin(), fresh.end(), [&](const auto& p) { return p.first == r.channel; });
+        if (slot == fresh.end()) slot = fresh.insert(fresh.end(), {r.channel, {}});
+        slot->second.push_back({&r, digest});
+    }
+
+    auto new_message = [&](const std::string& channel, MessageKind kind) {
+        Use insert(db, statement(sql_new_message));
+        insert.arg(1, channel).arg(2, static_cast<std::int64_t>(kind)).arg(3, now).row();
+        return sqlite3_last_insert_rowid(db);
+    };
+    auto store_new = [&](const Fresh& f, std::int64_t message_id) {
+        const RoutedAlert& r = *f.routed;
+        const Alert& a = r.alert;
+        Use up(db, statement(sql_upsert));
+        up.arg(1, key_of(a)).arg(2, a.source).arg(3, a.fingerprint).arg(4, static_cast<std::int64_t>(a.status))
+            .arg(5, a.severity).arg(6, a.name).arg(7, a.summary).arg(8, r.channel).arg(9, message_id)
+            .arg(10, static_cast<std::int64_t>(f.digest)).arg(11, alert_body(a)).arg(12, unix_ms(a.starts_at))
+            .arg(13, a.ends_at ? unix_ms(*a.ends_at) : 0).arg(14, now);
+        up.row();
+    };
+    const std::int64_t window_start = now - flood.window.count();
+    for (const auto& [channel, alerts] : fresh) {
+        std::size_t recent = 0;
+        {
+            Use q(db, statement(sql_recent_new));
+            q.arg(1, channel).arg(2, window_start).arg(3, static_cast<std::int64_t>(flood.max_new));
+            if (q.row()) recent = static_cast<std::size_t>(q.i64(0));
+        }
+        // Up to max_new per window get their own (or a group) message; the rest
+        // join the channel's summary.
+        const std::size_t own = recent >= flood.max_new ? 0 : std::min(alerts.size(), flood.max_new - recent);
+        if (own > 0) {
+            const std::int64_t id = new_message(channel, own == 1 ? MessageKind::alert : MessageKind::group);
+            for (std::size_t i = 0; i < own; ++i) store_new(alerts[i], id);
+        }
+        if (own < alerts.size()) {
+            std::optional<std::int64_t> summary;
+            {
+                Use q(db, statement(sql_open_flood));
+                q.arg(1, channel).arg(2, window_start);
+                if (q.row()) summary = q.i64(0);
+            }
+            if (summary) {
+                Use bump(db, statement(sql_bump));
+                bump.arg(1, *summary).row();
+            } else {
+                summary = new_message(channel, MessageKind::flood);
+            }
+            for (std::size_t i = own; i < alerts.size(); ++i) store_new(alerts[i], *summary);
+            counts.flooded += alerts.size() - own;
+        }
+        counts.fresh += alerts.size();
+    }
+    tx.commit();
+    return counts;
+}
+
+std::vector<std::string> SqliteAlertStore::channels_with_pending() const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_pending_channels));
+    std::vector<std::string> out;
+    while (q.row()) out.push_back(q.str(0));
+    return out;
+}
+
+std::optional<PendingMessage> SqliteAlertStore::next_pending(const std::string& channel, std::size_t limit) const {
+    std::lock_guard lock(mutex_);
+    sqlite3* db = db_.get();
+    PendingMessage m;
+    {
+        Use q(db, statement(sql_next_pending));
+        q.arg(1, channel);
+        if (!q.row()) return std::nullopt;
+        m.id = q.i64(0);
+        m.kind = static_cast<MessageKind>(q.i64(1));
+        m.channel = channel;
+        m.posted_channel = q.str(2);
+        m.ts = q.str(3);
+        m.version = q.i64(4);
+    }
+    {
+        Use q(db, statement(sql_message_alerts));
+        q.arg(1, m.id).arg(2, static_cast<std::int64_t>(limit));
+        while (q.row()) {
+            Alert a;
+            a.source = q.str(0);
+            a.fingerprint = q.str(1);
+            a.status = static_cast<AlertStatus>(q.i64(2));
+            a.severity = q.str(3);
+            a.name = q.str(4);
+            a.summary = q.str(5);
+            read_body(q.str(6), a);
+            a.starts_at = from_unix_ms(q.i64(7));
+            if (const auto ends = q.i64(8); ends != 0) a.ends_at = from_unix_ms(ends);
+            m.alerts.push_back(std::move(a));
+        }
+    }
+    Use q(db, statement(sql_message_counts));
+    q.arg(1, m.id);
+    while (q.row())
+        (q.i64(0) == static_cast<int>(AlertStatus::firing) ? m.firing : m.resolved) = static_cast<std::size_t>(q.i64(1));
+    return m;
+}
+
+void SqliteAlertStore::mark_posted(std::int64_t id, std::int64_t version, const std::string& posted_channel,
+                                   const std::string& ts) {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_mark_posted));
+    q.arg(1, id).arg(2, version).arg(3, posted_channel).arg(4, ts).row();
+}
+
+void SqliteAlertStore::mark_failed(std::int64_t id, std::int64_t version, const std::string& error) {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_mark_failed));
+    q.arg(1, id).arg(2, version).arg(3, error).row();
+}
+
+std::vector<StoredAlert> SqliteAlertStore::list_alerts(std::optional<AlertStatus> status, std::int64_t since,
+                                                       std::size_t limit) const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_list));
+    q.arg(1, status ? static_cast<std::int64_t>(*status) : -1).arg(2, since).arg(3, static_cast<std::int64_t>(limit));
+    std::vector<StoredAlert> out;
+    while (q.row()) {
+        StoredAlert s;
+        s.source = q.str(0);
+        s.fingerprint = q.str(1);
+        s.status = static_cast<AlertStatus>(q.i64(2));
+        s.severity = q.str(3);
+        s.name = q.str(4);
+        s.summary = q.str(5);
+        s.channel = q.str(6);
+        s.starts_unix_ms = q.i64(7);
+        s.ends_unix_ms = q.i64(8);
+        s.post_error = q.str(9);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace hpops::bot

@@ -1,0 +1,48 @@
+#pragma once
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "bot/alerts/alert_store.hpp"
+#include "bot/sqlite_store.hpp"
+
+namespace hpops::bot {
+
+// The alert tables, on their own connection to the store's SQLite file (WAL
+// lets both connections work on it). The alert tables keep their own schema
+// version, so they evolve without renumbering the main store's migrations.
+class SqliteAlertStore final : public AlertStore {
+public:
+    explicit SqliteAlertStore(const std::string& path);
+    ~SqliteAlertStore() override;
+
+    AcceptCounts accept(const std::vector<RoutedAlert>& batch, const FloodPolicy& flood,
+                        std::chrono::system_clock::time_point now) override;
+    std::vector<std::string> channels_with_pending() const override;
+    std::optional<PendingMessage> next_pending(const std::string& channel, std::size_t alert_limit) const override;
+    void mark_posted(std::int64_t id, std::int64_t version, const std::string& posted_channel,
+                     const std::string& ts) override;
+    void mark_failed(std::int64_t id, std::int64_t version, const std::string& error) override;
+    std::vector<StoredAlert> list_alerts(std::optional<AlertStatus> status, std::int64_t since_unix_ms,
+                                         std::size_t limit) const override;
+
+private:
+    sqlite3_stmt* statement(const char* sql) const;  // caller holds mutex_
+    void exec(const char* sql) const;
+    void checkpoint_loop(std::stop_token stop);
+
+    std::string path_;
+    mutable std::mutex mutex_;
+    sqlite_detail::DbPtr db_;
+    mutable std::unordered_map<const char*, sqlite_detail::StmtPtr> statements_;
+    // WAL checkpoints (and their fsyncs) run on their own connection and
+    // thread, so a payload's commit never waits for the disk.
+    sqlite_detail::DbPtr checkpoint_db_;
+    std::mutex checkpoint_mutex_;
+    std::condition_variable_any checkpoint_wake_;
+    std::jthread checkpointer_;
+};
+
+}  // namespace hpops::bot

@@ -1,0 +1,208 @@
+"""AWS SNS deliveries to /alerts/sns, signed in the test with a certificate
+it generates. The server under test is tests/support/hpops_test_server, in
+which AWS's certificate host is redirected to the test's HTTP server (the
+shipped `hpops` cannot do that); URL checks still see AWS's host names."""
+import base64
+import datetime
+import json
+import tempfile
+import threading
+import urllib.parse
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+
+from conftest import Bot
+from alerts_support import BOT_TOKEN, DEFAULT_CHANNEL, SlackApiStandIn, alerts_env, alerts_yaml, message_text
+
+TOPIC = "arn:aws:sns:us-east-1:123456789012:gpu-alarms"
+OTHER_TOPIC = "arn:aws:sns:us-east-1:123456789012:someone-elses"
+CERT_PATH = "/SimpleNotificationService-0000000000000000000000.pem"
+CERT_URL = "https://sns.us-east-1.amazonaws.com" + CERT_PATH
+
+
+def make_key_and_cert(common_name="sns.amazonaws.com"):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    return key, cert.public_bytes(serialization.Encoding.PEM)
+
+
+class FakeAws:
+    """Serves the signing certificate and records ConfirmSubscription calls."""
+
+    def __init__(self, pem):
+        self.pem = pem
+        self.requests = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                fake.requests.append(self.path)
+                if self.path == CERT_PATH:
+                    body, status = fake.pem, 200
+                elif self.path.startswith("/?Action=ConfirmSubscription"):
+                    body, status = b"<ConfirmSubscriptionResponse/>", 200
+                else:
+                    body, status = b"not found", 404
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def string_to_sign(m):
+    if m["Type"] == "Notification":
+        keys = ["Message", "MessageId"] + (["Subject"] if "Subject" in m else []) + ["Timestamp", "TopicArn", "Type"]
+    else:
+        keys = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"]
+    return "".join(f"{k}\n{m[k]}\n" for k in keys).encode()
+
+
+def sign(m, key, version="1"):
+    m = dict(m, SignatureVersion=version, SigningCertURL=m.get("SigningCertURL", CERT_URL))
+    digest = hashes.SHA1() if version == "1" else hashes.SHA256()
+    m["Signature"] = base64.b64encode(key.sign(string_to_sign(m), padding.PKCS1v15(), digest)).decode()
+    return m
+
+
+def notification(message, topic=TOPIC, subject="ALARM: \"gpu-util\" in US East (N. Virginia)"):
+    m = {"Type": "Notification", "MessageId": str(uuid.uuid4()), "TopicArn": topic, "Message": message,
+         "Timestamp": "2026-11-23T10:05:00.000Z",
+         "UnsubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=x"}
+    if subject is not None:
+        m["Subject"] = subject
+    return m
+
+
+def alarm(state, reason, changed="2026-11-23T10:05:00.000+0000"):
+    return json.dumps({
+        "AlarmName": "gpu-util-low", "AlarmDescription": "GPU utilisation under 10%",
+        "AWSAccountId": "123456789012", "NewStateValue": state, "NewStateReason": reason,
+        "StateChangeTime": changed, "Region": "US East (N. Virginia)",
+        "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:gpu-util-low", "OldStateValue": "OK",
+        "Trigger": {"MetricName": "GPUUtilization", "Namespace": "ContainerInsights", "StatisticType": "Statistic",
+                    "Statistic": "AVERAGE", "Period": 300, "EvaluationPeriods": 1,
+                    "ComparisonOperator": "LessThanThreshold", "Threshold": 10.0,
+                    "Dimensions": [{"name": "ClusterName", "value": "hpops-demo"},
+                                   {"name": "NodegroupName", "value": "gpu-ng"}]}})
+
+
+@pytest.fixture
+def sns():
+    key, pem = make_key_and_cert()
+    aws = FakeAws(pem)
+    slack = SlackApiStandIn(BOT_TOKEN)
+    extra = f"  sns:\n    topic_arns: [\"{TOPIC}\"]\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = Bot(tmp, extra_yaml=alerts_yaml(slack.url, extra=extra),
+                  extra_env={**alerts_env(slack.url), "HPOPS_TEST_SNS_ENDPOINT": aws.base})
+        try:
+            yield bot, key, aws, slack
+        finally:
+            bot.stop()
+            aws.close()
+            slack.close()
+
+
+def deliver(bot, m):
+    return bot.post("/alerts/sns", json.dumps(m), sign=False,
+                    headers={"Content-Type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": m["Type"]})
+
+
+def confirmation(topic=TOPIC):
+    token = "2336412f37fb687f5d51e6e2425f004aed7b9a5bb3c9bdb3b1c8a1a4c3e9e0a1"
+    return {"Type": "SubscriptionConfirmation", "MessageId": str(uuid.uuid4()), "Token": token, "TopicArn": topic,
+            "Message": f"You have chosen to subscribe to the topic {topic}.",
+            "SubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn="
+                            + urllib.parse.quote(topic, safe="") + "&Token=" + token,
+            "Timestamp": "2026-11-23T10:00:00.000Z"}
+
+
+def test_subscription_is_confirmed_only_for_configured_topics(sns):
+    bot, key, aws, _ = sns
+    assert deliver(bot, sign(confirmation(), key))[0] == 200
+    confirms = [p for p in aws.requests if p.startswith("/?Action=ConfirmSubscription")]
+    assert len(confirms) == 1 and "Token=2336412f" in confirms[0]
+    status, text = deliver(bot, sign(confirmation(OTHER_TOPIC), key))
+    assert status == 403 and "not in alerts.sns.topic_arns" in text
+    assert len([p for p in aws.requests if p.startswith("/?Action=ConfirmSubscription")]) == 1
+    assert "refused with 403" in bot.logs()
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_cloudwatch_alarm_fires_then_resolves_the_same_message(sns, version):
+    bot, key, aws, slack = sns
+    status, text = deliver(bot, sign(notification(alarm("ALARM", "Threshold Crossed: 1 datapoint [3.0] < 10.0")),
+                                     key, version))
+    assert status == 200, text
+    post = slack.wait_for(lambda c: len(c) >= 1, what="alarm post")[0]
+    assert post["json"]["channel"] == DEFAULT_CHANNEL
+    body = message_text(post["json"])
+    assert "Firing: gpu-util-low" in body and "Threshold Crossed" in body and "NodegroupName=gpu-ng" in body
+    ok = sign(notification(alarm("OK", "Threshold Crossed: back above 10", changed="2026-11-23T10:35:00.000+0000"),
+                           subject="OK: \"gpu-util\""), key, version)
+    assert deliver(bot, ok)[0] == 200
+    update = slack.wait_for(lambda c: any(x["method"] == "chat.update" for x in c), what="alarm update")[-1]
+    assert update["json"]["ts"] == post["ts"]
+    assert "Resolved: gpu-util-low" in message_text(update["json"]) and "30m 0s" in message_text(update["json"])
+    # One certificate fetch for every message signed with it.
+    assert aws.requests.count(CERT_PATH) == 1
+
+
+def test_forged_or_tampered_messages_are_refused(sns):
+    bot, key, aws, slack = sns
+    other_key, _ = make_key_and_cert()
+    status, text = deliver(bot, sign(notification(alarm("ALARM", "x")), other_key))
+    assert status == 403 and "signature does not match" in text
+    tampered = sign(notification(alarm("ALARM", "x")), key)
+    tampered["Message"] = alarm("ALARM", "something else")
+    assert deliver(bot, tampered)[0] == 403
+    no_subject = sign(notification(alarm("ALARM", "x")), key)
+    no_subject.pop("Subject")  # a signed field left out
+    assert deliver(bot, no_subject)[0] == 403
+    assert "refused with 403" in bot.logs() and slack.calls == []
+
+
+@pytest.mark.parametrize("url", [
+    "https://evil.example.com/SimpleNotificationService-1.pem",
+    "http://sns.us-east-1.amazonaws.com" + CERT_PATH,
+    "https://sns.us-east-1.amazonaws.com.evil.example" + CERT_PATH,
+    "https://sns.us-east-1.amazonaws.com@evil.example" + CERT_PATH,
+    "https://sns.us-east-1.amazonaws.com:8443" + CERT_PATH,
+    "https://sns.us-east-1.amazonaws.com/not-a-certificate",
+])
+def test_certificate_urls_off_aws_are_refused(sns, url):
+    bot, key, aws, _ = sns
+    status, text = deliver(bot, sign(dict(notification(alarm("ALARM", "x")), SigningCertURL=url), key))
+    assert status == 400 and "SigningCertURL" in text
+    assert aws.requests == []
+    assert "refused with 400" in bot.logs()
+
+
+def test_bad_envelopes(sns):
+    bot, key, _, _ = sns
+    assert deliver(bot, {"Type": "Notification"})[0] == 400
+    status, text = bot.post("/alerts/sns", "{", sign=False, headers={"Content-Type": "text/plain"})
+    assert status == 400 and "not valid JSON" in text
+    m = sign(notification("plain text"), key)
+    m["SignatureVersion"] = "3"
+    assert deliver(bot, m)[0] == 400
