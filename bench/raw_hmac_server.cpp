@@ -26,6 +26,8 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -48,6 +50,9 @@ constexpr auto idle_timeout = std::chrono::seconds(60);
 constexpr auto timestamp_tolerance = std::chrono::seconds(300);
 
 constexpr std::string_view ok_body = R"({"response_type":"ephemeral","text":"ok"})";
+// What a verified request gets: ok_body, or the bytes of BODY_FILE (run.sh
+// passes hpops's own answer to `/hp help`, so both servers send as much).
+std::string answer_body{ok_body};
 
 // The request handling, apart from the socket code: verify, then answer.
 http::response<http::string_body> handle(const http::request<http::string_body>& request, const std::string& secret) {
@@ -59,7 +64,7 @@ http::response<http::string_body> handle(const http::request<http::string_body>&
     response.set(http::field::server, "raw_hmac_server");
     if (check.ok) {
         response.set(http::field::content_type, "application/json; charset=utf-8");
-        response.body() = ok_body;
+        response.body() = answer_body;
     } else {
         response.set(http::field::content_type, "text/plain; charset=utf-8");
         response.body() = check.reason + "\n";
@@ -125,14 +130,22 @@ int parse_int(const char* text, int low, int high, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 3 || argc > 4) {
-        std::cerr << "usage: raw_hmac_server PORT THREADS [SIGNING_SECRET]\n";
+    if (argc < 3 || argc > 5) {
+        std::cerr << "usage: raw_hmac_server PORT THREADS [SIGNING_SECRET [BODY_FILE]]\n";
         return 2;
     }
     const auto port = static_cast<unsigned short>(parse_int(argv[1], 0, 65535, "PORT"));
     const int threads = parse_int(argv[2], 1, 64, "THREADS");
     // The default matches deploy/examples/local.yaml's local-only secret.
-    const std::string secret = argc == 4 ? argv[3] : "local-dev-signing-secret";
+    const std::string secret = argc >= 4 ? argv[3] : "local-dev-signing-secret";
+    if (argc == 5) {
+        std::ifstream file(argv[4], std::ios::binary);
+        if (!file) {
+            std::cerr << "raw_hmac_server: cannot read " << argv[4] << "\n";
+            return 2;
+        }
+        answer_body.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    }
 
     asio::io_context io(threads);
     // Loopback only: this is a benchmark peer, never a service.

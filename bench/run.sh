@@ -20,6 +20,7 @@ WARMUP=${WARMUP:-2}                # seconds of load before each measured run
 WRK_THREADS=${WRK_THREADS:-1}
 REQUESTS=${REQUESTS:-900000}       # distinct requests per measured run; must exceed rate x DURATION (90k/s x 10 s)
 ROUNDS=${ROUNDS:-1}                # raw then hpops, this many times
+RAW_BODY=${RAW_BODY:-same}          # same: the baseline answers hpops's help bytes; ok: 41 bytes
 BUILD=${BUILD:-1}                  # 0: use the binaries already in $BUILD_DIR
 SECRET=${SECRET:-local-dev-signing-secret}
 
@@ -106,9 +107,6 @@ env -u SLACK_SIGNING_SECRET -u SLACK_BOT_TOKEN \
     >"$WORK/hpops.log" 2>&1 &
 HPOPS_PID=$!
 
-# ---- the raw baseline; port 0, it prints the one it got ---------------------
-"$BUILD_DIR/bench/raw_hmac_server" 0 "$THREADS" "$SECRET" >"$WORK/raw.log" 2>&1 &
-RAW_PID=$!
 
 ready() {  # name url pid: up to 10 s for an HTTP answer (any status)
     for _ in $(seq 100); do
@@ -119,13 +117,8 @@ ready() {  # name url pid: up to 10 s for an HTTP answer (any status)
     echo "run.sh: $1 not ready after 10 s" >&2
     exit 1
 }
-for _ in $(seq 100); do grep -q '^listening on' "$WORK/raw.log" && break; sleep 0.1; done
-RAW_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/raw.log")
-[[ -n $RAW_PORT ]] || { echo "run.sh: raw_hmac_server did not start:" >&2; cat "$WORK/raw.log" >&2; exit 1; }
 ready hpops "http://127.0.0.1:$HPOPS_PORT/healthz" "$HPOPS_PID"
-ready raw "http://127.0.0.1:$RAW_PORT/" "$RAW_PID"
 HPOPS_RSS_IDLE=$(rss_kib "$HPOPS_PID")
-RAW_RSS_IDLE=$(rss_kib "$RAW_PID")
 
 # Trigger ids never repeat within this run: each generated file gets its own
 # range (--start), and each file has a fresh timestamp, inside Slack's 300 s.
@@ -185,7 +178,26 @@ measure() {  # round name port pid
 }
 
 sample_check hpops "$HPOPS_PORT" 'hpops commands'
-sample_check raw "$RAW_PORT" '"ok"'
+
+# ---- the raw baseline; port 0, it prints the one it got ---------------------
+# RAW_BODY=same (default): it answers the very bytes hpops answered to `/hp
+# help`, so both servers send as much and the ratio measures hpops's work, not
+# the size of its answer. RAW_BODY=ok: a 41-byte {"text":"ok"} instead.
+if [[ $RAW_BODY == same ]]; then
+    cp "$WORK/sample.hpops" "$WORK/raw-body.json"
+    RAW_EXPECT='hpops commands'
+else
+    printf '%s' '{"response_type":"ephemeral","text":"ok"}' >"$WORK/raw-body.json"
+    RAW_EXPECT='"ok"'
+fi
+"$BUILD_DIR/bench/raw_hmac_server" 0 "$THREADS" "$SECRET" "$WORK/raw-body.json" >"$WORK/raw.log" 2>&1 &
+RAW_PID=$!
+for _ in $(seq 100); do grep -q '^listening on' "$WORK/raw.log" && break; sleep 0.1; done
+RAW_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/raw.log")
+[[ -n $RAW_PORT ]] || { echo "run.sh: raw_hmac_server did not start:" >&2; cat "$WORK/raw.log" >&2; exit 1; }
+ready raw "http://127.0.0.1:$RAW_PORT/" "$RAW_PID"
+RAW_RSS_IDLE=$(rss_kib "$RAW_PID")
+sample_check raw "$RAW_PORT" "$RAW_EXPECT"
 for round in $(seq "$ROUNDS"); do
     measure "$round" raw "$RAW_PORT" "$RAW_PID"
     measure "$round" hpops "$HPOPS_PORT" "$HPOPS_PID"
@@ -200,7 +212,7 @@ echo "hpops /metrics, /slack/commands:"
 curl -s --max-time 5 "http://127.0.0.1:$HPOPS_PORT/metrics" | grep 'route="/slack/commands"' | sed 's/^/  /' || true
 
 echo
-echo "== $(nproc) cores, $THREADS server thread(s), wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s) =="
+echo "== $(nproc) cores, $THREADS server thread(s), wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s), baseline body: $RAW_BODY ($(wc -c <"$WORK/raw-body.json") bytes) =="
 printf '%-6s %-6s %10s %9s %9s %12s\n' round server req/s p50_ms p99_ms cpu_us/req
 printf '%s\n' "${RESULTS[@]}" | while read -r round name rps p50 p99 cpu; do
     printf '%-6s %-6s %10s %9s %9s %12s\n' "$round" "$name" "$rps" "$p50" "$p99" "$cpu"

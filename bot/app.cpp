@@ -55,9 +55,12 @@ Clients App::clients_with_alerts() const {
 std::uint16_t App::start(asio::io_context& io) {
     services_ = std::make_unique<Services>(Services{config_, *store_, metrics_, *dispatcher_, *http_, replays_,
                                                     io.get_executor(), nullptr});
-    server_ = std::make_unique<HttpServer>(io, config_->server, [services = services_.get()](HttpIn in) {
-        return route_request(*services, std::move(in));
-    });
+    auto body_limit_for = [server = config_->server](std::string_view target) {
+        return target.starts_with("/alerts/") ? server.webhook_body_limit : server.body_limit;
+    };
+    server_ = std::make_unique<HttpServer>(
+        io, config_->server, [services = services_.get()](HttpIn in) { return route_request(*services, std::move(in)); },
+        std::move(body_limit_for));
     services_->server = server_.get();
     if (alert_store_) {
         integrations::SlackWebApiOptions slack{config_->slack.api_url, config_->slack.bot_token,

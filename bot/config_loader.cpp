@@ -23,6 +23,7 @@ using std::chrono::milliseconds;
 using namespace std::chrono_literals;
 
 constexpr std::uint64_t max_body_limit = 16ull << 20;
+constexpr std::uint64_t max_webhook_body_limit = 64ull << 20;
 
 std::string join_lines(const std::vector<std::string>& lines) {
     std::string out;
@@ -54,7 +55,7 @@ void check_readable_file(YamlWalker& w, const Field& f, const std::string& path)
 
 void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
     const Field s = w.child(root, "server");
-    if (!w.section(s, {"listen", "threads", "tls", "body_limit", "header_timeout", "idle_timeout", "shutdown_grace"}))
+    if (!w.section(s, {"listen", "threads", "tls", "body_limit", "webhook_body_limit", "header_timeout", "idle_timeout", "shutdown_grace"}))
         return;
     const Field listen = w.child(s, "listen");
     if (auto text = w.read_string(listen)) {
@@ -68,6 +69,8 @@ void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
     }
     if (auto v = w.read_int(w.child(s, "threads"), 1, 64)) out.threads = static_cast<int>(*v);
     if (auto v = w.read_size(w.child(s, "body_limit"), 1024, max_body_limit)) out.body_limit = *v;
+    if (auto v = w.read_size(w.child(s, "webhook_body_limit"), 1024, max_webhook_body_limit))
+        out.webhook_body_limit = *v;
     if (auto v = w.read_duration(w.child(s, "header_timeout"), 100ms, 10min)) out.header_timeout = *v;
     if (auto v = w.read_duration(w.child(s, "idle_timeout"), 1s, 1h)) out.idle_timeout = *v;
     if (auto v = w.read_duration(w.child(s, "shutdown_grace"), 0ms, 10min)) out.shutdown_grace = *v;

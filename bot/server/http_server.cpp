@@ -21,11 +21,13 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 struct HttpServer::State {
-    State(asio::io_context& io_, ServerConfig config_, RequestHandler handler_)
-        : io(io_), config(std::move(config_)), handler(std::move(handler_)), acceptor(io_) {}
+    State(asio::io_context& io_, ServerConfig config_, RequestHandler handler_, BodyLimitFor body_limit_for_)
+        : io(io_), config(std::move(config_)), handler(std::move(handler_)),
+          body_limit_for(std::move(body_limit_for_)), acceptor(io_) {}
     asio::io_context& io;
     const ServerConfig config;
     const RequestHandler handler;
+    const BodyLimitFor body_limit_for;
     tcp::acceptor acceptor;
     std::optional<asio::ssl::context> tls;
     std::atomic<bool> draining{false};
@@ -106,13 +108,25 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
         }
         // ...then header_timeout for all of it, so a slow client cannot hold the connection.
         http::request_parser<http::string_body> parser;
-        parser.body_limit(config.body_limit);
+        std::size_t limit = config.body_limit;
+        // Beast checks Content-Length against the limit while it parses the
+        // header, before the target is known: no limit until then, and the
+        // route's own after (alert webhooks take more than Slack's routes).
+        parser.body_limit(boost::none);
         parser.header_limit(header_limit);
         tcp_layer.expires_after(config.header_timeout);
-        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) {
+            if (state->body_limit_for) limit = state->body_limit_for(parser.get().target());
+            if (auto length = parser.content_length(); length && *length > limit) ec = http::error::body_limit;
+        }
+        if (!ec) {
+            parser.body_limit(limit);  // still enforced for chunked bodies, chunk by chunk
+            co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        }
         if (ec == http::error::end_of_stream) co_return;
         if (ec == http::error::body_limit) {
-            co_await write_rejection(stream, 413, "request body is larger than " + std::to_string(config.body_limit) + " bytes", config.header_timeout);
+            co_await write_rejection(stream, 413, "request body is larger than " + std::to_string(limit) + " bytes", config.header_timeout);
             co_return;
         }
         if (ec == http::error::header_limit) {
@@ -188,8 +202,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, ServerConfig config, RequestHandler handler)
-    : state_(std::make_shared<State>(io, std::move(config), std::move(handler))) {
+HttpServer::HttpServer(asio::io_context& io, ServerConfig config, RequestHandler handler, BodyLimitFor body_limit_for)
+    : state_(std::make_shared<State>(io, std::move(config), std::move(handler), std::move(body_limit_for))) {
     if (!state_->config.tls_cert_file.empty()) {
         state_->tls.emplace(asio::ssl::context::tls_server);
         state_->tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |

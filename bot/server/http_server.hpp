@@ -12,12 +12,15 @@
 namespace hpops::bot {
 
 using RequestHandler = std::function<boost::asio::awaitable<HttpOut>(HttpIn)>;
+// The largest body a request for `target` may carry; decided once its header
+// is in. Empty: ServerConfig::body_limit for every target.
+using BodyLimitFor = std::function<std::size_t(std::string_view target)>;
 
 // Accepts connections and runs one session coroutine per connection. Knows
 // nothing of Slack or commands: every request goes to `handler`.
 class HttpServer {
 public:
-    HttpServer(boost::asio::io_context& io, ServerConfig config, RequestHandler handler);
+    HttpServer(boost::asio::io_context& io, ServerConfig config, RequestHandler handler, BodyLimitFor body_limit_for = {});
     ~HttpServer();
 
     // Binds and starts accepting; returns the bound port (useful with port 0).

@@ -17,6 +17,9 @@ struct ServerConfig {
     std::string tls_cert_file;  // both set: serve HTTPS
     std::string tls_key_file;
     std::size_t body_limit = 1024 * 1024;
+    // Alert webhooks (/alerts/*): Alertmanager sends a whole group in one
+    // request (10,000 alerts are about 4 MB) and drops it on a 413.
+    std::size_t webhook_body_limit = 16 * 1024 * 1024;
     std::chrono::milliseconds header_timeout{10'000};  // to receive a whole request
     std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait between requests
     std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: finish in-flight work

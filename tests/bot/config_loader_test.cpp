@@ -102,7 +102,7 @@ TEST(ConfigLoader, UnknownKeysAreReportedWithTheirLine) {
         "  colour: true\n");
     ASSERT_EQ(p.size(), 3u) << joined(p);
     EXPECT_EQ(p[0], "t.yaml:3:3: unknown key `server.thrads` (expected one of: listen, threads, tls, body_limit, "
-                    "header_timeout, idle_timeout, shutdown_grace); did you mean `threads`?");
+                    "webhook_body_limit, header_timeout, idle_timeout, shutdown_grace); did you mean `threads`?");
     EXPECT_EQ(p[1], "t.yaml:4:1: unknown key `slak` (expected one of: server, slack, access, store, confirm, limits, "
                     "aws, mlflow, log, kubernetes, alerts); did you mean `slack`?");
     EXPECT_EQ(p[2], "t.yaml:8:3: unknown key `log.colour` (expected one of: level)");

@@ -85,7 +85,7 @@ class Bot:
     """A running `hpops serve` with a config written for the test."""
 
     def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None, extra_yaml="",
-                 extra_env=None, body_limit="1MiB"):
+                 extra_env=None, body_limit="1MiB", webhook_body_limit="16MiB"):
         self.port = free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
@@ -94,6 +94,7 @@ server:
   listen: 127.0.0.1:{self.port}
   threads: 2
   body_limit: {body_limit}
+  webhook_body_limit: {webhook_body_limit}
   header_timeout: 1s
   idle_timeout: 3s
   shutdown_grace: 10s
