@@ -1,5 +1,7 @@
 #include "bot/sqlite_store.hpp"
 
+#include "bot/sqlite_statement.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <limits>
@@ -97,48 +99,11 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
     throw std::runtime_error("sqlite " + path + ": " + operation + ": " + sqlite3_errmsg(db));
 }
 
-// One use of a cached statement: binds, steps, and resets it on scope exit
-// so the next caller finds it clean.
-class Query {
+// One use of a cached statement, reported as "sqlite PATH: OPERATION: …".
+class Query : public StatementUse {
 public:
     Query(sqlite3* db, sqlite3_stmt* stmt, const char* operation, const std::string& path)
-        : db_(db), stmt_(stmt), operation_(operation), path_(path) {}
-    ~Query() {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-    }
-    Query(const Query&) = delete;
-    Query& operator=(const Query&) = delete;
-
-    Query& bind(int index, std::int64_t value) {
-        check(sqlite3_bind_int64(stmt_, index, value));
-        return *this;
-    }
-    Query& bind(int index, const std::string& value) {
-        check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
-        return *this;
-    }
-    // True while there is a row to read.
-    bool step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        fail(db_, operation_, path_);
-    }
-    std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-    std::string text(int column) const {
-        const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-        return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
-    }
-
-private:
-    void check(int rc) const {
-        if (rc != SQLITE_OK) fail(db_, operation_, path_);
-    }
-    sqlite3* db_;
-    sqlite3_stmt* stmt_;
-    const char* operation_;
-    const std::string& path_;
+        : StatementUse(db, stmt, path, operation) {}
 };
 
 }  // namespace

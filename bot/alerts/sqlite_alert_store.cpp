@@ -1,6 +1,7 @@
 #include "bot/alerts/sqlite_alert_store.hpp"
 
 #include "bot/alerts/alert_row.hpp"
+#include "bot/sqlite_statement.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -100,38 +101,10 @@ std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) {
 }
 
 // One use of a cached statement, reset on scope exit.
-class Use {
+// One use of a cached statement, reported as "sqlite alerts: alert store: …".
+class Use : public StatementUse {
 public:
-    Use(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-    ~Use() {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-    }
-    Use(const Use&) = delete;
-    Use& operator=(const Use&) = delete;
-    Use& arg(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
-    Use& arg(int i, std::string_view v) {
-        return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    }
-    bool row() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc != SQLITE_DONE) throw std::runtime_error(std::string("sqlite alerts: ") + sqlite3_errmsg(db_));
-        return false;
-    }
-    std::int64_t i64(int c) const { return sqlite3_column_int64(stmt_, c); }
-    std::string str(int c) const {
-        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
-        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
-    }
-
-private:
-    Use& check(int rc) {
-        if (rc != SQLITE_OK) throw std::runtime_error(std::string("sqlite alerts: bind: ") + sqlite3_errmsg(db_));
-        return *this;
-    }
-    sqlite3* db_;
-    sqlite3_stmt* stmt_;
+    Use(sqlite3* db, sqlite3_stmt* stmt) : StatementUse(db, stmt, "alerts", "alert store") {}
 };
 
 std::string key_of(const Alert& a) { return a.source + "/" + a.fingerprint; }
@@ -265,11 +238,11 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
         std::uint64_t stored_digest = 0;
         {
             Use find(db, statement(sql_find));
-            find.arg(1, key);
-            if (find.row()) {
-                stored_status = find.i64(0);
-                stored_digest = static_cast<std::uint64_t>(find.i64(1));
-                message_id = find.i64(2);
+            find.bind(1, key);
+            if (find.step()) {
+                stored_status = find.integer(0);
+                stored_digest = static_cast<std::uint64_t>(find.integer(1));
+                message_id = find.integer(2);
             }
         }
         const bool refiring = stored_status && *stored_status == static_cast<int>(AlertStatus::resolved) &&
@@ -280,11 +253,11 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
                 continue;
             }
             Use change(db, statement(sql_change));
-            change.arg(1, key).arg(2, static_cast<std::int64_t>(a.status)).arg(3, a.severity).arg(4, a.name)
-                .arg(5, a.summary).arg(6, static_cast<std::int64_t>(digest)).arg(7, alert_body(a))
-                .arg(8, unix_ms(a.starts_at)).arg(9, a.ends_at ? unix_ms(*a.ends_at) : 0).arg(10, now).row();
+            change.bind(1, key).bind(2, static_cast<std::int64_t>(a.status)).bind(3, a.severity).bind(4, a.name)
+                .bind(5, a.summary).bind(6, static_cast<std::int64_t>(digest)).bind(7, alert_body(a))
+                .bind(8, unix_ms(a.starts_at)).bind(9, a.ends_at ? unix_ms(*a.ends_at) : 0).bind(10, now).step();
             Use bump(db, statement(sql_bump));
-            bump.arg(1, *message_id).row();
+            bump.bind(1, *message_id).step();
             ++counts.changed;
             continue;
         }
@@ -299,26 +272,26 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
 
     auto new_message = [&](const std::string& channel, MessageKind kind) {
         Use insert(db, statement(sql_new_message));
-        insert.arg(1, channel).arg(2, static_cast<std::int64_t>(kind)).arg(3, now).row();
+        insert.bind(1, channel).bind(2, static_cast<std::int64_t>(kind)).bind(3, now).step();
         return sqlite3_last_insert_rowid(db);
     };
     auto store_new = [&](const Fresh& f, std::int64_t message_id) {
         const RoutedAlert& r = *f.routed;
         const Alert& a = r.alert;
         Use up(db, statement(sql_upsert));
-        up.arg(1, key_of(a)).arg(2, a.source).arg(3, a.fingerprint).arg(4, static_cast<std::int64_t>(a.status))
-            .arg(5, a.severity).arg(6, a.name).arg(7, a.summary).arg(8, r.channel).arg(9, message_id)
-            .arg(10, static_cast<std::int64_t>(f.digest)).arg(11, alert_body(a)).arg(12, unix_ms(a.starts_at))
-            .arg(13, a.ends_at ? unix_ms(*a.ends_at) : 0).arg(14, now);
-        up.row();
+        up.bind(1, key_of(a)).bind(2, a.source).bind(3, a.fingerprint).bind(4, static_cast<std::int64_t>(a.status))
+            .bind(5, a.severity).bind(6, a.name).bind(7, a.summary).bind(8, r.channel).bind(9, message_id)
+            .bind(10, static_cast<std::int64_t>(f.digest)).bind(11, alert_body(a)).bind(12, unix_ms(a.starts_at))
+            .bind(13, a.ends_at ? unix_ms(*a.ends_at) : 0).bind(14, now);
+        up.step();
     };
     const std::int64_t window_start = now - flood.window.count();
     for (const auto& [channel, alerts] : fresh) {
         std::size_t recent = 0;
         {
             Use q(db, statement(sql_recent_new));
-            q.arg(1, channel).arg(2, window_start).arg(3, static_cast<std::int64_t>(flood.max_new));
-            if (q.row()) recent = static_cast<std::size_t>(q.i64(0));
+            q.bind(1, channel).bind(2, window_start).bind(3, static_cast<std::int64_t>(flood.max_new));
+            if (q.step()) recent = static_cast<std::size_t>(q.integer(0));
         }
         // Up to max_new per window get their own (or a group) message; the rest
         // join the channel's summary.
@@ -331,12 +304,12 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
             std::optional<std::int64_t> summary;
             {
                 Use q(db, statement(sql_open_flood));
-                q.arg(1, channel).arg(2, window_start);
-                if (q.row()) summary = q.i64(0);
+                q.bind(1, channel).bind(2, window_start);
+                if (q.step()) summary = q.integer(0);
             }
             if (summary) {
                 Use bump(db, statement(sql_bump));
-                bump.arg(1, *summary).row();
+                bump.bind(1, *summary).step();
             } else {
                 summary = new_message(channel, MessageKind::flood);
             }
@@ -353,7 +326,7 @@ std::vector<std::string> SqliteAlertStore::channels_with_pending() const {
     std::lock_guard lock(mutex_);
     Use q(db_.get(), statement(sql_pending_channels));
     std::vector<std::string> out;
-    while (q.row()) out.push_back(q.str(0));
+    while (q.step()) out.push_back(q.text(0));
     return out;
 }
 
@@ -363,36 +336,36 @@ std::optional<PendingMessage> SqliteAlertStore::next_pending(const std::string& 
     PendingMessage m;
     {
         Use q(db, statement(sql_next_pending));
-        q.arg(1, channel);
-        if (!q.row()) return std::nullopt;
-        m.id = q.i64(0);
-        m.kind = static_cast<MessageKind>(q.i64(1));
+        q.bind(1, channel);
+        if (!q.step()) return std::nullopt;
+        m.id = q.integer(0);
+        m.kind = static_cast<MessageKind>(q.integer(1));
         m.channel = channel;
-        m.posted_channel = q.str(2);
-        m.ts = q.str(3);
-        m.version = q.i64(4);
+        m.posted_channel = q.text(2);
+        m.ts = q.text(3);
+        m.version = q.integer(4);
     }
     {
         Use q(db, statement(sql_message_alerts));
-        q.arg(1, m.id).arg(2, static_cast<std::int64_t>(limit));
-        while (q.row()) {
+        q.bind(1, m.id).bind(2, static_cast<std::int64_t>(limit));
+        while (q.step()) {
             Alert a;
-            a.source = q.str(0);
-            a.fingerprint = q.str(1);
-            a.status = static_cast<AlertStatus>(q.i64(2));
-            a.severity = q.str(3);
-            a.name = q.str(4);
-            a.summary = q.str(5);
-            read_body(q.str(6), a);
-            a.starts_at = from_unix_ms(q.i64(7));
-            if (const auto ends = q.i64(8); ends != 0) a.ends_at = from_unix_ms(ends);
+            a.source = q.text(0);
+            a.fingerprint = q.text(1);
+            a.status = static_cast<AlertStatus>(q.integer(2));
+            a.severity = q.text(3);
+            a.name = q.text(4);
+            a.summary = q.text(5);
+            read_body(q.text(6), a);
+            a.starts_at = from_unix_ms(q.integer(7));
+            if (const auto ends = q.integer(8); ends != 0) a.ends_at = from_unix_ms(ends);
             m.alerts.push_back(std::move(a));
         }
     }
     Use q(db, statement(sql_message_counts));
-    q.arg(1, m.id);
-    while (q.row())
-        (q.i64(0) == static_cast<int>(AlertStatus::firing) ? m.firing : m.resolved) = static_cast<std::size_t>(q.i64(1));
+    q.bind(1, m.id);
+    while (q.step())
+        (q.integer(0) == static_cast<int>(AlertStatus::firing) ? m.firing : m.resolved) = static_cast<std::size_t>(q.integer(1));
     return m;
 }
 
@@ -400,33 +373,33 @@ void SqliteAlertStore::mark_posted(std::int64_t id, std::int64_t version, const 
                                    const std::string& ts) {
     std::lock_guard lock(mutex_);
     Use q(db_.get(), statement(sql_mark_posted));
-    q.arg(1, id).arg(2, version).arg(3, posted_channel).arg(4, ts).row();
+    q.bind(1, id).bind(2, version).bind(3, posted_channel).bind(4, ts).step();
 }
 
 void SqliteAlertStore::mark_failed(std::int64_t id, std::int64_t version, const std::string& error) {
     std::lock_guard lock(mutex_);
     Use q(db_.get(), statement(sql_mark_failed));
-    q.arg(1, id).arg(2, version).arg(3, error).row();
+    q.bind(1, id).bind(2, version).bind(3, error).step();
 }
 
 std::vector<StoredAlert> SqliteAlertStore::list_alerts(std::optional<AlertStatus> status, std::int64_t since,
                                                        std::size_t limit) const {
     std::lock_guard lock(mutex_);
     Use q(db_.get(), statement(sql_list));
-    q.arg(1, status ? static_cast<std::int64_t>(*status) : -1).arg(2, since).arg(3, static_cast<std::int64_t>(limit));
+    q.bind(1, status ? static_cast<std::int64_t>(*status) : -1).bind(2, since).bind(3, static_cast<std::int64_t>(limit));
     std::vector<StoredAlert> out;
-    while (q.row()) {
+    while (q.step()) {
         StoredAlert s;
-        s.source = q.str(0);
-        s.fingerprint = q.str(1);
-        s.status = static_cast<AlertStatus>(q.i64(2));
-        s.severity = q.str(3);
-        s.name = q.str(4);
-        s.summary = q.str(5);
-        s.channel = q.str(6);
-        s.starts_unix_ms = q.i64(7);
-        s.ends_unix_ms = q.i64(8);
-        s.post_error = q.str(9);
+        s.source = q.text(0);
+        s.fingerprint = q.text(1);
+        s.status = static_cast<AlertStatus>(q.integer(2));
+        s.severity = q.text(3);
+        s.name = q.text(4);
+        s.summary = q.text(5);
+        s.channel = q.text(6);
+        s.starts_unix_ms = q.integer(7);
+        s.ends_unix_ms = q.integer(8);
+        s.post_error = q.text(9);
         out.push_back(std::move(s));
     }
     return out;
