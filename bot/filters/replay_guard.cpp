@@ -42,9 +42,10 @@ void ReplayGuard::Second::reset(std::int64_t new_stamp) {
     stamp = new_stamp;
     used = 0;
     holds_zero = false;
-    // Keep the memory of a busy second unless it was far larger than needed.
-    if (slots.size() > 4 * initial_slots) slots.assign(slots.size() / 2, Digest{});
-    else slots.assign(initial_slots, Digest{});
+    // Start small again and give back a busy second's memory: growing anew
+    // costs about one extra copy of each entry, far less than holding the
+    // peak's tables for every second of the ring.
+    std::vector<Digest>(initial_slots, Digest{}).swap(slots);
 }
 
 bool ReplayGuard::Second::insert(const Digest& digest) {
