@@ -10,7 +10,17 @@ int hex_value(char c) {
     return -1;
 }
 
-std::optional<std::string> unescape(std::string_view in) {
+bool has_escapes(std::string_view in) { return in.find_first_of("%+") != std::string_view::npos; }
+
+// Every '%' is followed by two hex digits.
+bool escapes_valid(std::string_view in) {
+    for (auto at = in.find('%'); at != std::string_view::npos; at = in.find('%', at + 3))
+        if (at + 2 >= in.size() || hex_value(in[at + 1]) < 0 || hex_value(in[at + 2]) < 0) return false;
+    return true;
+}
+
+// Only called on text escapes_valid() accepted.
+std::string unescape(std::string_view in) {
     std::string out;
     out.reserve(in.size());
     for (std::size_t i = 0; i < in.size(); ++i) {
@@ -18,10 +28,7 @@ std::optional<std::string> unescape(std::string_view in) {
         if (c == '+') {
             out.push_back(' ');
         } else if (c == '%') {
-            if (i + 2 >= in.size()) return std::nullopt;
-            int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            out.push_back(static_cast<char>(hi * 16 + lo));
+            out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
             i += 2;
         } else {
             out.push_back(c);
@@ -32,20 +39,46 @@ std::optional<std::string> unescape(std::string_view in) {
 
 }  // namespace
 
+bool FormFields::key_is(const Pair& pair, std::string_view decoded_name) const {
+    if (!pair.key_escaped) return raw_key(pair) == decoded_name;
+    return unescape(raw_key(pair)) == decoded_name;
+}
+
+std::optional<std::string> FormFields::find(std::string_view name) const {
+    for (const Pair& pair : pairs_)
+        if (key_is(pair, name)) return unescape(raw_value(pair));
+    return std::nullopt;
+}
+
 std::optional<FormFields> decode_form(std::string_view body) {
-    FormFields fields;
-    while (!body.empty()) {
-        auto amp = body.find('&');
-        std::string_view pair = body.substr(0, amp);
-        body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-        if (pair.empty()) continue;
-        auto eq = pair.find('=');
-        auto key = unescape(pair.substr(0, eq));
-        auto value = unescape(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-        if (!key || !value) return std::nullopt;
-        if (!fields.emplace(std::move(*key), std::move(*value)).second) return std::nullopt;
+    if (!escapes_valid(body)) return std::nullopt;
+    FormFields form;
+    form.body_ = body;
+    form.pairs_.reserve(16);
+    const std::string_view all = form.body_;
+    for (std::size_t at = 0; at < all.size();) {
+        auto amp = all.find('&', at);
+        if (amp == std::string_view::npos) amp = all.size();
+        const std::string_view pair = all.substr(at, amp - at);
+        if (!pair.empty()) {
+            if (form.pairs_.size() == FormFields::max_fields) return std::nullopt;
+            const auto eq = pair.find('=');
+            const auto key_size = static_cast<std::uint32_t>(eq == std::string_view::npos ? pair.size() : eq);
+            const auto value_at = static_cast<std::uint32_t>(eq == std::string_view::npos ? amp : at + eq + 1);
+            form.pairs_.push_back({static_cast<std::uint32_t>(at), key_size, value_at,
+                                   static_cast<std::uint32_t>(amp - value_at), has_escapes(pair.substr(0, key_size))});
+        }
+        at = amp + 1;
     }
-    return fields;
+    // A repeated field is ambiguous: refuse it. Quadratic, but over at most max_fields keys.
+    for (std::size_t i = 0; i < form.pairs_.size(); ++i) {
+        const FormFields::Pair& pair = form.pairs_[i];
+        const std::string decoded = pair.key_escaped ? unescape(form.raw_key(pair)) : std::string{};
+        const std::string_view key = pair.key_escaped ? std::string_view(decoded) : form.raw_key(pair);
+        for (std::size_t j = i + 1; j < form.pairs_.size(); ++j)
+            if (form.key_is(form.pairs_[j], key)) return std::nullopt;
+    }
+    return form;
 }
 
 std::string form_encode_component(std::string_view text) {

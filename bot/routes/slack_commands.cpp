@@ -13,11 +13,6 @@
 namespace hpops::bot {
 namespace {
 
-std::string field(const FormFields& form, std::string_view name) {
-    auto it = form.find(name);
-    return it == form.end() ? std::string{} : it->second;
-}
-
 // "Scaling spot-ng…" from the command table's ack phrase; generic otherwise.
 std::string acknowledgement(const std::variant<Intent, ParseError>& parsed) {
     if (auto* intent = std::get_if<Intent>(&parsed)) {
@@ -52,15 +47,15 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
     if (request.rejection) co_return std::move(*request.rejection);
     const FormFields& form = *request.form;
     for (const char* required : {"user_id", "channel_id", "command"})
-        if (field(form, required).empty()) {
+        if (form.value_or_empty(required).empty()) {
             services.metrics.count_error("slack_missing_field");
             co_return text_response(400, std::string("missing form field: ") + required);
         }
 
-    Caller caller{"slack", field(form, "user_id"), field(form, "user_name"), field(form, "channel_id"),
+    Caller caller{"slack", form.value_or_empty("user_id"), form.value_or_empty("user_name"), form.value_or_empty("channel_id"),
                   request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
-    const std::string response_url = field(form, "response_url");
-    auto parsed = parse_command(field(form, "text"));
+    const std::string response_url = form.value_or_empty("response_url");
+    auto parsed = parse_command(form.value_or_empty("text"));
     std::optional<Reply> inline_reply;
     if (services.dispatcher.answers_at_once(parsed)) {
         // No I/O to wait for: skip the budget race (its timer, channel and task).

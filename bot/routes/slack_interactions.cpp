@@ -21,8 +21,8 @@ boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, Htt
     SlackRequest request = accept_slack_request(services, in);
     if (request.rejection) co_return std::move(*request.rejection);
     auto payload_field = request.form->find("payload");
-    if (payload_field == request.form->end()) co_return text_response(400, "missing form field: payload");
-    auto payload = nlohmann::json::parse(payload_field->second, nullptr, false);
+    if (!payload_field) co_return text_response(400, "missing form field: payload");
+    auto payload = nlohmann::json::parse(*payload_field, nullptr, false);
     if (payload.is_discarded() || !payload.is_object()) co_return text_response(400, "payload is not a JSON object");
 
     using ptr = nlohmann::json::json_pointer;

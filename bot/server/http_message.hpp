@@ -1,4 +1,6 @@
 #pragma once
+#include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -6,20 +8,66 @@
 
 namespace hpops::bot {
 
+// A request's headers, names lower-cased, in one buffer of
+// "name\0value\0" pairs: a string per name and value was a tenth of the
+// Slack route's allocations. HTTP forbids NUL in names and values.
+class HttpHeaders {
+public:
+    HttpHeaders() = default;
+    HttpHeaders(std::initializer_list<std::pair<std::string_view, std::string_view>> headers) {
+        for (const auto& [name, value] : headers) add(name, value);
+    }
+    void reserve(std::size_t bytes) { buffer_.reserve(bytes); }
+    void add(std::string_view name, std::string_view value) {
+        for (char c : name) buffer_.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+        buffer_.push_back('\0');
+        buffer_.append(value);
+        buffer_.push_back('\0');
+    }
+    // Calls f(name, value) for each header, in the order they arrived; stops
+    // early when f returns true.
+    template <class F>
+    void for_each(F&& f) const {
+        const std::string_view all = buffer_;
+        for (std::size_t at = 0; at < all.size();) {
+            const std::size_t name_end = all.find('\0', at), value_end = all.find('\0', name_end + 1);
+            if (f(all.substr(at, name_end - at), all.substr(name_end + 1, value_end - name_end - 1))) return;
+            at = value_end + 1;
+        }
+    }
+    // The first value of `lower_name`; empty when absent.
+    std::string_view find(std::string_view lower_name) const {
+        std::string_view found;
+        for_each([&](std::string_view name, std::string_view value) {
+            if (name != lower_name) return false;
+            found = value;
+            return true;
+        });
+        return found;
+    }
+    std::size_t count(std::string_view lower_name) const {
+        std::size_t n = 0;
+        for_each([&](std::string_view name, std::string_view) {
+            n += name == lower_name;
+            return false;
+        });
+        return n;
+    }
+
+private:
+    std::string buffer_;
+};
+
 // What routes see of a request: no Beast types, so routes compile fast and
 // tests call them without a socket.
 struct HttpIn {
     std::string method;
     std::string target;  // path and query
-    std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+    HttpHeaders headers;
     std::string body;
     std::string remote;  // peer address, for logs
 
-    std::string_view header(std::string_view lower_name) const {
-        for (const auto& [name, value] : headers)
-            if (name == lower_name) return value;
-        return {};
-    }
+    std::string_view header(std::string_view lower_name) const { return headers.find(lower_name); }
     std::string_view path() const {
         std::string_view t = target;
         return t.substr(0, t.find('?'));

@@ -42,13 +42,8 @@ HttpIn to_http_in(http::request<http::string_body>&& request, const std::string&
     HttpIn in;
     in.method = std::string(request.method_string());
     in.target = std::string(request.target());
-    in.headers.reserve(8);
-    for (const auto& field : request) {
-        std::string name(field.name_string());
-        for (auto& c : name)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only, no locale lookup
-        in.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
+    in.headers.reserve(512);
+    for (const auto& field : request) in.headers.add(field.name_string(), field.value());
     in.body = std::move(request.body());
     in.remote = remote;
     return in;

@@ -37,10 +37,23 @@ TEST(Crypto, Base64UrlRoundTripsEveryLength) {
 TEST(FormDecode, DecodesSlackFields) {
     auto form = decode_form("text=scale+ng+spot-ng%20desired%3D3&user_id=U1&empty=&flag");
     ASSERT_TRUE(form);
-    EXPECT_EQ(form->at("text"), "scale ng spot-ng desired=3");
-    EXPECT_EQ(form->at("user_id"), "U1");
-    EXPECT_EQ(form->at("empty"), "");
-    EXPECT_EQ(form->at("flag"), "");
+    EXPECT_EQ(form->find("text"), "scale ng spot-ng desired=3");
+    EXPECT_EQ(form->find("user_id"), "U1");
+    EXPECT_EQ(form->find("empty"), "");
+    EXPECT_EQ(form->find("flag"), "");
+    EXPECT_EQ(form->find("absent"), std::nullopt);
+    EXPECT_EQ(form->value_or_empty("absent"), "");
+    EXPECT_EQ(form->size(), 4u);
+}
+
+TEST(FormDecode, MatchesEscapedKeysAndSurvivesMoves) {
+    auto form = decode_form("a%3Db=1&c+d=2&x=%E2%9C%93");
+    ASSERT_TRUE(form);
+    FormFields moved = std::move(*form);  // a short body lives inside the string: offsets, not views
+    EXPECT_EQ(moved.find("a=b"), "1");
+    EXPECT_EQ(moved.find("c d"), "2");
+    EXPECT_EQ(moved.find("x"), "\xE2\x9C\x93");
+    EXPECT_EQ(moved.find("a%3Db"), std::nullopt);  // keys compare decoded
 }
 
 TEST(FormDecode, RejectsMalformedBodies) {
@@ -48,9 +61,15 @@ TEST(FormDecode, RejectsMalformedBodies) {
     EXPECT_FALSE(decode_form("text=%4"));
     EXPECT_FALSE(decode_form("text=%"));
     EXPECT_FALSE(decode_form("a=1&a=2"));  // a repeated field is ambiguous: refuse it
+    EXPECT_FALSE(decode_form("a=1&%61=2"));  // the same key, escaped
+    EXPECT_FALSE(decode_form("x=1&bad=%G0"));  // a bad escape in a field nobody reads is still refused
+    std::string many;
+    for (std::size_t i = 0; i <= FormFields::max_fields; ++i) many += "k" + std::to_string(i) + "=v&";
+    EXPECT_FALSE(decode_form(many));
+    EXPECT_TRUE(decode_form(many.substr(0, many.find("k128="))));
 }
 
 TEST(FormDecode, EncodesComponents) {
     EXPECT_EQ(form_encode_component("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
-    EXPECT_EQ(decode_form("x=" + form_encode_component("a b&c=d/é"))->at("x"), "a b&c=d/é");
+    EXPECT_EQ(decode_form("x=" + form_encode_component("a b&c=d/é"))->find("x"), "a b&c=d/é");
 }

@@ -192,8 +192,7 @@ std::string expected_authorization(const bot::HttpIn& in, std::uint16_t port) {
 }
 
 std::size_t count_headers(const bot::HttpIn& in, std::string_view name) {
-    return static_cast<std::size_t>(
-        std::count_if(in.headers.begin(), in.headers.end(), [&](const auto& h) { return h.first == name; }));
+    return in.headers.count(name);
 }
 
 TEST(AwsTransportCall, RetriesThrottlingAndSignsEveryAttemptAfresh) {
