@@ -3,15 +3,45 @@
 #include <charconv>
 #include <cstdlib>
 
+#include <array>
+#include <optional>
+
 #include "bot/crypto.hpp"
+#include "bot/hmac_sha256_key.hpp"
 
 namespace hpops::bot {
+namespace {
+
+// The secret's HMAC pads, hashed once per thread rather than once per request.
+const HmacSha256Key& key_for(std::string_view signing_secret) {
+    thread_local std::string secret;
+    thread_local std::optional<HmacSha256Key> key;
+    if (!key || secret != signing_secret) {
+        key.emplace(signing_secret);
+        secret = signing_secret;
+    }
+    return *key;
+}
+
+// "v0=" and 64 lower-case hex digits, on the stack.
+using SignatureText = std::array<char, 3 + 64>;
+
+SignatureText signature_text(std::string_view signing_secret, std::string_view timestamp, std::string_view body) {
+    static constexpr char digits[] = "0123456789abcdef";
+    const auto digest = key_for(signing_secret).sign({"v0:", timestamp, ":", body});
+    SignatureText text{'v', '0', '='};
+    for (std::size_t i = 0; i < digest.size(); ++i) {
+        text[3 + 2 * i] = digits[digest[i] >> 4];
+        text[4 + 2 * i] = digits[digest[i] & 0xf];
+    }
+    return text;
+}
+
+}  // namespace
 
 std::string slack_signature(std::string_view signing_secret, std::string_view timestamp, std::string_view body) {
-    std::string base;
-    base.reserve(4 + timestamp.size() + body.size());
-    base.append("v0:").append(timestamp).append(":").append(body);
-    return "v0=" + to_hex(hmac_sha256(signing_secret, base));
+    const SignatureText text = signature_text(signing_secret, timestamp, body);
+    return std::string(text.data(), text.size());
 }
 
 SignatureCheck verify_slack_signature(std::string_view signing_secret, std::string_view timestamp_header,
@@ -28,7 +58,8 @@ SignatureCheck verify_slack_signature(std::string_view signing_secret, std::stri
     // Slack's guidance: a timestamp more than five minutes off is a possible replay.
     if (std::llabs(now_s - ts) > tolerance.count()) return {false, "stale request timestamp"};
     if (signature_header.substr(0, 3) != "v0=") return {false, "unsupported signature version"};
-    if (!constant_time_equal(slack_signature(signing_secret, timestamp_header, body), signature_header))
+    const SignatureText expected = signature_text(signing_secret, timestamp_header, body);
+    if (!constant_time_equal(std::string_view(expected.data(), expected.size()), signature_header))
         return {false, "signature mismatch"};
     return {true, {}, ts};
 }

@@ -60,6 +60,23 @@ http::response<http::string_body> to_beast(HttpOut&& out, unsigned version, bool
     return response;
 }
 
+// Parses what is already buffered, in place. Most requests arrive whole in
+// the first read, and an async read of bytes already in hand still costs a
+// trip through the executor. Stops once `done()` holds, when the buffer runs
+// dry, or on an error; "need more" is not an error here, the caller reads on.
+template <class Parser, class Done>
+void parse_buffered(Parser& parser, beast::flat_buffer& buffer, beast::error_code& ec, Done done) {
+    while (buffer.size() > 0 && !done()) {
+        const std::size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == http::error::need_more) {
+            ec = {};
+            return;
+        }
+        if (ec || used == 0) return;
+    }
+}
+
 // Counts a request as in flight for graceful shutdown, even if the handler throws.
 struct InFlight {
     std::atomic<long>& count;
@@ -110,14 +127,18 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
         parser.body_limit(boost::none);
         parser.header_limit(header_limit);
         tcp_layer.expires_after(config.header_timeout);
-        co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        parse_buffered(parser, buffer, ec, [&] { return parser.is_header_done(); });
+        if (!ec && !parser.is_header_done())
+            co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (!ec) {
             if (state->body_limit_for) limit = state->body_limit_for(parser.get().target());
             if (auto length = parser.content_length(); length && *length > limit) ec = http::error::body_limit;
         }
         if (!ec) {
             parser.body_limit(limit);  // still enforced for chunked bodies, chunk by chunk
-            co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+            parse_buffered(parser, buffer, ec, [&] { return parser.is_done(); });
+            if (!ec && !parser.is_done())
+                co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         }
         if (ec == http::error::end_of_stream) co_return;
         if (ec == http::error::body_limit) {
