@@ -1,6 +1,6 @@
 // raw_hmac_server: the transport baseline for bench/run.sh.
 //
-//   raw_hmac_server PORT THREADS [SIGNING_SECRET]
+//   raw_hmac_server PORT THREADS [SIGNING_SECRET [BODY_FILE [TRANSPORT]]]
 //
 // A minimal Beast HTTP/1.1 keep-alive server shaped like hpops's own
 // (bot/server/http_server.cpp): C++20 coroutines, one strand per connection,
@@ -10,6 +10,13 @@
 // signature does not verify). No routing, replay guard, form parsing, roles,
 // metrics or rendering, so hpops's rate divided by this one is the share of
 // the raw transport that hpops keeps.
+//
+// TRANSPORT `beast` (the default) reads with http::async_read and writes with
+// http::async_write, as Beast's examples do. `hpops` reads and writes the way
+// hpops's server does instead: a request already in the buffer is parsed in
+// place (bot/server/buffered_parse.hpp) and the answer goes out with hpops's
+// own head (bot/server/response_writer.hpp). run.sh's RAW_TRANSPORT picks it,
+// to tell the cost of hpops's route apart from the cost of the transport.
 //
 // Prints "listening on 127.0.0.1:PORT" once bound (port 0 picks a free one).
 #include <boost/asio/as_tuple.hpp>
@@ -34,6 +41,8 @@
 #include <vector>
 
 #include "bot/filters/slack_signature.hpp"
+#include "bot/server/buffered_parse.hpp"
+#include "bot/server/response_writer.hpp"
 
 namespace {
 namespace asio = boost::asio;
@@ -53,6 +62,7 @@ constexpr std::string_view ok_body = R"({"response_type":"ephemeral","text":"ok"
 // What a verified request gets: ok_body, or the bytes of BODY_FILE (run.sh
 // passes hpops's own answer to `/hp help`, so both servers send as much).
 std::string answer_body{ok_body};
+bool hpops_transport = false;  // TRANSPORT: see the header
 
 // The request handling, apart from the socket code: verify, then answer.
 http::response<http::string_body> handle(const http::request<http::string_body>& request, const std::string& secret) {
@@ -74,11 +84,52 @@ http::response<http::string_body> handle(const http::request<http::string_body>&
     return response;
 }
 
+// The same check answered as an hpops HttpOut, for the hpops-shaped transport.
+hpops::bot::HttpOut handle_plain(const http::request<http::string_body>& request, const std::string& secret) {
+    auto check = hpops::bot::verify_slack_signature(secret, request["X-Slack-Request-Timestamp"],
+                                                    request["X-Slack-Signature"], request.body(),
+                                                    std::chrono::system_clock::now(), timestamp_tolerance);
+    if (!check.ok) return hpops::bot::text_response(401, check.reason);
+    return hpops::bot::json_response(200, answer_body);
+}
+
+// The hpops-shaped connection: parse what is buffered in place, read only
+// what is missing, write with hpops's head.
+asio::awaitable<void> session_hpops_shaped(beast::tcp_stream& stream, const std::string& secret) {
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    for (;;) {
+        if (buffer.size() == 0) {
+            stream.expires_after(idle_timeout);
+            std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) break;
+            buffer.commit(n);
+        }
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(body_limit);
+        parser.header_limit(header_limit);
+        stream.expires_after(header_timeout);
+        hpops::bot::parse_buffered(parser, buffer, ec, [&] { return parser.is_done(); });
+        if (!ec && !parser.is_done())
+            co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+        const auto out = handle_plain(parser.get(), secret);
+        const bool keep_alive = parser.get().keep_alive();
+        co_await hpops::bot::write_response(stream, out, parser.get().version(), keep_alive, ec);
+        if (ec || !keep_alive) break;
+    }
+}
+
 // One connection: read -> handle -> write until the peer leaves or times out.
 // `secret` lives in main() for the whole run, so a reference is safe here.
 asio::awaitable<void> session(beast::tcp_stream stream, const std::string& secret) {
     beast::flat_buffer buffer;
     beast::error_code ec;
+    if (hpops_transport) {
+        co_await session_hpops_shaped(stream, secret);
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        co_return;
+    }
     for (;;) {
         // Same two deadlines as hpops: idle between requests, then the whole request.
         if (buffer.size() == 0) {
@@ -130,15 +181,23 @@ int parse_int(const char* text, int low, int high, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 3 || argc > 5) {
-        std::cerr << "usage: raw_hmac_server PORT THREADS [SIGNING_SECRET [BODY_FILE]]\n";
+    if (argc < 3 || argc > 6) {
+        std::cerr << "usage: raw_hmac_server PORT THREADS [SIGNING_SECRET [BODY_FILE [beast|hpops]]]\n";
         return 2;
     }
     const auto port = static_cast<unsigned short>(parse_int(argv[1], 0, 65535, "PORT"));
     const int threads = parse_int(argv[2], 1, 64, "THREADS");
     // The default matches deploy/examples/local.yaml's local-only secret.
     const std::string secret = argc >= 4 ? argv[3] : "local-dev-signing-secret";
-    if (argc == 5) {
+    if (argc == 6) {
+        const std::string_view transport = argv[5];
+        if (transport != "beast" && transport != "hpops") {
+            std::cerr << "raw_hmac_server: TRANSPORT must be beast or hpops, got '" << transport << "'\n";
+            return 2;
+        }
+        hpops_transport = transport == "hpops";
+    }
+    if (argc >= 5) {
         std::ifstream file(argv[4], std::ios::binary);
         if (!file) {
             std::cerr << "raw_hmac_server: cannot read " << argv[4] << "\n";

@@ -21,6 +21,7 @@ WRK_THREADS=${WRK_THREADS:-1}
 REQUESTS=${REQUESTS:-900000}       # distinct requests per measured run; must exceed rate x DURATION (90k/s x 10 s)
 ROUNDS=${ROUNDS:-1}                # raw then hpops, this many times
 RAW_BODY=${RAW_BODY:-same}          # same: the baseline answers hpops's help bytes; ok: 41 bytes
+RAW_TRANSPORT=${RAW_TRANSPORT:-beast}  # beast: Beast's async_read/async_write; hpops: hpops's read and write shortcuts
 BUILD=${BUILD:-1}                  # 0: use the binaries already in $BUILD_DIR
 SECRET=${SECRET:-local-dev-signing-secret}
 
@@ -190,7 +191,7 @@ else
     printf '%s' '{"response_type":"ephemeral","text":"ok"}' >"$WORK/raw-body.json"
     RAW_EXPECT='"ok"'
 fi
-"$BUILD_DIR/bench/raw_hmac_server" 0 "$THREADS" "$SECRET" "$WORK/raw-body.json" >"$WORK/raw.log" 2>&1 &
+"$BUILD_DIR/bench/raw_hmac_server" 0 "$THREADS" "$SECRET" "$WORK/raw-body.json" "$RAW_TRANSPORT" >"$WORK/raw.log" 2>&1 &
 RAW_PID=$!
 for _ in $(seq 100); do grep -q '^listening on' "$WORK/raw.log" && break; sleep 0.1; done
 RAW_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/raw.log")
@@ -212,7 +213,7 @@ echo "hpops /metrics, /slack/commands:"
 curl -s --max-time 5 "http://127.0.0.1:$HPOPS_PORT/metrics" | grep 'route="/slack/commands"' | sed 's/^/  /' || true
 
 echo
-echo "== $(nproc) cores, $THREADS server thread(s), wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s), baseline body: $RAW_BODY ($(wc -c <"$WORK/raw-body.json") bytes) =="
+echo "== $(nproc) cores, $THREADS server thread(s), wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s), baseline body: $RAW_BODY ($(wc -c <"$WORK/raw-body.json") bytes), baseline transport: $RAW_TRANSPORT =="
 printf '%-6s %-6s %10s %9s %9s %12s\n' round server req/s p50_ms p99_ms cpu_us/req
 printf '%s\n' "${RESULTS[@]}" | while read -r round name rps p50 p99 cpu; do
     printf '%-6s %-6s %10s %9s %9s %12s\n' "$round" "$name" "$rps" "$p50" "$p99" "$cpu"

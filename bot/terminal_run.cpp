@@ -80,7 +80,7 @@ int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRun
     auto [reply, stopped_at_confirmation] = future.get();
     if (stopped_at_confirmation) {
         // Buttons mean nothing at a terminal: say how to proceed instead.
-        std::erase_if(reply.blocks, [](const Block& b) { return std::holds_alternative<Actions>(b); });
+        std::erase_if(reply.blocks.edit(), [](const Block& b) { return std::holds_alternative<Actions>(b); });
         reply.context("Not done yet. Re-run with --yes to proceed.");
     }
     print(reply, options.format, out);

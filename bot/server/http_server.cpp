@@ -14,6 +14,9 @@
 #include <optional>
 #include <spdlog/spdlog.h>
 
+#include "bot/server/buffered_parse.hpp"
+#include "bot/server/response_writer.hpp"
+
 namespace hpops::bot {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -49,34 +52,6 @@ HttpIn to_http_in(http::request<http::string_body>&& request, const std::string&
     return in;
 }
 
-http::response<http::string_body> to_beast(HttpOut&& out, unsigned version, bool keep_alive) {
-    http::response<http::string_body> response{static_cast<http::status>(out.status), version};
-    response.set(http::field::server, "hpops");
-    response.set(http::field::content_type, out.content_type);
-    for (auto& [name, value] : out.headers) response.set(name, value);
-    response.keep_alive(keep_alive);
-    response.body() = std::move(out.body);
-    response.prepare_payload();
-    return response;
-}
-
-// Parses what is already buffered, in place. Most requests arrive whole in
-// the first read, and an async read of bytes already in hand still costs a
-// trip through the executor. Stops once `done()` holds, when the buffer runs
-// dry, or on an error; "need more" is not an error here, the caller reads on.
-template <class Parser, class Done>
-void parse_buffered(Parser& parser, beast::flat_buffer& buffer, beast::error_code& ec, Done done) {
-    while (buffer.size() > 0 && !done()) {
-        const std::size_t used = parser.put(buffer.data(), ec);
-        buffer.consume(used);
-        if (ec == http::error::need_more) {
-            ec = {};
-            return;
-        }
-        if (ec || used == 0) return;
-    }
-}
-
 // Counts a request as in flight for graceful shutdown, even if the handler throws.
 struct InFlight {
     std::atomic<long>& count;
@@ -91,9 +66,9 @@ template <class Stream>
 asio::awaitable<void> write_rejection(Stream& stream, int status, std::string reason, std::chrono::milliseconds timeout) {
     auto& tcp_layer = beast::get_lowest_layer(stream);
     tcp_layer.expires_after(timeout);
-    auto response = to_beast(text_response(status, std::move(reason)), 11, false);
+    const HttpOut response = text_response(status, std::move(reason));
     beast::error_code ec;
-    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    co_await write_response(stream, response, 11, false, ec);
     if (ec) co_return;
     tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ec);
     tcp_layer.expires_after(std::chrono::seconds(2));
@@ -170,9 +145,8 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
                 out = text_response(500, "internal error");
             }
             keep_alive = keep_alive && !state->draining.load();
-            auto response = to_beast(std::move(out), version, keep_alive);
             tcp_layer.expires_after(config.header_timeout);
-            co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+            co_await write_response(stream, out, version, keep_alive, ec);
         }
         if (ec || !keep_alive) co_return;
     }

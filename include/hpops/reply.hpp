@@ -1,6 +1,9 @@
 #pragma once
+#include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -33,11 +36,48 @@ struct Divider {};
 
 using Block = std::variant<Heading, Text, Fields, Table, Chips, Actions, Context, Divider>;
 
+// A reply's blocks, shared between copies of the reply until one of them is
+// changed. A reply that is the same for everyone (help) is built once and
+// handed out on every request; copying its dozen strings each time was the
+// largest allocation left on the Slack route (bench/README.md).
+class Blocks {
+public:
+    using value_type = Block;
+    using const_iterator = std::vector<Block>::const_iterator;
+
+    Blocks() = default;
+    Blocks(std::initializer_list<Block> blocks) : blocks_(std::make_shared<std::vector<Block>>(blocks)) {}
+
+    const_iterator begin() const { return all().begin(); }
+    const_iterator end() const { return all().end(); }
+    std::size_t size() const { return all().size(); }
+    bool empty() const { return all().empty(); }
+    const Block& operator[](std::size_t i) const { return all()[i]; }
+    const Block& front() const { return all().front(); }
+    const Block& back() const { return all().back(); }
+
+    template <class B>
+    void push_back(B&& block) { edit().emplace_back(std::forward<B>(block)); }
+    // The blocks to change in place; copied first if another reply shares them.
+    std::vector<Block>& edit() {
+        if (!blocks_) blocks_ = std::make_shared<std::vector<Block>>();
+        else if (blocks_.use_count() > 1) blocks_ = std::make_shared<std::vector<Block>>(*blocks_);
+        return *blocks_;
+    }
+
+private:
+    const std::vector<Block>& all() const {
+        static const std::vector<Block> none;
+        return blocks_ ? *blocks_ : none;
+    }
+    std::shared_ptr<std::vector<Block>> blocks_;
+};
+
 enum class Visibility { caller, channel };
 
 struct Reply {
     std::string summary;  // one line; notification / fallback text
-    std::vector<Block> blocks;
+    Blocks blocks;
     Visibility visibility = Visibility::caller;
     // When set, a follow-up replaces the message that carried the buttons
     // instead of posting a new one (Slack: replace_original).
@@ -46,14 +86,14 @@ struct Reply {
     // (help): a renderer may keep its rendering under this key and reuse it.
     std::string constant_key;
 
-    Reply& heading(std::string text) { blocks.emplace_back(Heading{std::move(text)}); return *this; }
-    Reply& text(std::string markdown) { blocks.emplace_back(Text{std::move(markdown)}); return *this; }
-    Reply& fields(std::vector<Field> items) { blocks.emplace_back(Fields{std::move(items)}); return *this; }
-    Reply& table(Table t) { blocks.emplace_back(std::move(t)); return *this; }
-    Reply& chips(std::vector<Chip> items) { blocks.emplace_back(Chips{std::move(items)}); return *this; }
-    Reply& actions(std::vector<Button> buttons) { blocks.emplace_back(Actions{std::move(buttons)}); return *this; }
-    Reply& context(std::string text) { blocks.emplace_back(Context{std::move(text)}); return *this; }
-    Reply& divider() { blocks.emplace_back(Divider{}); return *this; }
+    Reply& heading(std::string text) { blocks.push_back(Heading{std::move(text)}); return *this; }
+    Reply& text(std::string markdown) { blocks.push_back(Text{std::move(markdown)}); return *this; }
+    Reply& fields(std::vector<Field> items) { blocks.push_back(Fields{std::move(items)}); return *this; }
+    Reply& table(Table t) { blocks.push_back(std::move(t)); return *this; }
+    Reply& chips(std::vector<Chip> items) { blocks.push_back(Chips{std::move(items)}); return *this; }
+    Reply& actions(std::vector<Button> buttons) { blocks.push_back(Actions{std::move(buttons)}); return *this; }
+    Reply& context(std::string text) { blocks.push_back(Context{std::move(text)}); return *this; }
+    Reply& divider() { blocks.push_back(Divider{}); return *this; }
 };
 
 // Data placed inside mrkdwn text (a run name, an error message) must not be
