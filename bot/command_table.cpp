@@ -249,6 +249,10 @@ std::span<const WordAlias> word_aliases() {
 }
 
 const CommandSpec* find_command(std::string_view name) {
+    // Table names are already normal: most lookups (the parser's, the
+    // dispatcher's) pass one exactly and need no normalising copy.
+    for (const auto& s : command_table())
+        if (s.name == name) return &s;
     const std::string key = normalize_name(name);
     for (const auto& s : command_table())
         if (s.name == key) return &s;

@@ -276,9 +276,13 @@ const CommandSpec* closest_subcommand(const CommandSpec& matched, const std::vec
 }  // namespace
 
 CommandMatch match_command(std::span<const std::string> words) {
-    std::size_t longest = 1;
-    for (const auto& spec : command_table())
-        longest = std::max<std::size_t>(longest, std::count(spec.name.begin(), spec.name.end(), ' ') + 1);
+    // Words in the longest command name; the table is fixed for the process.
+    static const std::size_t longest = [] {
+        std::size_t words = 1;
+        for (const auto& spec : command_table())
+            words = std::max<std::size_t>(words, std::count(spec.name.begin(), spec.name.end(), ' ') + 1);
+        return words;
+    }();
     for (std::size_t k = std::min(words.size(), longest); k > 0; --k) {
         std::string name;
         for (std::size_t j = 0; j < k; ++j) name += (j ? " " : "") + resolve_alias(lower(words[j]));

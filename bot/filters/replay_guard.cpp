@@ -1,6 +1,7 @@
 #include "bot/filters/replay_guard.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "bot/crypto.hpp"
@@ -30,7 +31,7 @@ constexpr std::size_t initial_slots = 64;
 
 }  // namespace
 
-ReplayGuard::ReplayGuard(std::chrono::seconds tolerance) {
+ReplayGuard::ReplayGuard(std::chrono::seconds tolerance) : size_hint_(initial_slots) {
     const auto seconds = static_cast<std::size_t>(2 * std::max<std::int64_t>(tolerance.count(), 0) + 60);
     ring_.reserve(seconds);
     for (std::size_t i = 0; i < seconds; ++i) ring_.push_back(std::make_unique<Second>());
@@ -38,14 +39,13 @@ ReplayGuard::ReplayGuard(std::chrono::seconds tolerance) {
 
 ReplayGuard::~ReplayGuard() = default;
 
-void ReplayGuard::Second::reset(std::int64_t new_stamp) {
+void ReplayGuard::Second::reset(std::int64_t new_stamp, std::size_t start_slots) {
     stamp = new_stamp;
     used = 0;
     holds_zero = false;
-    // Start small again and give back a busy second's memory: growing anew
-    // costs about one extra copy of each entry, far less than holding the
-    // peak's tables for every second of the ring.
-    std::vector<Digest>(initial_slots, Digest{}).swap(slots);
+    // A fresh table of the size recent seconds needed (a power of two), which
+    // also gives back what this slot held at a busier time, 11 minutes ago.
+    std::vector<Digest>(std::bit_ceil(std::max(start_slots, initial_slots)), Digest{}).swap(slots);
 }
 
 bool ReplayGuard::Second::insert(const Digest& digest) {
@@ -61,9 +61,8 @@ bool ReplayGuard::Second::insert(const Digest& digest) {
         for (const auto& d : old)
             if (d != empty) insert(d);
     }
-    std::size_t mask = slots.size() - 1, i;
-    std::memcpy(&i, digest.data(), sizeof i);  // digests are uniformly distributed
-    for (i &= mask;; i = (i + 1) & mask) {
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t i = digest.words[0] & mask;; i = (i + 1) & mask) {  // digests are uniformly distributed
         if (slots[i] == empty) {
             slots[i] = digest;
             ++used;
@@ -74,16 +73,22 @@ bool ReplayGuard::Second::insert(const Digest& digest) {
 }
 
 bool ReplayGuard::first_time(std::string_view key, std::int64_t signed_at) {
+    std::array<unsigned char, 32> bytes;
+    if (!decode_slack_signature(key, bytes)) std::memcpy(bytes.data(), sha256(key).data(), bytes.size());
     Digest digest;
-    if (!decode_slack_signature(key, digest)) {
-        const std::string bytes = sha256(key);
-        std::memcpy(digest.data(), bytes.data(), digest.size());
-    }
+    std::memcpy(digest.words.data(), bytes.data(), bytes.size());
     const auto n = static_cast<std::int64_t>(ring_.size());
     Second& second = *ring_[static_cast<std::size_t>(((signed_at % n) + n) % n)];
     std::lock_guard lock(second.mutex);
-    if (second.stamp != signed_at) second.reset(signed_at);
-    return second.insert(digest);
+    if (second.stamp != signed_at) {
+        const std::size_t hint = size_hint_.load(std::memory_order_relaxed);
+        second.reset(signed_at, hint);
+        size_hint_.store(std::max(initial_slots, hint - hint / 8), std::memory_order_relaxed);
+    }
+    const bool fresh = second.insert(digest);
+    if (second.slots.size() > size_hint_.load(std::memory_order_relaxed))
+        size_hint_.store(second.slots.size(), std::memory_order_relaxed);
+    return fresh;
 }
 
 }  // namespace hpops::bot

@@ -1,5 +1,7 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -8,9 +10,10 @@
 
 namespace hpops::bot {
 
-// A request's headers, names lower-cased, in one buffer of
-// "name\0value\0" pairs: a string per name and value was a tenth of the
-// Slack route's allocations. HTTP forbids NUL in names and values.
+// A request's headers, names lower-cased, in one buffer: a string per name
+// and value was a tenth of the Slack route's allocations. Each header is
+// stored as its two lengths followed by name and value, so a lookup steps
+// from header to header without scanning their bytes.
 class HttpHeaders {
 public:
     HttpHeaders() = default;
@@ -19,20 +22,23 @@ public:
     }
     void reserve(std::size_t bytes) { buffer_.reserve(bytes); }
     void add(std::string_view name, std::string_view value) {
+        const std::uint32_t sizes[2] = {static_cast<std::uint32_t>(name.size()), static_cast<std::uint32_t>(value.size())};
+        buffer_.append(reinterpret_cast<const char*>(sizes), sizeof sizes);
         for (char c : name) buffer_.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-        buffer_.push_back('\0');
         buffer_.append(value);
-        buffer_.push_back('\0');
     }
     // Calls f(name, value) for each header, in the order they arrived; stops
     // early when f returns true.
     template <class F>
     void for_each(F&& f) const {
-        const std::string_view all = buffer_;
-        for (std::size_t at = 0; at < all.size();) {
-            const std::size_t name_end = all.find('\0', at), value_end = all.find('\0', name_end + 1);
-            if (f(all.substr(at, name_end - at), all.substr(name_end + 1, value_end - name_end - 1))) return;
-            at = value_end + 1;
+        const char* at = buffer_.data();
+        const char* const end = at + buffer_.size();
+        while (at < end) {
+            std::uint32_t sizes[2];
+            std::memcpy(sizes, at, sizeof sizes);
+            at += sizeof sizes;
+            if (f(std::string_view(at, sizes[0]), std::string_view(at + sizes[0], sizes[1]))) return;
+            at += sizes[0] + sizes[1];
         }
     }
     // The first value of `lower_name`; empty when absent.

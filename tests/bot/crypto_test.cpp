@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <map>
+#include <random>
+
 #include "bot/form_decode.hpp"
 
 using namespace hpops::bot;
@@ -67,6 +71,62 @@ TEST(FormDecode, RejectsMalformedBodies) {
     for (std::size_t i = 0; i <= FormFields::max_fields; ++i) many += "k" + std::to_string(i) + "=v&";
     EXPECT_FALSE(decode_form(many));
     EXPECT_TRUE(decode_form(many.substr(0, many.find("k128="))));
+}
+
+namespace {
+
+// The straightforward decoder this one replaced: split, unescape everything
+// into a map. Both must agree on every body, valid or not.
+std::optional<std::map<std::string, std::string>> reference_decode(std::string_view body) {
+    auto unescape = [](std::string_view in) -> std::optional<std::string> {
+        std::string out;
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (in[i] == '+') {
+                out += ' ';
+            } else if (in[i] == '%') {
+                if (i + 2 >= in.size() || !std::isxdigit(static_cast<unsigned char>(in[i + 1])) ||
+                    !std::isxdigit(static_cast<unsigned char>(in[i + 2])))
+                    return std::nullopt;
+                out += static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16));
+                i += 2;
+            } else {
+                out += in[i];
+            }
+        }
+        return out;
+    };
+    std::map<std::string, std::string> fields;
+    while (!body.empty()) {
+        const auto amp = body.find('&');
+        const std::string_view pair = body.substr(0, amp);
+        body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+        if (pair.empty()) continue;
+        const auto eq = pair.find('=');
+        auto key = unescape(pair.substr(0, eq));
+        auto value = unescape(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+        if (!key || !value || !fields.emplace(*key, *value).second) return std::nullopt;
+    }
+    return fields;
+}
+
+}  // namespace
+
+TEST(FormDecode, AgreesWithAStraightforwardDecoderOnRandomBodies) {
+    std::mt19937 random(20261123);
+    const std::string alphabet = "ab=&%+0F9g";
+    int valid = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string body;
+        for (int n = static_cast<int>(random() % 24); n > 0; --n) body += alphabet[random() % alphabet.size()];
+        const auto expected = reference_decode(body);
+        const auto form = decode_form(body);
+        ASSERT_EQ(form.has_value(), expected.has_value()) << body;
+        if (!expected) continue;
+        ++valid;
+        ASSERT_EQ(form->size(), expected->size()) << body;
+        for (const auto& [key, value] : *expected) ASSERT_EQ(form->find(key), value) << body << " key " << key;
+    }
+    EXPECT_GT(valid, 2000);  // the alphabet makes valid bodies common enough to compare values
 }
 
 TEST(FormDecode, EncodesComponents) {
