@@ -3,8 +3,9 @@
 //   raw_hmac_server PORT THREADS [SIGNING_SECRET [BODY_FILE [TRANSPORT]]]
 //
 // A minimal Beast HTTP/1.1 keep-alive server shaped like hpops's own
-// (bot/server/http_server.cpp): C++20 coroutines, one strand per connection,
-// TCP_NODELAY, a fresh parser and deadline per request. It does only what every
+// (bot/server/http_server.cpp) apart from how it reads and writes (see
+// TRANSPORT): C++20 coroutines, one strand per connection, TCP_NODELAY, a
+// fresh parser and deadline per request. It does only what every
 // Slack request must cost: read it, verify Slack's v0 signature with the same
 // function hpops uses, and answer a small fixed JSON body (401 when the
 // signature does not verify). No routing, replay guard, form parsing, roles,
