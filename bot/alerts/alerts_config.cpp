@@ -105,7 +105,9 @@ void read_grafana(YamlWalker& w, const Field& f, AlertsConfig& out) {
 }
 
 void read_sns(YamlWalker& w, const Field& f, AlertsConfig& out) {
-    if (!w.section(f, {"topic_arns"})) return;
+    if (!w.section(f, {"topic_arns", "max_message_age"})) return;
+    if (auto v = w.read_duration(w.child(f, "max_message_age"), std::chrono::minutes(1), std::chrono::hours(7 * 24)))
+        out.sns_max_message_age = std::chrono::duration_cast<std::chrono::seconds>(*v);
     const Field arns = w.child(f, "topic_arns");
     if (!arns.present() || arns.value.IsNull()) return;
     if (!arns.value.IsSequence()) return w.problem(arns, "expected a list of topic ARNs");

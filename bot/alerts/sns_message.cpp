@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 
 #include "bot/alerts/receiver_auth.hpp"
+#include "bot/alerts/webhook_payload.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -109,6 +110,21 @@ std::string verify_sns_signature(const SnsMessage& m, std::string_view pem) {
     const int ok = EVP_DigestVerifyFinal(ctx.get(), reinterpret_cast<const unsigned char*>(signature->data()),
                                          signature->size());
     return ok == 1 ? std::string() : "signature does not match";
+}
+
+std::string sns_message_age_problem(const SnsMessage& m, std::chrono::system_clock::time_point now,
+                                    std::chrono::seconds max_age) {
+    using namespace std::chrono;
+    const auto signed_at = parse_rfc3339(m.timestamp);
+    if (!signed_at) return "Timestamp `" + m.timestamp.substr(0, 40) + "` is not an ISO 8601 time";
+    const auto age = duration_cast<seconds>(now - *signed_at);
+    if (age > max_age)
+        return "message " + m.message_id + " was signed " + std::to_string(age.count()) +
+               " s ago, more than alerts.sns.max_message_age (" + std::to_string(max_age.count()) + " s)";
+    if (age < -minutes(5))
+        return "message " + m.message_id + " is signed " + std::to_string(-age.count()) +
+               " s in the future; check this host's clock";
+    return {};
 }
 
 }  // namespace hpops::bot

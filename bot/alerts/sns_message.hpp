@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 // AWS SNS HTTP(S) deliveries: the JSON envelope, the documented string to
 // sign per message type, and which URLs may be trusted. Pure functions.
 #include <optional>
@@ -39,5 +40,12 @@ bool is_sns_certificate_url(std::string_view url);  // is_sns_url and a .pem pat
 // Checks the signature over the string to sign with the certificate's key.
 // Returns an empty string when valid, else why not.
 std::string verify_sns_signature(const SnsMessage& m, std::string_view certificate_pem);
+
+// Why a message signed at `m.timestamp` is too old (older than `max_age`) or
+// from too far ahead (over five minutes of clock skew) to act on; empty when
+// it is fine. A captured, validly signed notification replayed later would
+// otherwise turn a resolved CloudWatch alarm back into a firing one.
+std::string sns_message_age_problem(const SnsMessage& m, std::chrono::system_clock::time_point now,
+                                    std::chrono::seconds max_age);
 
 }  // namespace hpops::bot

@@ -51,6 +51,11 @@ boost::asio::awaitable<HttpOut> handle_sns_webhook(Services& services, HttpIn in
     }
     if (std::string why = verify_sns_signature(m, pem); !why.empty())
         co_return refuse(services, 403, "bad_signature", "message " + m.message_id + ": " + why, remote);
+    // Checked once the signature holds, so the Timestamp is AWS's own.
+    if (std::string why = sns_message_age_problem(m, std::chrono::system_clock::now(),
+                                                  services.config->alerts.sns_max_message_age);
+        !why.empty())
+        co_return refuse(services, 400, "stale", why, remote);
 
     if (m.type == "SubscriptionConfirmation") {
         if (!is_sns_url(m.subscribe_url))

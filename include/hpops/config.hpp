@@ -141,6 +141,9 @@ struct AlertsConfig {
     std::string grafana_timestamp_header;
     // SNS: subscriptions are confirmed only for these topics.
     std::vector<std::string> sns_topic_arns;
+    // SNS messages signed longer ago are refused: SNS retries an HTTP
+    // delivery for up to an hour, a replay can come at any time.
+    std::chrono::seconds sns_max_message_age{3600};
     // Flood control: beyond `flood_max_new` new alerts per channel within
     // `flood_window`, further ones join one summary message.
     std::size_t flood_max_new = 10;

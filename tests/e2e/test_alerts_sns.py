@@ -7,6 +7,7 @@ import datetime
 import json
 import tempfile
 import threading
+import time
 import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,9 +85,16 @@ def sign(m, key, version="1"):
     return m
 
 
-def notification(message, topic=TOPIC, subject="ALARM: \"gpu-util\" in US East (N. Virginia)"):
+def sns_timestamp(ago=datetime.timedelta(0)):
+    """SNS's own format: ISO 8601 in UTC with milliseconds."""
+    at = datetime.datetime.now(datetime.timezone.utc) - ago
+    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+
+def notification(message, topic=TOPIC, subject="ALARM: \"gpu-util\" in US East (N. Virginia)",
+                 ago=datetime.timedelta(seconds=2)):
     m = {"Type": "Notification", "MessageId": str(uuid.uuid4()), "TopicArn": topic, "Message": message,
-         "Timestamp": "2026-11-23T10:05:00.000Z",
+         "Timestamp": sns_timestamp(ago),
          "UnsubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=x"}
     if subject is not None:
         m["Subject"] = subject
@@ -134,7 +142,7 @@ def confirmation(topic=TOPIC):
             "Message": f"You have chosen to subscribe to the topic {topic}.",
             "SubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn="
                             + urllib.parse.quote(topic, safe="") + "&Token=" + token,
-            "Timestamp": "2026-11-23T10:00:00.000Z"}
+            "Timestamp": sns_timestamp()}
 
 
 def test_subscription_is_confirmed_only_for_configured_topics(sns):
@@ -180,6 +188,27 @@ def test_forged_or_tampered_messages_are_refused(sns):
     no_subject.pop("Subject")  # a signed field left out
     assert deliver(bot, no_subject)[0] == 403
     assert "refused with 403" in bot.logs() and slack.calls == []
+
+
+def test_a_replayed_old_notification_cannot_bring_back_a_resolved_alarm(sns):
+    bot, key, aws, slack = sns
+    fired = sign(notification(alarm("ALARM", "Threshold Crossed")), key)
+    assert deliver(bot, fired)[0] == 200
+    slack.wait_for(lambda c: len(c) >= 1, what="alarm post")
+    ok = sign(notification(alarm("OK", "back", changed="2026-11-23T10:35:00.000+0000"), subject="OK"), key)
+    assert deliver(bot, ok)[0] == 200
+    slack.wait_for(lambda c: any(x["method"] == "chat.update" for x in c), what="resolve")
+    calls = len(slack.calls)
+    # The same kind of ALARM, validly signed by AWS but two hours ago: captured and replayed.
+    replay = sign(notification(alarm("ALARM", "Threshold Crossed"), ago=datetime.timedelta(hours=2)), key)
+    status, text = deliver(bot, replay)
+    assert status == 400 and "more than alerts.sns.max_message_age (3600 s)" in text, text
+    future = sign(notification(alarm("ALARM", "x"), ago=-datetime.timedelta(minutes=30)), key)
+    status, text = deliver(bot, future)
+    assert status == 400 and "in the future" in text, text
+    time.sleep(0.5)  # anything the refused messages had started would have reached Slack by now
+    assert len(slack.calls) == calls
+    assert "refused with 400" in bot.logs()
 
 
 @pytest.mark.parametrize("url", [

@@ -24,7 +24,7 @@ alerts:
     - {match_re: {nodegroup: "p5-.*"}, channel: C0P5}
   alertmanager: {bearer_token: "${AM_TOKEN}"}
   grafana: {secret: "${GF}", timestamp_header: X-Grafana-Alerting-Signature-Timestamp}
-  sns: {topic_arns: ["arn:aws:sns:us-east-1:123456789012:alarms"]}
+  sns: {topic_arns: ["arn:aws:sns:us-east-1:123456789012:alarms"], max_message_age: 30m}
   flood: {max_new: 3, window: 2m}
   actions:
     - {label: "Scale +1", scale: 1, match: {team: ml}}
@@ -38,6 +38,7 @@ alerts:
     EXPECT_EQ(a.alertmanager_token, "tok");
     EXPECT_EQ(a.grafana_secret, "grafana-secret-0123456789");
     EXPECT_EQ(a.sns_topic_arns.size(), 1u);
+    EXPECT_EQ(a.sns_max_message_age, std::chrono::minutes(30));
     EXPECT_EQ(a.flood_max_new, 3u);
     EXPECT_EQ(a.flood_window, std::chrono::minutes(2));
     ASSERT_EQ(a.actions.size(), 1u);
@@ -65,7 +66,7 @@ TEST(AlertsConfig, ProblemsPointAtTheLine) {
       channel: C1
     - channel: C2
   alertmanager: {username: am}
-  sns: {topic_arns: [not-an-arn]}
+  sns: {topic_arns: [not-an-arn], max_message_age: 10s}
   actions:
     - {label: "", scale: 0}
 )");
@@ -78,6 +79,7 @@ TEST(AlertsConfig, ProblemsPointAtTheLine) {
     EXPECT_EQ(all.find("alerts.routes[0]: a route needs"), std::string::npos) << all;  // its regex is the problem
     EXPECT_NE(all.find("t.yaml:7:17: alerts.alertmanager.password: set both `username` and `password`"), std::string::npos) << all;
     EXPECT_NE(all.find("`not-an-arn` is not an SNS topic ARN"), std::string::npos) << all;
+    EXPECT_NE(all.find("alerts.sns.max_message_age"), std::string::npos) << all;  // under the 1 minute floor
     EXPECT_NE(all.find("alerts.actions[0].label: must be 1 to 75 characters"), std::string::npos) << all;
     EXPECT_NE(all.find("alerts.actions[0].scale: must not be 0"), std::string::npos) << all;
 }

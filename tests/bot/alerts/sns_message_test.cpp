@@ -73,5 +73,21 @@ TEST(CloudWatchAlarm, BecomesAnAlert) {
     EXPECT_FALSE(parse_cloudwatch_alarm(R"({"foo":1})"));
 }
 
+TEST(SnsMessageAge, RefusesOldMessagesAndFarFutureOnes) {
+    SnsMessage m;
+    m.message_id = "mid-1";
+    m.timestamp = "2026-11-23T10:00:00.000Z";
+    const auto signed_at = sys_days{November / 23 / 2026} + 10h;
+    EXPECT_EQ(sns_message_age_problem(m, signed_at + 59min, hours(1)), "");
+    EXPECT_EQ(sns_message_age_problem(m, signed_at + 1h, hours(1)), "");  // exactly the limit is still fine
+    const std::string old = sns_message_age_problem(m, signed_at + 1h + 1s, hours(1));
+    EXPECT_NE(old.find("mid-1 was signed 3601 s ago"), std::string::npos) << old;
+    EXPECT_NE(old.find("alerts.sns.max_message_age (3600 s)"), std::string::npos) << old;
+    EXPECT_EQ(sns_message_age_problem(m, signed_at - 4min, hours(1)), "");  // clock skew
+    EXPECT_NE(sns_message_age_problem(m, signed_at - 6min, hours(1)).find("in the future"), std::string::npos);
+    m.timestamp = "yesterday";
+    EXPECT_NE(sns_message_age_problem(m, signed_at, hours(1)).find("is not an ISO 8601 time"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hpops::bot
