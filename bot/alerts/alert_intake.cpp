@@ -1,6 +1,7 @@
 #include "bot/alerts/alert_intake.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -20,7 +21,8 @@ AlertIntake::AlertIntake(AlertStore& store, const AlertsConfig& config, std::fun
       flood_{config.flood_max_new, config.flood_window},
       router_(config),
       limit_(config.queue_limit),
-      on_stored_(std::move(on_stored)) {}
+      on_stored_(std::move(on_stored)),
+      retention_(config.retention) {}
 
 AlertIntake::~AlertIntake() { writer_.join(); }
 
@@ -36,14 +38,28 @@ std::vector<RoutedAlert> AlertIntake::route(std::vector<Alert> alerts) const {
 
 IntakeResult AlertIntake::persist(const std::vector<RoutedAlert>& routed) {
     IntakeResult result;
+    const auto now = std::chrono::system_clock::now();
     try {
-        result.counts = store_.accept(routed, flood_, std::chrono::system_clock::now());
+        result.counts = store_.accept(routed, flood_, now);
     } catch (const std::exception& e) {
         result.outcome = IntakeOutcome::store_failed;
         result.error = e.what();
         return result;
     }
     if (on_stored_ && (result.counts.fresh > 0 || result.counts.changed > 0)) on_stored_();
+    if (now - last_purge_ >= std::chrono::hours(1)) {
+        last_purge_ = now;
+        // Queued behind this payload on the writer thread, so its answer does not wait for the purge.
+        asio::post(writer_, [this, cutoff = now - retention_] {
+            try {
+                if (const std::size_t purged = store_.purge_resolved(cutoff))
+                    spdlog::info("alerts: forgot {} alerts resolved more than {} h ago", purged, retention_.count());
+            } catch (const std::exception& e) {
+                // Nothing is lost: the purge runs again an hour later.
+                spdlog::warn("alerts: purging old resolved alerts failed: {}", e.what());
+            }
+        });
+    }
     return result;
 }
 

@@ -49,6 +49,10 @@ private:
     std::size_t limit_;
     std::function<void()> on_stored_;
     std::atomic<std::size_t> queued_{0};
+    // Resolved alerts older than this are purged, at most hourly, on the
+    // writer thread after a payload: nothing changes while nothing arrives.
+    std::chrono::hours retention_;
+    std::chrono::system_clock::time_point last_purge_{};  // persist() only, one payload at a time
     boost::asio::thread_pool writer_{1};
 };
 

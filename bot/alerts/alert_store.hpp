@@ -60,6 +60,12 @@ public:
                              const std::string& ts) = 0;
     // Slack refused the message for good (channel_not_found, invalid_blocks...).
     virtual void mark_failed(std::int64_t id, std::int64_t version, const std::string& error) = 0;
+    // Forgets alerts resolved before `resolved_before`, and the messages left
+    // showing none of the alerts kept once Slack has their last version.
+    // Firing alerts, messages still to post and the alerts they show are
+    // kept, however old.
+    // Returns how many alerts were removed.
+    virtual std::size_t purge_resolved(std::chrono::system_clock::time_point resolved_before) = 0;
 };
 
 }  // namespace hpops::bot

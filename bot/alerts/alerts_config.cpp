@@ -127,7 +127,7 @@ void read_sns(YamlWalker& w, const Field& f, AlertsConfig& out) {
 void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out) {
     const Field a = w.child(root, "alerts");
     if (!w.section(a, {"default_channel", "routes", "alertmanager", "grafana", "sns", "flood", "post_interval",
-                       "queue_limit", "actions", "action_ttl"}))
+                       "queue_limit", "actions", "action_ttl", "retention"}))
         return;
     out.enabled = true;
     const Field default_channel = w.child(a, "default_channel");
@@ -147,6 +147,8 @@ void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out) {
     }
     if (auto v = w.read_duration(w.child(a, "post_interval"), 0ms, 1min)) out.post_interval = *v;
     if (auto v = w.read_int(w.child(a, "queue_limit"), 1, 100'000)) out.queue_limit = static_cast<std::size_t>(*v);
+    if (auto v = w.read_duration(w.child(a, "retention"), 1h, 3650 * 24h))
+        out.retention = std::chrono::duration_cast<std::chrono::hours>(*v);
 }
 
 }  // namespace hpops::bot

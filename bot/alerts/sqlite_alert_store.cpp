@@ -45,7 +45,19 @@ CREATE TABLE IF NOT EXISTS alerts (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS alerts_message ON alerts (message_id, status);
 CREATE INDEX IF NOT EXISTS alerts_channel_seen ON alerts (channel, first_seen_unix_ms);
+-- Resolved alerts by age, for purge_resolved (status 1 = AlertStatus::resolved).
+CREATE INDEX IF NOT EXISTS alerts_resolved_age ON alerts (updated_unix_ms) WHERE status = 1;
 )sql";
+
+// Batches keep each purge transaction short: intake waits for the same lock.
+constexpr const char* sql_purge_alerts =
+    "DELETE FROM alerts WHERE key IN (SELECT key FROM alerts AS a WHERE a.status = 1 AND a.updated_unix_ms < ?1"
+    " AND NOT EXISTS (SELECT 1 FROM alert_messages AS m WHERE m.id = a.message_id AND m.posted_version < m.version)"
+    " LIMIT 2000)";
+constexpr const char* sql_purge_messages =
+    "DELETE FROM alert_messages WHERE id IN (SELECT id FROM alert_messages AS m WHERE m.created_unix_ms < ?1"
+    " AND m.posted_version >= m.version AND NOT EXISTS (SELECT 1 FROM alerts AS a WHERE a.message_id = m.id)"
+    " LIMIT 2000)";
 
 constexpr const char* sql_find = "SELECT status, digest, message_id FROM alerts WHERE key = ?1";
 constexpr const char* sql_upsert =
@@ -380,6 +392,24 @@ void SqliteAlertStore::mark_failed(std::int64_t id, std::int64_t version, const 
     std::lock_guard lock(mutex_);
     Use q(db_.get(), statement(sql_mark_failed));
     q.bind(1, id).bind(2, version).bind(3, error).step();
+}
+
+std::size_t SqliteAlertStore::purge_resolved(std::chrono::system_clock::time_point resolved_before) {
+    static_assert(static_cast<int>(AlertStatus::resolved) == 1, "the purge statements and index say status = 1");
+    const std::int64_t cutoff =
+        std::chrono::duration_cast<std::chrono::milliseconds>(resolved_before.time_since_epoch()).count();
+    std::size_t alerts = 0;
+    for (const char* sql : {sql_purge_alerts, sql_purge_messages}) {
+        for (;;) {
+            std::lock_guard lock(mutex_);
+            Use q(db_.get(), statement(sql));
+            q.bind(1, cutoff).step();
+            const auto removed = static_cast<std::size_t>(sqlite3_changes(db_.get()));
+            if (sql == sql_purge_alerts) alerts += removed;
+            if (removed < 2000) break;
+        }
+    }
+    return alerts;
 }
 
 std::vector<StoredAlert> SqliteAlertStore::list_alerts(std::optional<AlertStatus> status, std::int64_t since,

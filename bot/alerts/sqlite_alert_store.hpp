@@ -25,6 +25,7 @@ public:
     void mark_posted(std::int64_t id, std::int64_t version, const std::string& posted_channel,
                      const std::string& ts) override;
     void mark_failed(std::int64_t id, std::int64_t version, const std::string& error) override;
+    std::size_t purge_resolved(std::chrono::system_clock::time_point resolved_before) override;
     std::vector<StoredAlert> list_alerts(std::optional<AlertStatus> status, std::int64_t since_unix_ms,
                                          std::size_t limit) const override;
 

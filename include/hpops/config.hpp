@@ -155,6 +155,8 @@ struct AlertsConfig {
     std::vector<AlertActionRule> actions;
     // How long an alert's action buttons stay valid (each update signs anew).
     std::chrono::seconds action_ttl{4 * 3600};
+    // Resolved alerts are forgotten this long after their last update.
+    std::chrono::hours retention{30 * 24};
 };
 
 struct Config {

@@ -29,6 +29,7 @@ alerts:
   actions:
     - {label: "Scale +1", scale: 1, match: {team: ml}}
   action_ttl: 2h
+  retention: 336h
 )", "t.yaml", &env);
     const AlertsConfig& a = c->alerts;
     EXPECT_TRUE(a.enabled);
@@ -44,6 +45,7 @@ alerts:
     ASSERT_EQ(a.actions.size(), 1u);
     EXPECT_EQ(a.actions[0].scale, 1);
     EXPECT_EQ(a.action_ttl, std::chrono::hours(2));
+    EXPECT_EQ(a.retention, std::chrono::hours(14 * 24));
     EXPECT_FALSE(load_config_text("slack: {signing_secret: s}\n", "t.yaml", &env)->alerts.enabled);
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "bot/alerts/alert_row.hpp"
 
 namespace hpops::bot {
@@ -75,6 +77,32 @@ TEST_F(AlertStoreTest, AChangeDuringPostingKeepsTheMessagePending) {
     ASSERT_TRUE(again);
     EXPECT_EQ(again->ts, "ts1");
     EXPECT_GT(again->version, m->version);
+}
+
+TEST_F(AlertStoreTest, PurgeForgetsOldResolvedAlertsButNotFiringOrUnpostedOnes) {
+    store.accept({routed("old-resolved"), routed("still-firing"), routed("unposted", "C2")}, flood, t0);
+    drain("C1");
+    drain("C2");
+    store.accept({routed("old-resolved", "C1", AlertStatus::resolved), routed("unposted", "C2", AlertStatus::resolved)},
+                 flood, t0 + minutes(1));
+    drain("C1");  // C2's update is still waiting for Slack
+
+    EXPECT_EQ(store.purge_resolved(t0 + seconds(30)), 0u);  // resolved after the cutoff
+    EXPECT_EQ(store.purge_resolved(t0 + hours(1)), 1u);
+    std::vector<std::string> kept;
+    for (const auto& a : store.list_alerts(std::nullopt, 0, 100)) kept.push_back(a.fingerprint);
+    std::sort(kept.begin(), kept.end());
+    EXPECT_EQ(kept, (std::vector<std::string>{"still-firing", "unposted"}));
+    auto pending = store.next_pending("C2", 20);  // its message still shows its alert
+    ASSERT_TRUE(pending);
+    ASSERT_EQ(pending->alerts.size(), 1u);
+    EXPECT_EQ(pending->alerts[0].fingerprint, "unposted");
+
+    // Once posted, it goes at the next purge; the same fingerprint firing again is new.
+    drain("C2");
+    EXPECT_EQ(store.purge_resolved(t0 + hours(1)), 1u);
+    EXPECT_EQ(store.accept({routed("old-resolved")}, flood, t0 + hours(2)).fresh, 1u);
+    EXPECT_EQ(store.accept({routed("unposted", "C2", AlertStatus::resolved)}, flood, t0 + hours(2)).ignored, 1u);
 }
 
 TEST_F(AlertStoreTest, ResolvedAlertNeverSeenIsIgnored) {
