@@ -50,14 +50,15 @@ CREATE INDEX IF NOT EXISTS alerts_resolved_age ON alerts (updated_unix_ms) WHERE
 )sql";
 
 // Batches keep each purge transaction short: intake waits for the same lock.
+constexpr std::int64_t purge_batch = 2000;
 constexpr const char* sql_purge_alerts =
     "DELETE FROM alerts WHERE key IN (SELECT key FROM alerts AS a WHERE a.status = 1 AND a.updated_unix_ms < ?1"
     " AND NOT EXISTS (SELECT 1 FROM alert_messages AS m WHERE m.id = a.message_id AND m.posted_version < m.version)"
-    " LIMIT 2000)";
+    " LIMIT ?2)";
 constexpr const char* sql_purge_messages =
     "DELETE FROM alert_messages WHERE id IN (SELECT id FROM alert_messages AS m WHERE m.created_unix_ms < ?1"
     " AND m.posted_version >= m.version AND NOT EXISTS (SELECT 1 FROM alerts AS a WHERE a.message_id = m.id)"
-    " LIMIT 2000)";
+    " LIMIT ?2)";
 
 constexpr const char* sql_find = "SELECT status, digest, message_id FROM alerts WHERE key = ?1";
 constexpr const char* sql_upsert =
@@ -403,10 +404,10 @@ std::size_t SqliteAlertStore::purge_resolved(std::chrono::system_clock::time_poi
         for (;;) {
             std::lock_guard lock(mutex_);
             Use q(db_.get(), statement(sql));
-            q.bind(1, cutoff).step();
+            q.bind(1, cutoff).bind(2, purge_batch).step();
             const auto removed = static_cast<std::size_t>(sqlite3_changes(db_.get()));
             if (sql == sql_purge_alerts) alerts += removed;
-            if (removed < 2000) break;
+            if (removed < static_cast<std::size_t>(purge_batch)) break;
         }
     }
     return alerts;

@@ -105,6 +105,20 @@ TEST_F(AlertStoreTest, PurgeForgetsOldResolvedAlertsButNotFiringOrUnpostedOnes) 
     EXPECT_EQ(store.accept({routed("unposted", "C2", AlertStatus::resolved)}, flood, t0 + hours(2)).ignored, 1u);
 }
 
+TEST_F(AlertStoreTest, PurgeGoesOnPastOneBatch) {
+    std::vector<RoutedAlert> firing, resolved;
+    for (int i = 0; i < 2500; ++i) {  // more than one purge batch (2,000)
+        firing.push_back(routed("fp" + std::to_string(i)));
+        resolved.push_back(routed("fp" + std::to_string(i), "C1", AlertStatus::resolved));
+    }
+    store.accept(firing, flood, t0);
+    drain("C1");
+    store.accept(resolved, flood, t0 + minutes(1));
+    drain("C1");
+    EXPECT_EQ(store.purge_resolved(t0 + hours(1)), 2500u);
+    EXPECT_TRUE(store.list_alerts(std::nullopt, 0, 10).empty());
+}
+
 TEST_F(AlertStoreTest, ResolvedAlertNeverSeenIsIgnored) {
     auto c = store.accept({routed("ghost", "C1", AlertStatus::resolved)}, flood, t0);
     EXPECT_EQ(c.ignored, 1u);
