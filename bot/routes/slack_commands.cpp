@@ -46,14 +46,18 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
     SlackRequest request = accept_slack_request(services, in);
     if (request.rejection) co_return std::move(*request.rejection);
     const FormFields& form = *request.form;
-    for (const char* required : {"user_id", "channel_id", "command"})
-        if (form.value_or_empty(required).empty()) {
+    // Each field is decoded once: for the caller, then checked.
+    Caller caller{"slack", form.value_or_empty("user_id"), form.value_or_empty("user_name"),
+                  form.value_or_empty("channel_id"), request.request_id, std::nullopt,
+                  std::string(in.header("x-slack-signature"))};
+    const std::pair<const char*, bool> required[] = {{"user_id", caller.user_id.empty()},
+                                                     {"channel_id", caller.channel.empty()},
+                                                     {"command", form.value_or_empty("command").empty()}};
+    for (const auto& [name, missing] : required)
+        if (missing) {
             services.metrics.count_error("slack_missing_field");
-            co_return text_response(400, std::string("missing form field: ") + required);
+            co_return text_response(400, std::string("missing form field: ") + name);
         }
-
-    Caller caller{"slack", form.value_or_empty("user_id"), form.value_or_empty("user_name"), form.value_or_empty("channel_id"),
-                  request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
     const std::string response_url = form.value_or_empty("response_url");
     auto parsed = parse_command(form.value_or_empty("text"));
     std::optional<Reply> inline_reply;
