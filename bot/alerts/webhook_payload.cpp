@@ -158,9 +158,16 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
                                           std::chrono::day(static_cast<unsigned>(d))};
     if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-    auto t = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
-             std::chrono::seconds(sec) - offset;
-    return std::chrono::time_point_cast<std::chrono::system_clock::duration>(t + fraction);
+    const std::chrono::sys_seconds t = std::chrono::sys_days(ymd) + std::chrono::hours(h) +
+                                       std::chrono::minutes(mi) + std::chrono::seconds(sec) - offset;
+    // system_clock counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11.
+    // A sender's "9999-12-31" (Go's far future) is clamped, not overflowed.
+    using clock = std::chrono::system_clock;
+    constexpr auto earliest = std::chrono::floor<std::chrono::seconds>(clock::time_point::min()) + std::chrono::seconds(1);
+    constexpr auto latest = std::chrono::floor<std::chrono::seconds>(clock::time_point::max()) - std::chrono::seconds(1);
+    if (t <= earliest) return clock::time_point(earliest);
+    if (t >= latest) return clock::time_point(latest);
+    return std::chrono::time_point_cast<clock::duration>(t + fraction);
 }
 
 ParsedAlerts parse_alertmanager_payload(std::string_view body) { return parse_payload(body, {"alertmanager", "4"}); }
