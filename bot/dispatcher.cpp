@@ -153,6 +153,7 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
         co_return reply_for_user_error(error);
     } catch (const UpstreamError& error) {
         metrics_.count_error("upstream_" + error.service());
+        spdlog::warn("request {}: {} failed: {}", caller.request_id, spec->name, error.what());
         finish("failed", error.what(), error.request_id().empty() ? context.backend_request_id : error.request_id());
         co_return reply_for_upstream_error(error);
     } catch (const std::exception& error) {
@@ -185,55 +186,70 @@ std::string Dispatcher::sign_action(const std::string& command_text, const std::
     return sign_confirm_token(make_claim(command_text, {}, channel, ttl), confirm_key_);  // no actor: anyone permitted
 }
 
-boost::asio::awaitable<Reply> Dispatcher::confirm(Caller caller, std::string token) {
-    const auto now = std::chrono::system_clock::now();
-    auto check = verify_confirm_token(token, confirm_key_, now);
-    Reply refusal;
+std::optional<ConfirmClaim> Dispatcher::claim_for(const Caller& caller, std::string_view token, Reply& refusal) {
+    auto check = verify_confirm_token(token, confirm_key_, std::chrono::system_clock::now());
     if (!check.claim) {
         metrics_.count_error("confirm_token_invalid");
         refusal = message_reply("Not done: " + check.reason + ".");
     } else if (!check.claim->actor_id.empty() && check.claim->actor_id != caller.user_id) {
         metrics_.count_error("confirm_wrong_actor");
-        refusal = message_reply("Not done: only <@" + check.claim->actor_id + "> can confirm this.");
+        refusal = message_reply("Not done: only <@" + check.claim->actor_id + "> can confirm or cancel this.");
     } else if (check.claim->channel != caller.channel) {
         metrics_.count_error("confirm_wrong_channel");
         refusal = message_reply("Not done: this confirmation belongs to another channel.");
-    } else if (const CommandSpec* spec = find_command_of(check.claim->command_text);
-               check.claim->actor_id.empty() && spec && role_of(caller) < spec->role) {
+    } else {
+        return std::move(check.claim);
+    }
+    return std::nullopt;
+}
+
+bool Dispatcher::spend(const ConfirmClaim& claim) {
+    // One nonce per token, spent by whichever of Confirm and Cancel comes first.
+    return store_.remember_request("confirm:" + claim.nonce,
+                                   std::chrono::system_clock::from_time_t(claim.expires_unix) + std::chrono::minutes(1));
+}
+
+boost::asio::awaitable<Reply> Dispatcher::confirm(Caller caller, std::string token) {
+    Reply refusal;
+    auto claim = claim_for(caller, token, refusal);
+    if (!claim) co_return refusal;
+    if (const CommandSpec* spec = find_command_of(claim->command_text);
+        claim->actor_id.empty() && spec && role_of(caller) < spec->role) {
         // A token for anyone permitted (an alert's button): someone without the
         // role is refused before the token is spent, so it still works for others.
-        auto parsed = parse_command(check.claim->command_text);
+        auto parsed = parse_command(claim->command_text);
         auto denial = run_intent(caller, std::move(std::get<Intent>(parsed)));
         co_return co_await std::move(denial);
-    } else if (!store_.remember_request("confirm:" + check.claim->nonce,
-                                        std::chrono::system_clock::from_time_t(check.claim->expires_unix) +
-                                            std::chrono::minutes(1))) {
-        refusal = message_reply("Already confirmed: this button runs its command only once.");
-    } else {
-        auto parsed = parse_command(check.claim->command_text);
-        if (auto* error = std::get_if<ParseError>(&parsed)) co_return reply_for_parse_error(*error);
-        Intent intent = std::move(std::get<Intent>(parsed));
-        intent.confirmed = true;
-        Reply reply = co_await run_intent(caller, std::move(intent));
-        reply.replace_original = true;
-        co_return reply;
     }
-    co_return refusal;
+    if (!spend(*claim)) co_return message_reply("Already answered: this button was confirmed or cancelled before.");
+    auto parsed = parse_command(claim->command_text);
+    if (auto* error = std::get_if<ParseError>(&parsed)) co_return reply_for_parse_error(*error);
+    Intent intent = std::move(std::get<Intent>(parsed));
+    intent.confirmed = true;
+    Reply reply = co_await run_intent(caller, std::move(intent));
+    reply.replace_original = true;
+    co_return reply;
 }
 
 Reply Dispatcher::cancel(const Caller& caller, std::string_view token) {
-    auto check = verify_confirm_token(token, confirm_key_, std::chrono::system_clock::now());
-    Reply reply = message_reply("Cancelled. Nothing was changed.");
-    reply.replace_original = true;
-    if (check.claim) {
-        auto parsed = parse_command(check.claim->command_text);
-        if (auto* intent = std::get_if<Intent>(&parsed)) {
-            audit(caller, *intent, "cancelled", {});
-            metrics_.count_command(intent->command, "cancelled");
-        }
-        reply = message_reply("Cancelled `/hp " + check.claim->command_text + "`. Nothing was changed.");
-        reply.replace_original = true;
+    Reply refusal;
+    auto claim = claim_for(caller, token, refusal);
+    if (!claim) return refusal;
+    auto parsed = parse_command(claim->command_text);
+    const auto* intent = std::get_if<Intent>(&parsed);
+    if (const CommandSpec* spec = intent ? find_command(intent->command) : nullptr;
+        claim->actor_id.empty() && spec && role_of(caller) < spec->role) {
+        // Spending an alert button's token would take it away from those who may press it.
+        metrics_.count_command(spec->name, "denied");
+        return reply_for_denial(NotPermitted(spec->name, spec->role, role_of(caller)));
     }
+    if (!spend(*claim)) return message_reply("Already answered: this button was confirmed or cancelled before.");
+    if (intent) {
+        audit(caller, *intent, "cancelled", {});
+        metrics_.count_command(intent->command, "cancelled");
+    }
+    Reply reply = message_reply("Cancelled `/hp " + claim->command_text + "`. Nothing was changed.");
+    reply.replace_original = true;
     return reply;
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <variant>
 
+#include "bot/confirm_token.hpp"
 #include "bot/handler_registry.hpp"
 #include "hpops/config.hpp"
 #include "hpops/handler.hpp"
@@ -54,6 +55,8 @@ public:
     boost::asio::awaitable<Reply> run_intent(Caller caller, Intent intent);
     // A Confirm button: verify the token, re-check permission, run the exact intent.
     boost::asio::awaitable<Reply> confirm(Caller caller, std::string token);
+    // A Cancel button: the same token checks as Confirm (asker, channel), and
+    // it spends the token, so a later Confirm of it does nothing.
     Reply cancel(const Caller& caller, std::string_view token);
 
     const Config& config() const { return *config_; }
@@ -64,6 +67,10 @@ public:
                             std::chrono::seconds ttl) const;
 
 private:
+    // The claim of a valid token pressed by its asker in its channel; else
+    // nullopt with `refusal` saying why.
+    std::optional<ConfirmClaim> claim_for(const Caller& caller, std::string_view token, Reply& refusal);
+    bool spend(const ConfirmClaim& claim);  // false: already confirmed or cancelled
     Reply confirmation_request(const Caller& caller, const Intent& intent, const std::string& change);
     std::int64_t audit(const Caller& caller, const Intent& intent, std::string outcome, std::string detail);
     Role role_of(const Caller& caller) const;

@@ -69,7 +69,7 @@ def test_nodegroup_alert_shows_capacity_and_scale_button_runs_with_permission(ca
     assert any(r["command"] == "scale nodegroup" and r["actor_id"] == OPERATOR and "desired=5" in r["arguments"]
                for r in bot.audit())
     bot.click("hpops.alert_action", token, user=ADMIN, channel=GPU_CHANNEL, response_url=receiver.url)
-    assert "only once" in json.dumps(receiver.wait_for(4, timeout=15)[3]["json"])
+    assert "Already answered" in json.dumps(receiver.wait_for(4, timeout=15)[3]["json"])
 
 
 def test_instancegroup_alert_shows_hyperpod_capacity(capacity_stack):

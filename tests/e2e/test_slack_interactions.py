@@ -51,7 +51,7 @@ def test_confirm_runs_the_exact_intent_once(bot, receiver):
     assert "AWS is not configured" in blocks_text(done["json"])
     assert bot.click("hpops.confirm", token, response_url=receiver.url)[0] == 200
     _, again = receiver.wait_for(2)
-    assert "Already confirmed" in blocks_text(again["json"])
+    assert "Already answered" in blocks_text(again["json"])
     outcomes = [r["outcome"] for r in bot.audit()]
     assert outcomes == ["confirm-requested", "rejected"]
 
