@@ -84,6 +84,7 @@ slack:
   bot_token: ""
   timestamp_tolerance: 5m
   inline_budget: 1500ms
+  response_url_allow: ["http://127.0.0.1:"]
 access:
   default_role: viewer
   users:

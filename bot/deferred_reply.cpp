@@ -10,6 +10,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "bot/reply_or_error.hpp"
+
 namespace hpops::bot {
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
@@ -35,7 +37,7 @@ asio::awaitable<std::optional<Reply>> run_with_budget(asio::awaitable<Reply> wor
     asio::co_spawn(
         executor,
         [race, deliver_late = std::move(deliver_late), work = std::move(work)]() mutable -> asio::awaitable<void> {
-            Reply reply = co_await std::move(work);
+            Reply reply = co_await reply_or_error(std::move(work), nullptr, {});
             int expected = undecided;
             if (race->owner.compare_exchange_strong(expected, inline_reply))
                 race->channel.try_send(boost::system::error_code{}, std::move(reply));

@@ -12,7 +12,7 @@ namespace hpops::bot {
 // inline. Otherwise returns nullopt at once (the caller acknowledges) and
 // hands the reply to `deliver_late` when it is ready. Exactly one of the two
 // receives the reply, however the race between them falls. A zero budget
-// always defers.
+// always defers. If `work` throws, the reply says an internal error happened.
 boost::asio::awaitable<std::optional<Reply>> run_with_budget(boost::asio::awaitable<Reply> work,
                                                             std::chrono::milliseconds budget,
                                                             std::function<void(Reply)> deliver_late);

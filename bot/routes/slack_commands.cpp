@@ -5,6 +5,7 @@
 
 #include "bot/deferred_reply.hpp"
 #include "bot/parser.hpp"
+#include "bot/reply_or_error.hpp"
 #include "bot/routes/slack_progress.hpp"
 #include "bot/routes/slack_request.hpp"
 #include "hpops/command_spec.hpp"
@@ -59,6 +60,10 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
             co_return text_response(400, std::string("missing form field: ") + name);
         }
     const std::string response_url = form.value_or_empty("response_url");
+    if (!response_url.empty() && !response_url_allowed(services.config->slack, response_url)) {
+        services.metrics.count_error("slack_response_url_refused");
+        co_return text_response(400, "response_url is not under slack.response_url_allow");
+    }
     auto parsed = parse_command(form.value_or_empty("text"));
     std::optional<Reply> inline_reply;
     if (services.dispatcher.answers_at_once(parsed)) {
@@ -69,7 +74,8 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
         const std::string ack = acknowledgement(parsed);
         caller.progress = std::make_shared<SlackProgress>(services, response_url, request.request_id);
         // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
-        auto work = services.dispatcher.run_parsed(std::move(caller), std::move(parsed));
+        auto work = reply_or_error(services.dispatcher.run_parsed(std::move(caller), std::move(parsed)),
+                                   &services.metrics, request.request_id);
         std::function<void(Reply)> deliver_late = [&services, response_url, id = request.request_id](Reply reply) {
             // The answer takes the place of the acknowledgement and any progress.
             reply.replace_original = true;

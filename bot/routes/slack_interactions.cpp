@@ -4,6 +4,10 @@
 #include <boost/asio/detached.hpp>
 #include <nlohmann/json.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include "bot/error_reply.hpp"
+#include "bot/reply_or_error.hpp"
 #include "bot/routes/slack_request.hpp"
 
 namespace hpops::bot {
@@ -33,23 +37,35 @@ boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, Htt
     const std::string action_id = string_at(payload, ptr("/actions/0/action_id"));
     const std::string value = string_at(payload, ptr("/actions/0/value"));
     if (user_id.empty() || action_id.empty()) co_return text_response(400, "payload lacks user.id or actions[0]");
+    if (!response_url_allowed(services.config->slack, response_url)) {
+        services.metrics.count_error("slack_response_url_refused");
+        co_return text_response(400, "response_url is missing or not under slack.response_url_allow");
+    }
 
     Caller caller{"slack", user_id, string_at(payload, ptr("/user/username")), string_at(payload, ptr("/channel/id")),
                   request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
     if (action_id == "hpops.cancel") {
-        post_reply_later(services, response_url, services.dispatcher.cancel(caller, value), request.request_id);
+        Reply reply;
+        try {
+            reply = services.dispatcher.cancel(caller, value);
+        } catch (const std::exception& error) {
+            services.metrics.count_error("cancel_exception");
+            spdlog::error("request {}: cancel failed: {}", request.request_id, error.what());
+            reply = reply_for_internal_error(request.request_id);
+        }
+        post_reply_later(services, response_url, reply, request.request_id);
     } else if (action_id == "hpops.confirm" || action_id == "hpops.alert_action") {
         // An alert's action button carries the same signed token as a Confirm
         // button; its answer is a new message, so the alert stays in place.
         const bool keep_original = action_id == "hpops.alert_action";
-        services.metrics.job_started();
         boost::asio::co_spawn(
             services.executor,
             [&services, caller, value, response_url, keep_original]() -> boost::asio::awaitable<void> {
-                Reply reply = co_await services.dispatcher.confirm(caller, value);
+                JobInFlight counted(services.metrics);
+                Reply reply = co_await reply_or_error(services.dispatcher.confirm(caller, value), &services.metrics,
+                                                      caller.request_id);
                 if (keep_original) reply.replace_original = false;
                 post_reply_later(services, response_url, reply, caller.request_id);
-                services.metrics.job_finished();
             },
             boost::asio::detached);
     } else {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bot/filters/slack_signature.hpp"
+#include "bot/reply_or_error.hpp"
 #include "integrations/slack/block_kit_renderer.hpp"
 #include "integrations/slack/response_url.hpp"
 
@@ -36,6 +37,14 @@ SlackRequest accept_slack_request(Services& services, const HttpIn& in) {
     return out;
 }
 
+bool response_url_allowed(const SlackConfig& slack, std::string_view url) {
+    for (const unsigned char c : url)
+        if (c <= ' ' || c == 0x7f || c == '\\') return false;
+    for (const auto& prefix : slack.response_url_allow)
+        if (url.starts_with(prefix)) return true;
+    return false;
+}
+
 void post_reply_later(Services& services, std::string response_url, const Reply& reply, std::string request_id) {
     post_pages_later(services, std::move(response_url), integrations::render_block_kit(reply), std::move(request_id));
 }
@@ -47,10 +56,16 @@ void post_pages_later(Services& services, std::string response_url, std::vector<
         spdlog::warn("request {}: no response_url to deliver the reply to", request_id);
         return;
     }
-    services.metrics.job_started();
+    // The routes refuse such requests up front; this keeps any later caller honest.
+    if (!response_url_allowed(services.config->slack, response_url)) {
+        services.metrics.count_error("slack_response_url_refused");
+        spdlog::warn("request {}: response_url is not under slack.response_url_allow; not posting", request_id);
+        return;
+    }
     boost::asio::co_spawn(
         services.executor,
         [&services, url = std::move(response_url), pages = std::move(pages), request_id]() -> boost::asio::awaitable<void> {
+            JobInFlight counted(services.metrics);
             try {
                 for (const auto& page : pages)
                     co_await integrations::post_to_response_url(services.http, url, page);
@@ -58,7 +73,6 @@ void post_pages_later(Services& services, std::string response_url, std::vector<
                 services.metrics.count_error("slack_response_url");
                 spdlog::error("request {}: posting to response_url failed: {}", request_id, error.what());
             }
-            services.metrics.job_finished();
         },
         boost::asio::detached);
 }

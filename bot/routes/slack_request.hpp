@@ -19,6 +19,10 @@ struct SlackRequest {
 };
 SlackRequest accept_slack_request(Services& services, const HttpIn& in);
 
+// True when `url` starts with one of slack.response_url_allow and holds no
+// whitespace, control characters or backslashes (which URL parsers disagree on).
+bool response_url_allowed(const SlackConfig& slack, std::string_view url);
+
 // Posts Block Kit messages to a response_url, in order, in the background.
 void post_pages_later(Services& services, std::string response_url, std::vector<nlohmann::json> pages,
                       std::string request_id);

@@ -101,6 +101,7 @@ server:
 {{tls_section}}slack:
   signing_secret: ${{E2E_SIGNING_SECRET}}
   inline_budget: {inline_budget}
+  response_url_allow: ["http://127.0.0.1:"]
 access:
   default_role: viewer
   users:

@@ -123,7 +123,7 @@ def test_bad_input_gets_a_clear_answer(bot):
 
 
 def test_non_utf8_text_is_refused_politely(bot):
-    body = ("user_id=%s&channel_id=%s&command=%%2Fhp&text=%%FF%%FEscale&response_url=x" % (VIEWER, CHANNEL))
+    body = ("user_id=%s&channel_id=%s&command=%%2Fhp&text=%%FF%%FEscale&response_url=http%%3A%%2F%%2F127.0.0.1%%3A9%%2Fx" % (VIEWER, CHANNEL))
     status, answer = bot.post("/slack/commands", body)
     assert status == 200
     assert "UTF-8" in blocks_text(json.loads(answer))
