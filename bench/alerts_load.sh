@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # POST /alerts/alertmanager under load: payloads of 100 new alerts each, from
 # wrk, against a Release `hpops serve` with an `alerts` section. Prints alerts
-# stored per second, then a burst with many more connections than the intake
+# stored per second with store.synchronous normal and full (the default),
+# then a burst with many more connections than the intake
 # queue holds, and checks that every alert answered 200 is in the store
 # (503s are Alertmanager's cue to retry; nothing they carried was accepted).
 #
@@ -45,10 +46,13 @@ cleanup() {
 trap cleanup EXIT
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$WORK/hpops.yaml" <<YAML
+start_server() {  # store.synchronous: full (the default) or normal
+    [[ -n $PID ]] && { kill "$PID"; wait "$PID" 2>/dev/null || true; }
+    rm -f "$WORK"/hpops.db*
+    cat >"$WORK/hpops.yaml" <<YAML
 server: {listen: "127.0.0.1:$PORT", threads: $THREADS, body_limit: 4MiB}
 slack: {signing_secret: bench-signing-secret, bot_token: xoxb-bench, api_url: "http://127.0.0.1:9/api/"}
-store: {path: "$WORK/hpops.db"}
+store: {path: "$WORK/hpops.db", synchronous: $1}
 log: {level: error}
 alerts:
   default_channel: C0ALERTS
@@ -60,9 +64,10 @@ alerts:
   alertmanager: {bearer_token: $TOKEN}
   queue_limit: $QUEUE_LIMIT
 YAML
-"$BUILD_DIR/hpops" serve --config "$WORK/hpops.yaml" >"$WORK/hpops.log" 2>&1 &
-PID=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+    "$BUILD_DIR/hpops" serve --config "$WORK/hpops.yaml" >"$WORK/hpops.log" 2>&1 &
+    PID=$!
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+}
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 TICKS=$(getconf CLK_TCK)
@@ -95,7 +100,12 @@ run() {  # name connections run-id
         printf "       hpops used %.2f CPU seconds (%.2f cores): %.1f us and %.0f alerts per CPU second\n",
                cpu, cpu / d, cpu * 1e6 / (n ? n : 1), n / (cpu ? cpu : 1) }'
 }
-run steady "$CONNECTIONS" steady
+# Side by side in one run: what syncing every commit (full, the default:
+# an acknowledged alert survives power loss) costs against normal.
+start_server normal
+run normal "$CONNECTIONS" normal
+start_server full
+run full "$CONNECTIONS" full
 run burst "$BURST_CONNECTIONS" burst
 echo "in-process (one thread, no HTTP):"
 "$BUILD_DIR/bench/alerts_bench" 1000

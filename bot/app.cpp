@@ -26,7 +26,8 @@ namespace asio = boost::asio;
 App::App(ConfigPtr config, HandlerRegistry handlers)
     : config_(std::move(config)),
       bot_{std::string(version), std::chrono::system_clock::now()},
-      store_(std::make_unique<SqliteStore>(config_->store.path)),
+      store_(std::make_unique<SqliteStore>(config_->store.path, &std::chrono::system_clock::now,
+                                           config_->store.synchronous)),
       handlers_(std::move(handlers)),
       http_(std::make_unique<integrations::CurlClient>()),
       backends_(std::make_unique<Backends>(*config_, *http_)),

@@ -14,6 +14,7 @@
 
 #include "bot/alerts/alerts_config.hpp"
 #include "bot/config_walker.hpp"
+#include "bot/public_exposure.hpp"
 #include "integrations/mlflow/mlflow_target.hpp"
 
 namespace hpops::bot {
@@ -102,7 +103,8 @@ bool is_http_url(std::string_view text);
 // so the caller does not also call it empty.
 bool read_slack(YamlWalker& w, const Field& root, SlackConfig& out) {
     const Field s = w.child(root, "slack");
-    if (!w.section(s, {"signing_secret", "bot_token", "timestamp_tolerance", "inline_budget", "api_url"}))
+    if (!w.section(s, {"signing_secret", "bot_token", "timestamp_tolerance", "inline_budget", "api_url",
+                       "response_url_allow"}))
         return true;
     const Field secret = w.child(s, "signing_secret");
     auto secret_value = w.read_string(secret, Echo::redact);
@@ -116,6 +118,25 @@ bool read_slack(YamlWalker& w, const Field& root, SlackConfig& out) {
     if (auto v = w.read_string(api_url)) {
         if (!is_http_url(*v)) w.problem(api_url, "`" + *v + "` is not an http(s) URL");
         else out.api_url = std::move(*v);
+    }
+    if (const Field allow = w.child(s, "response_url_allow"); allow.present()) {
+        if (!allow.value.IsSequence()) {
+            w.problem(allow, "expected a list of URL prefixes, such as [\"https://hooks.slack.com/\"]");
+        } else {
+            out.response_url_allow.clear();
+            for (std::size_t i = 0; i < allow.value.size(); ++i) {
+                const Field item{allow.path + "[" + std::to_string(i) + "]", allow.value[i], allow.value[i].Mark()};
+                auto v = w.read_string(item);
+                if (!v) continue;
+                // The host must be ended by "/" or ":", so "https://hooks.slack.com"
+                // cannot also admit "https://hooks.slack.com.example.net".
+                if (!is_http_url(*v) || v->find_first_of("/:", v->find("://") + 3) == std::string::npos)
+                    w.problem(item, "`" + *v + "` is not an http(s) URL prefix that ends its host with / or :, "
+                                    "such as https://hooks.slack.com/");
+                else
+                    out.response_url_allow.push_back(std::move(*v));
+            }
+        }
     }
     return !secret.present() || secret_value.has_value();
 }
@@ -138,12 +159,14 @@ void read_access(YamlWalker& w, const Field& root, AccessConfig& out) {
 
 void read_store(YamlWalker& w, const Field& root, StoreConfig& out) {
     const Field s = w.child(root, "store");
-    if (!w.section(s, {"path"})) return;
+    if (!w.section(s, {"path", "synchronous"})) return;
     const Field path = w.child(s, "path");
     if (auto v = w.read_string(path)) {
         if (v->empty()) w.problem(path, "is empty (use \":memory:\" for a throwaway store)");
         else out.path = std::move(*v);
     }
+    if (auto v = w.read_choice(w.child(s, "synchronous"), {"full", "normal"}))
+        out.synchronous = *v == "normal" ? Synchronous::normal : Synchronous::full;
 }
 
 void read_confirm(YamlWalker& w, const Field& root, ConfirmConfig& out) {
@@ -348,6 +371,21 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         w.problem(secret.present() ? secret.mark : slack.mark,
                   "slack.signing_secret is empty: set it in the file or SLACK_SIGNING_SECRET");
     }
+    // Checked again by `serve` after --listen: the container overrides it.
+    if (options.require_slack_secret)
+        for (const std::string& problem : public_exposure_problems(*config)) {
+            // Point at the key the problem names ("access.users.U0..."), or the nearest present parent.
+            const std::string path = problem.substr(0, problem.find(':'));
+            Field at = root;
+            for (std::size_t from = 0; from <= path.size();) {
+                const std::size_t dot = std::min(path.find('.', from), path.size());
+                const Field next = w.child(at, std::string_view(path).substr(from, dot - from));
+                if (!next.present()) break;
+                at = next;
+                from = dot + 1;
+            }
+            w.problem(at.mark, problem);
+        }
     // Alerts are posted with the Web API; without a token they would only pile up.
     if (options.require_slack_secret && config->alerts.enabled && config->slack.bot_token.empty())
         w.problem(w.child(root, "alerts").mark, "alerts: posting them needs slack.bot_token (or SLACK_BOT_TOKEN)");

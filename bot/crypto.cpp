@@ -44,6 +44,10 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
     return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+bool secret_equal(std::string_view given, std::string_view expected) {
+    return constant_time_equal(sha256(given), sha256(expected));
+}
+
 std::string base64url_encode(std::string_view bytes) {
     static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::string out;

@@ -11,6 +11,10 @@ std::string sha256(std::string_view data);
 std::string to_hex(std::string_view bytes);
 // Compares without an early exit, so timing does not reveal how much matched.
 bool constant_time_equal(std::string_view a, std::string_view b);
+// For configured secrets (bearer tokens, passwords), whose length is secret
+// too: compares SHA-256 digests of both, so neither timing nor an early
+// length check tells a guesser how long the secret is.
+bool secret_equal(std::string_view given, std::string_view expected);
 std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 std::string random_bytes(std::size_t count);

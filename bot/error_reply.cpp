@@ -3,19 +3,22 @@
 namespace hpops::bot {
 namespace {
 
-Reply with_suggestion(std::string message, const std::string& suggestion) {
-    if (!suggestion.empty()) message += "\nDid you mean `/hp " + suggestion + "`?";
-    Reply reply = message_reply(std::move(message));
+// Both may echo what the user typed: `<!channel>` or `<@U123>` must reach the
+// channel as text, not as a notification of everyone in it.
+Reply with_suggestion(std::string_view prefix, std::string_view message, const std::string& suggestion) {
+    std::string text = std::string(prefix) + mrkdwn_escape(message);
+    if (!suggestion.empty()) text += "\nDid you mean `/hp " + mrkdwn_escape(suggestion) + "`?";
+    Reply reply = message_reply(std::move(text));
     reply.context("`/hp help` lists every command.");
     return reply;
 }
 
 }  // namespace
 
-Reply reply_for_parse_error(const ParseError& error) { return with_suggestion(":warning: " + error.message, error.suggestion); }
+Reply reply_for_parse_error(const ParseError& error) { return with_suggestion(":warning: ", error.message, error.suggestion); }
 
 Reply reply_for_user_error(const UserError& error) {
-    return with_suggestion(":warning: " + std::string(error.what()), error.suggestion());
+    return with_suggestion(":warning: ", error.what(), error.suggestion());
 }
 
 Reply reply_for_denial(const NotPermitted& denial) {
@@ -25,7 +28,33 @@ Reply reply_for_denial(const NotPermitted& denial) {
                          ". An admin can bind your user or this channel under `access:` in the hpops config.");
 }
 
+namespace {
+
+// What the people in chat know the service as.
+std::string display_name(const std::string& service) {
+    static const std::pair<const char*, const char*> names[] = {
+        {"eks", "AWS EKS"},          {"sagemaker", "Amazon SageMaker"}, {"sts", "AWS STS"},
+        {"cloudformation", "AWS CloudFormation"}, {"aws", "AWS"}, {"mlflow", "MLflow"},
+        {"kubernetes", "The Kubernetes API server"}, {"slack", "Slack"}};
+    for (const auto& [key, name] : names)
+        if (service == key) return name;
+    return "A backend (" + service + ")";
+}
+
+}  // namespace
+
+bool is_transport_failure(const UpstreamError& error) {
+    return error.service() == "http" || error.code() == "Unreachable" || error.code() == "Timeout";
+}
+
 Reply reply_for_upstream_error(const UpstreamError& error) {
+    if (is_transport_failure(error)) {
+        // The details name internal hosts and ports: they go to the log, not the channel.
+        Reply reply = message_reply(":x: " + display_name(error.service()) + " did not answer (" + error.code() +
+                                    "). Nothing more was done; try again in a minute.");
+        reply.context("hpops's log has the details.");
+        return reply;
+    }
     std::string text = ":x: " + error.service() + ": " + mrkdwn_escape(error.upstream_message());
     if (!error.code().empty()) text += " (" + error.code() + ")";
     Reply reply = message_reply(std::move(text));

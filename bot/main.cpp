@@ -8,6 +8,7 @@
 #include "bot/app.hpp"
 #include "bot/config_loader.hpp"
 #include "bot/config_values.hpp"
+#include "bot/public_exposure.hpp"
 #include "bot/terminal_run.hpp"
 #include "hpops/version.hpp"
 
@@ -77,6 +78,10 @@ int serve_command(const Args& args) {
         copy->server.host = host_port->host;
         copy->server.port = host_port->port;
         config = copy;
+    }
+    if (auto problems = hpops::bot::public_exposure_problems(*config); !problems.empty()) {
+        for (const auto& problem : problems) std::cerr << "hpops: refusing to serve: " << problem << '\n';
+        return 1;
     }
     spdlog::set_level(spdlog::level::from_str(config->log_level));
     hpops::bot::App app(config);

@@ -108,7 +108,8 @@ public:
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path, Clock clock) : path_(path), clock_(std::move(clock)) {
+SqliteStore::SqliteStore(const std::string& path, Clock clock, Synchronous synchronous)
+    : path_(path), clock_(std::move(clock)), synchronous_(synchronous) {
     sqlite3* raw = nullptr;
     // Our mutex serialises every call, so SQLite's own can go.
     const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -133,7 +134,9 @@ SqliteStore::SqliteStore(const std::string& path, Clock clock) : path_(path), cl
         // SQLite answers with the mode in force: "memory" for ":memory:".
         if (q.step()) journal_mode_ = q.text(0);
     }
-    run_sql("PRAGMA synchronous = NORMAL", "set synchronous");
+    // Spent confirmation nonces and audit rows: few writes, each a promise.
+    run_sql(synchronous == Synchronous::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+            "set synchronous");
     run_sql("PRAGMA foreign_keys = ON", "set foreign_keys");
     migrate();
     purge_locked();
@@ -292,7 +295,8 @@ bool SqliteStore::healthy() const {
 std::string SqliteStore::describe() const {
     std::string mode = journal_mode_;
     std::transform(mode.begin(), mode.end(), mode.begin(), [](unsigned char c) { return std::toupper(c); });
-    return "sqlite " + path_ + " (" + mode + ")";
+    return "sqlite " + path_ + " (" + mode + ", synchronous " +
+           (synchronous_ == Synchronous::full ? "FULL" : "NORMAL") + ")";
 }
 
 }  // namespace hpops::bot

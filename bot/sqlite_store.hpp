@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hpops/config.hpp"
 #include "hpops/store.hpp"
 
 struct sqlite3;
@@ -34,7 +35,8 @@ public:
 
     // Opens or creates `path` (":memory:" for a throwaway store) and applies
     // pending migrations. `clock` decides when remembered requests expire.
-    explicit SqliteStore(const std::string& path, Clock clock = &std::chrono::system_clock::now);
+    explicit SqliteStore(const std::string& path, Clock clock = &std::chrono::system_clock::now,
+                         Synchronous synchronous = Synchronous::full);
     ~SqliteStore() override;
 
     SqliteStore(const SqliteStore&) = delete;
@@ -67,6 +69,7 @@ private:
 
     std::string path_;
     Clock clock_;
+    Synchronous synchronous_;
     std::string journal_mode_;
     mutable std::mutex mutex_;
     sqlite_detail::DbPtr db_;

@@ -49,7 +49,7 @@ void print(const Reply& reply, OutputFormat format, std::ostream& out) {
 }  // namespace
 
 int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRunOptions& options, std::ostream& out) {
-    SqliteStore store(config->store.path);
+    SqliteStore store(config->store.path, &std::chrono::system_clock::now, config->store.synchronous);
     HandlerRegistry handlers = default_handlers();
     Metrics metrics;
     BotInfo bot{std::string(version), std::chrono::system_clock::now()};

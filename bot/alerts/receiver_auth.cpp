@@ -37,13 +37,13 @@ bool alertmanager_authorized(const AlertsConfig& config, std::string_view author
     bool ok = false;
     if (!config.alertmanager_token.empty()) {
         const std::string_view given = credentials_of(authorization, "Bearer");
-        ok |= !given.empty() && constant_time_equal(given, config.alertmanager_token);
+        ok |= !given.empty() && secret_equal(given, config.alertmanager_token);
     }
     if (!config.alertmanager_username.empty()) {
         const std::string expected = config.alertmanager_username + ":" + config.alertmanager_password;
         const std::string_view encoded = credentials_of(authorization, "Basic");
         const auto given = encoded.empty() ? std::nullopt : base64_decode(encoded);
-        ok |= given && constant_time_equal(*given, expected);
+        ok |= given && secret_equal(*given, expected);
     }
     return ok;
 }

@@ -34,6 +34,10 @@ struct SlackConfig {
     std::chrono::milliseconds inline_budget{1500};
     // Web API base for chat.postMessage / chat.update; env SLACK_API_URL overrides.
     std::string api_url = "https://slack.com/api/";
+    // Where replies may be posted: a signed request's response_url must start
+    // with one of these, so a leaked signing secret cannot aim the bot at
+    // internal addresses. Slack's are all under hooks.slack.com.
+    std::vector<std::string> response_url_allow{"https://hooks.slack.com/"};
 };
 
 struct AccessConfig {
@@ -42,8 +46,14 @@ struct AccessConfig {
     std::map<std::string, Role> channels;  // Slack channel id -> role
 };
 
+// How SQLite commits. A 2xx to Alertmanager and a spent Confirm promise that
+// the write survives: `full` syncs the WAL at each commit, so it survives
+// power loss too; `normal` survives a crash of hpops but not of the machine.
+enum class Synchronous { full, normal };
+
 struct StoreConfig {
     std::string path = "hpops.db";  // ":memory:" for a throwaway store
+    Synchronous synchronous = Synchronous::full;
 };
 
 struct ConfirmConfig {

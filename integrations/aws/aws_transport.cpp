@@ -87,8 +87,12 @@ asio::awaitable<AwsResponse> AwsTransport::call(AwsCall call) {
         std::optional<HttpResponse> response;
         try {
             response = co_await http_.send(std::move(request), RetryPolicy{1});
-        } catch (const UpstreamError&) {
-            if (attempt >= config_.max_attempts) throw;
+        } catch (const UpstreamError& failure) {
+            // Named as the AWS service that did not answer; curl's text (with the
+            // endpoint's host and port) stays in the message, for the log.
+            if (attempt >= config_.max_attempts)
+                throw UpstreamError(call.service, failure.code().find("Timeout") != std::string::npos ? "Timeout" : "Unreachable",
+                                    failure.upstream_message());
         }
         if (response && response->status >= 200 && response->status < 300) {
             std::string id = response->header("x-amzn-requestid");

@@ -39,16 +39,33 @@ struct Pipe {
     void close_write() { if (write >= 0) ::close(std::exchange(write, -1)); }
 };
 
-// The plugin's environment: ours, then the kubeconfig's entries (which win),
-// then KUBERNETES_EXEC_INFO as the client-go protocol defines it.
+// Whether a variable of ours reaches the plugin. kubectl passes its whole
+// environment; hpops's holds the Slack signing secret, the bot token and
+// MLflow's credentials, so only what a credential plugin needs passes: where
+// to find programs and files, locale and proxies, and the AWS chain that
+// `aws eks get-token` and aws-iam-authenticator read. Anything else a plugin
+// needs belongs in the kubeconfig's `env`.
+bool passes_to_plugin(std::string_view name) {
+    static constexpr std::string_view exact[] = {
+        "PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"};
+    for (std::string_view allowed : exact)
+        if (name == allowed) return true;
+    return name.starts_with("LC_") || name.starts_with("AWS_");
+}
+
+// The plugin's environment: the variables of ours that pass, then the
+// kubeconfig's entries (which win), then KUBERNETES_EXEC_INFO as the
+// client-go protocol defines it.
 std::vector<std::string> plugin_environment(const ExecPlugin& plugin) {
-    std::set<std::string> overridden;
+    std::set<std::string, std::less<>> overridden;
     for (const auto& [name, _] : plugin.env) overridden.insert(name);
     overridden.insert("KUBERNETES_EXEC_INFO");
     std::vector<std::string> env;
     for (char** e = environ; e && *e; ++e) {
-        std::string_view entry(*e);
-        if (!overridden.contains(std::string(entry.substr(0, entry.find('='))))) env.emplace_back(entry);
+        const std::string_view entry(*e);
+        const std::string_view name = entry.substr(0, entry.find('='));
+        if (passes_to_plugin(name) && !overridden.contains(name)) env.emplace_back(entry);
     }
     for (const auto& [name, value] : plugin.env) env.push_back(name + "=" + value);
     const nlohmann::json info{{"apiVersion", plugin.api_version},
@@ -92,6 +109,9 @@ std::string run_exec_plugin(const ExecPlugin& plugin, std::chrono::milliseconds 
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);  // never interactive
     posix_spawn_file_actions_adddup2(&actions, out.write, 1);
     posix_spawn_file_actions_adddup2(&actions, err.write, 2);
+    // Nothing else of ours: Asio opens sockets without close-on-exec, and a
+    // plugin must not hold (or be able to write to) Slack's connections.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     pid_t pid = -1;
     const int rc = search_path ? ::posix_spawnp(&pid, command.c_str(), &actions, nullptr, argv.data(), envp.data())
                                : ::posix_spawn(&pid, command.c_str(), &actions, nullptr, argv.data(), envp.data());

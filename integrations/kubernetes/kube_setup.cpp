@@ -1,5 +1,7 @@
 #include "integrations/kubernetes/kube_setup.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "integrations/aws/endpoints.hpp"
 #include "integrations/kubernetes/eks_token.hpp"
 #include "integrations/kubernetes/kube_client.hpp"
@@ -12,6 +14,10 @@ std::unique_ptr<Kube> make_kube(HttpClient& http, const Config& config, const En
     KubeConnection connection = k.in_cluster ? in_cluster_connection(env)
                                              : load_kubeconfig(kubeconfig_paths(env, k.kubeconfig), k.context);
     if (!k.namespace_name.empty()) connection.namespace_name = k.namespace_name;
+    if (connection.tls && connection.tls->insecure_skip_verify)
+        spdlog::warn("kubernetes: the kubeconfig sets insecure-skip-tls-verify for {}: its certificate is not "
+                     "checked, so anyone on the path can read hpops's credentials and answer as the API server",
+                     connection.server);
 
     std::unique_ptr<KubeCredentials> credentials;
     if (!k.eks_cluster.empty()) {

@@ -86,11 +86,20 @@ std::optional<std::string> base64_decode(std::string_view input) {
 }
 
 std::string read_file(const std::string& path) {
+    // Kubeconfigs, certificates and tokens are a few KiB. A path to a device
+    // or a pipe (`certificate-authority: /dev/zero`) would read forever.
+    constexpr std::size_t max_size = 4 * 1024 * 1024;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) throw KubeconfigError("cannot read `" + path + "`: not a regular file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw KubeconfigError("cannot read `" + path + "`");
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    std::string text;
+    char chunk[16 * 1024];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+        text.append(chunk, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > max_size) throw KubeconfigError("`" + path + "` is larger than 4 MiB");
+    }
+    return text;
 }
 
 std::vector<std::string> kubeconfig_paths(const EnvLookup& env, const std::string& explicit_path) {

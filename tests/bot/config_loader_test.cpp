@@ -193,7 +193,9 @@ TEST(ConfigLoader, AcceptsBracketedIpv6AndSizeForms) {
 }
 
 TEST(ConfigLoader, SubstitutesEnvironmentVariables) {
-    const Env env{{"SLACK_SIGNING_SECRET", "s"}, {"PORT", "9100"}, {"DB_DIR", "/var/lib/hpops"}, {"EMPTY", ""}};
+    // Beyond loopback the secret must be as long as Slack's (public_exposure.hpp).
+    const Env env{{"SLACK_SIGNING_SECRET", std::string(32, 's')}, {"PORT", "9100"}, {"DB_DIR", "/var/lib/hpops"},
+                  {"EMPTY", ""}};
     const ConfigPtr c = load_config_text(
         "server:\n"
         "  listen: 0.0.0.0:${PORT}\n"
@@ -203,14 +205,14 @@ TEST(ConfigLoader, SubstitutesEnvironmentVariables) {
         "log:\n"
         "  level: ${EMPTY:-debug}\n"
         "confirm:\n"
-        "  secret: \"$${not-a-variable}-padding-to-16\"\n",
+        "  secret: \"$${not-a-variable}-padding-to-32-characters\"\n",
         "t.yaml", &env);
     EXPECT_EQ(c->server.host, "0.0.0.0");
     EXPECT_EQ(c->server.port, 9100);
     EXPECT_EQ(c->server.threads, 3);
     EXPECT_EQ(c->store.path, "/var/lib/hpops/hpops.db");
     EXPECT_EQ(c->log_level, "debug");
-    EXPECT_EQ(c->confirm.secret, "${not-a-variable}-padding-to-16");
+    EXPECT_EQ(c->confirm.secret, "${not-a-variable}-padding-to-32-characters");
 }
 
 TEST(ConfigLoader, UnsetVariableWithoutDefaultIsAProblemWithItsLine) {

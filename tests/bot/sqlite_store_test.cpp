@@ -145,7 +145,7 @@ TEST_F(SqliteStoreFile, PersistsAcrossReopening) {
 
 TEST_F(SqliteStoreFile, RunsInWalMode) {
     SqliteStore store(db_path());
-    EXPECT_EQ(store.describe(), "sqlite " + db_path() + " (WAL)");
+    EXPECT_EQ(store.describe(), "sqlite " + db_path() + " (WAL, synchronous FULL)");
     store.append_audit(sample("status"));
     EXPECT_TRUE(std::filesystem::exists(db_path() + "-wal"));
 
@@ -173,7 +173,7 @@ TEST_F(SqliteStoreFile, RunsInWalMode) {
 
 TEST(SqliteStore, DescribesMemoryStores) {
     SqliteStore store(":memory:");
-    EXPECT_EQ(store.describe(), "sqlite :memory: (MEMORY)");
+    EXPECT_EQ(store.describe(), "sqlite :memory: (MEMORY, synchronous FULL)");
     EXPECT_TRUE(store.healthy());
 }
 

@@ -99,7 +99,7 @@ namespace hpops::bot {
 namespace {
 
 TEST(AlertsConfig, TheExampleFileLoads) {
-    std::map<std::string, std::string> env{{"SLACK_SIGNING_SECRET", "s"}, {"SLACK_BOT_TOKEN", "xoxb-1"},
+    std::map<std::string, std::string> env{{"SLACK_SIGNING_SECRET", std::string(32, 's')}, {"SLACK_BOT_TOKEN", "xoxb-1"},
                                            {"ALERTMANAGER_WEBHOOK_TOKEN", "t"},
                                            {"GRAFANA_WEBHOOK_SECRET", "0123456789abcdef"}};
     std::FILE* file = std::fopen(HPOPS_SOURCE_DIR "/deploy/examples/alerts.yaml", "rb");

@@ -156,6 +156,24 @@ TEST(KubeconfigPaths, KubeconfigVariableElseHome) {
     EXPECT_EQ(kubeconfig_paths(lookup, "/explicit"), std::vector<std::string>{"/explicit"});
 }
 
+TEST_F(Kubeconfig, FilesItNamesMustBeSmallRegularFiles) {
+    // Seen while writing the kubeconfig fuzz target: a CA path to a device read forever.
+    const auto path = write("dev", R"(
+current-context: c
+contexts: [{name: c, context: {cluster: k, user: u}}]
+clusters: [{name: k, cluster: {server: "https://k:6443", certificate-authority: /dev/zero}}]
+users: [{name: u, user: {token: t}}]
+)");
+    try {
+        load_kubeconfig({path});
+        FAIL();
+    } catch (const KubeconfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("/dev/zero`: not a regular file"), std::string::npos) << e.what();
+    }
+    write("big.pem", std::string(5 * 1024 * 1024, 'x'));
+    EXPECT_THROW(read_file((dir_ / "big.pem").string()), KubeconfigError);
+}
+
 TEST_F(Kubeconfig, InClusterReadsTheServiceAccountFiles) {
     write("sub/token", "tok\n");
     write("sub/ca.crt", "CA");
