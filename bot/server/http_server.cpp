@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bot/server/buffered_parse.hpp"
+#include "bot/server/request_framing.hpp"
 #include "bot/server/response_writer.hpp"
 
 namespace hpops::bot {
@@ -50,6 +51,14 @@ HttpIn to_http_in(http::request<http::string_body>&& request, const std::string&
     in.body = std::move(request.body());
     in.remote = remote;
     return in;
+}
+
+std::string_view framing_problem_of(const http::request_parser<http::string_body>& parser) {
+    const auto& header = parser.get();
+    std::vector<std::string_view> transfer_encodings;
+    for (auto [at, end] = header.equal_range(http::field::transfer_encoding); at != end; ++at)
+        transfer_encodings.push_back(at->value());
+    return framing_problem(header.version(), transfer_encodings, header.count(http::field::content_length) > 0);
 }
 
 // Counts a request as in flight for graceful shutdown, even if the handler throws.
@@ -106,6 +115,10 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
         if (!ec && !parser.is_header_done())
             co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (!ec) {
+            if (const std::string_view problem = framing_problem_of(parser); !problem.empty()) {
+                co_await write_rejection(stream, 400, "ambiguous request framing: " + std::string(problem), config.header_timeout);
+                co_return;
+            }
             if (state->body_limit_for) limit = state->body_limit_for(parser.get().target());
             if (auto length = parser.content_length(); length && *length > limit) ec = http::error::body_limit;
         }
