@@ -53,9 +53,15 @@ void check_readable_file(YamlWalker& w, const Field& f, const std::string& path)
     if (!std::ifstream(path).good()) w.problem(f, "`" + path + "` cannot be read");
 }
 
+// How many connections the server holds at once.
+void read_server_capacity(YamlWalker& w, const Field& s, ServerConfig& out) {
+    if (auto v = w.read_int(w.child(s, "max_connections"), 1, 1'000'000)) out.max_connections = static_cast<std::size_t>(*v);
+}
+
 void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
     const Field s = w.child(root, "server");
-    if (!w.section(s, {"listen", "threads", "tls", "body_limit", "webhook_body_limit", "header_timeout", "idle_timeout", "shutdown_grace"}))
+    if (!w.section(s, {"listen", "threads", "tls", "body_limit", "webhook_body_limit", "header_timeout", "idle_timeout",
+                       "shutdown_grace", "max_connections"}))
         return;
     const Field listen = w.child(s, "listen");
     if (auto text = w.read_string(listen)) {
@@ -74,6 +80,7 @@ void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
     if (auto v = w.read_duration(w.child(s, "header_timeout"), 100ms, 10min)) out.header_timeout = *v;
     if (auto v = w.read_duration(w.child(s, "idle_timeout"), 1s, 1h)) out.idle_timeout = *v;
     if (auto v = w.read_duration(w.child(s, "shutdown_grace"), 0ms, 10min)) out.shutdown_grace = *v;
+    read_server_capacity(w, s, out);
 
     const Field tls = w.child(s, "tls");
     if (!w.section(tls, {"cert", "key"})) return;

@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -14,7 +15,9 @@
 #include <optional>
 #include <spdlog/spdlog.h>
 
+#include "bot/log_throttle.hpp"
 #include "bot/server/buffered_parse.hpp"
+#include "bot/server/connection_gate.hpp"
 #include "bot/server/request_framing.hpp"
 #include "bot/server/response_writer.hpp"
 
@@ -27,12 +30,16 @@ using tcp = asio::ip::tcp;
 struct HttpServer::State {
     State(asio::io_context& io_, ServerConfig config_, RequestHandler handler_, BodyLimitFor body_limit_for_)
         : io(io_), config(std::move(config_)), handler(std::move(handler_)),
-          body_limit_for(std::move(body_limit_for_)), acceptor(io_) {}
+          body_limit_for(std::move(body_limit_for_)), accept_strand(asio::make_strand(io_)), acceptor(accept_strand),
+          gate(std::make_shared<ConnectionGate>(accept_strand, connection_cap(config.max_connections, descriptor_limit()))) {}
     asio::io_context& io;
     const ServerConfig config;
     const RequestHandler handler;
     const BodyLimitFor body_limit_for;
+    asio::strand<asio::io_context::executor_type> accept_strand;  // the accept loop, the acceptor and the gate's wait
     tcp::acceptor acceptor;
+    const std::shared_ptr<ConnectionGate> gate;
+    LogThrottle accept_errors_log;
     std::optional<asio::ssl::context> tls;
     std::atomic<bool> draining{false};
     std::atomic<long> in_flight{0};
@@ -94,15 +101,18 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
     const auto& config = state->config;
     beast::flat_buffer buffer;
     beast::error_code ec;
-    for (;;) {
-        // Idle keep-alive wait, up to idle_timeout for the next request to begin...
+    for (bool first_request = true;; first_request = false) {
+        // A new connection has header_timeout for all of its first request: a
+        // silent one used to hold its descriptor for idle_timeout (60 s).
+        // Between keep-alive requests the next may take idle_timeout to begin...
         if (buffer.size() == 0) {
-            tcp_layer.expires_after(config.idle_timeout);
+            tcp_layer.expires_after(first_request ? config.header_timeout : config.idle_timeout);
             std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
             if (ec) co_return;  // end_of_stream, timeout or reset: the ordinary ends of a connection
             buffer.commit(n);
         }
-        // ...then header_timeout for all of it, so a slow client cannot hold the connection.
+        // ...and then header_timeout from its first byte, so a slow client cannot hold the connection.
+        if (!first_request) tcp_layer.expires_after(config.header_timeout);
         http::request_parser<http::string_body> parser;
         std::size_t limit = config.body_limit;
         // Beast checks Content-Length against the limit while it parses the
@@ -110,7 +120,6 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
         // route's own after (alert webhooks take more than Slack's routes).
         parser.body_limit(boost::none);
         parser.header_limit(header_limit);
-        tcp_layer.expires_after(config.header_timeout);
         parse_buffered(parser, buffer, ec, [&] { return parser.is_header_done(); });
         if (!ec && !parser.is_header_done())
             co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
@@ -165,14 +174,17 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
     }
 }
 
-asio::awaitable<void> serve_plain(tcp::socket socket, std::shared_ptr<HttpServer::State> state, std::string remote) {
+// `ticket` counts the connection against max_connections until the socket is closed.
+asio::awaitable<void> serve_plain(ConnectionGate::Ticket ticket, tcp::socket socket, std::shared_ptr<HttpServer::State> state,
+                                  std::string remote) {
     beast::tcp_stream stream(std::move(socket));
     co_await serve_requests(stream, state, remote);
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> serve_tls(tcp::socket socket, std::shared_ptr<HttpServer::State> state, std::string remote) {
+asio::awaitable<void> serve_tls(ConnectionGate::Ticket ticket, tcp::socket socket, std::shared_ptr<HttpServer::State> state,
+                                std::string remote) {
     beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *state->tls);
     beast::get_lowest_layer(stream).expires_after(state->config.header_timeout);
     beast::error_code ec;
@@ -183,23 +195,41 @@ asio::awaitable<void> serve_tls(tcp::socket socket, std::shared_ptr<HttpServer::
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+// After a failed accept: 10 ms, doubling to 1 s. Out of descriptors (EMFILE),
+// an immediate retry fails the same way, and looping on it took a core.
+std::chrono::milliseconds next_accept_backoff(std::chrono::milliseconds last) {
+    return last.count() == 0 ? std::chrono::milliseconds(10) : std::min(2 * last, std::chrono::milliseconds(1000));
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
+    asio::steady_timer backoff_timer(state->accept_strand);
+    std::chrono::milliseconds backoff{0};
     for (;;) {
+        co_await state->gate->wait_for_room();
+        if (!state->acceptor.is_open()) co_return;
         auto [ec, socket] = co_await state->acceptor.async_accept(asio::make_strand(state->io), asio::as_tuple(asio::use_awaitable));
         if (ec) {
             if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
-            spdlog::warn("accept failed: {}", ec.message());
+            if (ec == asio::error::connection_aborted) continue;  // that client gave up while queued
+            backoff = next_accept_backoff(backoff);
+            if (auto held_back = state->accept_errors_log.allow())
+                spdlog::warn("accept failed: {} ({} open connections; retrying in {} ms; {} more failures since the last report)",
+                             ec.message(), state->gate->open_connections(), backoff.count(), *held_back);
+            backoff_timer.expires_after(backoff);
+            co_await backoff_timer.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
+        backoff = std::chrono::milliseconds(0);
+        auto ticket = state->gate->admit();
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         auto peer = socket.remote_endpoint(ignored);
         std::string remote = peer.address().to_string() + ":" + std::to_string(peer.port());
         auto executor = socket.get_executor();
         if (state->tls)
-            asio::co_spawn(executor, serve_tls(std::move(socket), state, std::move(remote)), asio::detached);
+            asio::co_spawn(executor, serve_tls(std::move(ticket), std::move(socket), state, std::move(remote)), asio::detached);
         else
-            asio::co_spawn(executor, serve_plain(std::move(socket), state, std::move(remote)), asio::detached);
+            asio::co_spawn(executor, serve_plain(std::move(ticket), std::move(socket), state, std::move(remote)), asio::detached);
     }
 }
 
@@ -226,21 +256,29 @@ std::uint16_t HttpServer::start() {
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
     acceptor.listen(asio::socket_base::max_listen_connections);
-    asio::co_spawn(acceptor.get_executor(), accept_loop(state_), asio::detached);
+    const std::size_t descriptors = descriptor_limit();
+    if (state_->gate->cap() + 16 > descriptors)
+        spdlog::warn("server.max_connections {} leaves little of the descriptor limit ({}): accepts will fail and back off",
+                     state_->gate->cap(), descriptors);
+    spdlog::info("accepting at most {} connections at once (descriptor limit {})", state_->gate->cap(), descriptors);
+    asio::co_spawn(state_->accept_strand, accept_loop(state_), asio::detached);
     return acceptor.local_endpoint().port();
 }
 
 void HttpServer::stop_accepting() {
     state_->draining = true;
-    // The acceptor's operations run on the io_context; close it there.
-    asio::post(state_->acceptor.get_executor(), [state = state_] {
+    // The acceptor and the gate belong to the accept loop's strand; close them there.
+    asio::post(state_->accept_strand, [state = state_] {
         beast::error_code ec;
         state->acceptor.close(ec);
+        state->gate->close();
     });
 }
 
 bool HttpServer::draining() const { return state_->draining.load(); }
 
 long HttpServer::requests_in_flight() const { return state_->in_flight.load(); }
+
+std::size_t HttpServer::connections_open() const { return state_->gate->open_connections(); }
 
 }  // namespace hpops::bot

@@ -29,6 +29,7 @@ public:
     void stop_accepting();
     bool draining() const;
     long requests_in_flight() const;
+    std::size_t connections_open() const;       // against server.max_connections
 
     struct State;  // shared with the connection coroutines, which may outlive a call
 

@@ -23,6 +23,9 @@ struct ServerConfig {
     std::chrono::milliseconds header_timeout{10'000};  // to receive a whole request
     std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait between requests
     std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: finish in-flight work
+    // Connections open at once; at the cap hpops stops accepting until one
+    // closes. 0: 1024, or fewer when the descriptor limit (ulimit -n) is lower.
+    std::size_t max_connections = 0;
 };
 
 struct SlackConfig {

@@ -34,6 +34,7 @@ public:
     }
 
     std::uint16_t port() const { return port_; }
+    const bot::HttpServer& server() const { return server_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     std::vector<bot::HttpIn> received() const {
         std::lock_guard lock(mutex_);
