@@ -56,7 +56,7 @@ std::uint16_t App::start(asio::io_context& io) {
     services_ = std::make_unique<Services>(Services{config_, *store_, metrics_, *dispatcher_, *http_, replays_,
                                                     io.get_executor(), nullptr});
     auto body_limit_for = [server = config_->server](std::string_view target) {
-        return target.starts_with("/alerts/") ? server.webhook_body_limit : server.body_limit;
+        return body_limit_for_target(server, target);
     };
     server_ = std::make_unique<HttpServer>(
         io, config_->server, [services = services_.get()](HttpIn in) { return route_request(*services, std::move(in)); },

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bot/log_throttle.hpp"
+#include "bot/server/body_budget.hpp"
 #include "bot/server/buffered_parse.hpp"
 #include "bot/server/connection_gate.hpp"
 #include "bot/server/request_framing.hpp"
@@ -31,7 +32,8 @@ struct HttpServer::State {
     State(asio::io_context& io_, ServerConfig config_, RequestHandler handler_, BodyLimitFor body_limit_for_)
         : io(io_), config(std::move(config_)), handler(std::move(handler_)),
           body_limit_for(std::move(body_limit_for_)), accept_strand(asio::make_strand(io_)), acceptor(accept_strand),
-          gate(std::make_shared<ConnectionGate>(accept_strand, connection_cap(config.max_connections, descriptor_limit()))) {}
+          gate(std::make_shared<ConnectionGate>(accept_strand, connection_cap(config.max_connections, descriptor_limit()))),
+          bodies(config.max_body_bytes_in_flight) {}
     asio::io_context& io;
     const ServerConfig config;
     const RequestHandler handler;
@@ -40,6 +42,7 @@ struct HttpServer::State {
     tcp::acceptor acceptor;
     const std::shared_ptr<ConnectionGate> gate;
     LogThrottle accept_errors_log;
+    BodyBudget bodies;
     std::optional<asio::ssl::context> tls;
     std::atomic<bool> draining{false};
     std::atomic<long> in_flight{0};
@@ -79,10 +82,9 @@ struct InFlight {
 // is still sending for a moment before closing ("lingering close"): closing at
 // once would reset the connection and the client might never see the answer.
 template <class Stream>
-asio::awaitable<void> write_rejection(Stream& stream, int status, std::string reason, std::chrono::milliseconds timeout) {
+asio::awaitable<void> write_rejection(Stream& stream, const HttpOut& response, std::chrono::milliseconds timeout) {
     auto& tcp_layer = beast::get_lowest_layer(stream);
     tcp_layer.expires_after(timeout);
-    const HttpOut response = text_response(status, std::move(reason));
     beast::error_code ec;
     co_await write_response(stream, response, 11, false, ec);
     if (ec) co_return;
@@ -91,6 +93,19 @@ asio::awaitable<void> write_rejection(Stream& stream, int status, std::string re
     std::array<char, 16 * 1024> sink;
     for (std::size_t drained = 0; !ec && drained < 8 * 1024 * 1024;)
         drained += co_await tcp_layer.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+}
+
+// The answer to a request that could not be read whole.
+HttpOut rejection_for(const beast::error_code& ec, bool over_budget, std::size_t limit) {
+    if (over_budget) {
+        HttpOut out = text_response(503, "too many request bodies in flight; retry shortly");
+        out.headers.emplace_back("Retry-After", "1");
+        return out;
+    }
+    if (ec == http::error::body_limit) return text_response(413, "request body is larger than " + std::to_string(limit) + " bytes");
+    if (ec == http::error::header_limit) return text_response(431, "request headers are too large");
+    if (ec == beast::error::timeout) return text_response(408, "request not received in time");
+    return text_response(400, "malformed HTTP request: " + ec.message());
 }
 
 // One connection: read -> handle -> write, with a fresh parser, body limit and
@@ -113,7 +128,16 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
         }
         // ...and then header_timeout from its first byte, so a slow client cannot hold the connection.
         if (!first_request) tcp_layer.expires_after(config.header_timeout);
+        // The body's bytes count against max_body_bytes_in_flight until it is answered.
+        BodyBudget::Charge body_charge(state->bodies);
+        bool over_budget = false;
+        auto charge_chunk = [&](std::uint64_t size, std::string_view, beast::error_code& chunk_ec) {
+            if (body_charge.add(size)) return;
+            over_budget = true;
+            chunk_ec = http::error::body_limit;
+        };
         http::request_parser<http::string_body> parser;
+        parser.on_chunk_header(charge_chunk);
         std::size_t limit = config.body_limit;
         // Beast checks Content-Length against the limit while it parses the
         // header, before the target is known: no limit until then, and the
@@ -125,11 +149,15 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
             co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (!ec) {
             if (const std::string_view problem = framing_problem_of(parser); !problem.empty()) {
-                co_await write_rejection(stream, 400, "ambiguous request framing: " + std::string(problem), config.header_timeout);
+                co_await write_rejection(stream, text_response(400, "ambiguous request framing: " + std::string(problem)),
+                                         config.header_timeout);
                 co_return;
             }
             if (state->body_limit_for) limit = state->body_limit_for(parser.get().target());
-            if (auto length = parser.content_length(); length && *length > limit) ec = http::error::body_limit;
+            const auto length = parser.content_length();
+            if (length && *length > limit) ec = http::error::body_limit;
+            over_budget = !ec && length && !body_charge.add(*length);
+            if (over_budget) ec = http::error::body_limit;
         }
         if (!ec) {
             parser.body_limit(limit);  // still enforced for chunked bodies, chunk by chunk
@@ -138,20 +166,8 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
                 co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         }
         if (ec == http::error::end_of_stream) co_return;
-        if (ec == http::error::body_limit) {
-            co_await write_rejection(stream, 413, "request body is larger than " + std::to_string(limit) + " bytes", config.header_timeout);
-            co_return;
-        }
-        if (ec == http::error::header_limit) {
-            co_await write_rejection(stream, 431, "request headers are too large", config.header_timeout);
-            co_return;
-        }
-        if (ec == beast::error::timeout) {
-            co_await write_rejection(stream, 408, "request not received in time", config.header_timeout);
-            co_return;
-        }
         if (ec) {
-            co_await write_rejection(stream, 400, "malformed HTTP request: " + ec.message(), config.header_timeout);
+            co_await write_rejection(stream, rejection_for(ec, over_budget, limit), config.header_timeout);
             co_return;
         }
         auto request = parser.release();
@@ -280,5 +296,7 @@ bool HttpServer::draining() const { return state_->draining.load(); }
 long HttpServer::requests_in_flight() const { return state_->in_flight.load(); }
 
 std::size_t HttpServer::connections_open() const { return state_->gate->open_connections(); }
+
+std::size_t HttpServer::body_bytes_in_flight() const { return state_->bodies.in_use(); }
 
 }  // namespace hpops::bot

@@ -26,6 +26,9 @@ struct ServerConfig {
     // Connections open at once; at the cap hpops stops accepting until one
     // closes. 0: 1024, or fewer when the descriptor limit (ulimit -n) is lower.
     std::size_t max_connections = 0;
+    // Request body bytes being read and handled at once, across connections:
+    // a request that would pass it is answered 503 with Retry-After.
+    std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
 };
 
 struct SlackConfig {
