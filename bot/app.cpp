@@ -32,7 +32,7 @@ App::App(ConfigPtr config, HandlerRegistry handlers)
       backends_(std::make_unique<Backends>(*config_, *http_)),
       alert_store_(make_alert_store(*config_)),
       dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_, clients_with_alerts())),
-      replays_(config_->slack.timestamp_tolerance) {}
+      replays_(config_->slack.timestamp_tolerance, config_->server.max_replay_signatures) {}
 
 App::~App() = default;
 

@@ -63,12 +63,14 @@ void read_server_capacity(YamlWalker& w, const Field& s, ServerConfig& out) {
     if (out.max_body_bytes_in_flight < std::max(out.body_limit, out.webhook_body_limit))
         w.problem(in_flight, "must be at least body_limit and webhook_body_limit (" +
                                  std::to_string(std::max(out.body_limit, out.webhook_body_limit)) + " bytes)");
+    if (auto v = w.read_int(w.child(s, "max_replay_signatures"), 1000, 1'000'000'000))
+        out.max_replay_signatures = static_cast<std::size_t>(*v);
 }
 
 void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
     const Field s = w.child(root, "server");
     if (!w.section(s, {"listen", "threads", "tls", "body_limit", "webhook_body_limit", "header_timeout", "idle_timeout",
-                       "shutdown_grace", "max_connections", "max_body_bytes_in_flight"}))
+                       "shutdown_grace", "max_connections", "max_body_bytes_in_flight", "max_replay_signatures"}))
         return;
     const Field listen = w.child(s, "listen");
     if (auto text = w.read_string(listen)) {

@@ -29,6 +29,9 @@ struct ServerConfig {
     // Request body bytes being read and handled at once, across connections:
     // a request that would pass it is answered 503 with Retry-After.
     std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
+    // Signed Slack requests the replay guard remembers (64-128 bytes each);
+    // beyond it new ones are refused with 503 rather than forgotten.
+    std::size_t max_replay_signatures = 1'000'000;
 };
 
 struct SlackConfig {
