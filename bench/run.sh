@@ -79,6 +79,9 @@ server:
   header_timeout: 10s
   idle_timeout: 60s
   shutdown_grace: 2s
+  # Every request here is a new signature, remembered for 11 minutes: rounds
+  # at 30k-90k req/s pass the 1M default, which is sized for Slack's rates.
+  max_replay_signatures: 50000000
 slack:
   signing_secret: "$SECRET"
   bot_token: ""

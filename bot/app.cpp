@@ -33,7 +33,7 @@ App::App(ConfigPtr config, HandlerRegistry handlers)
       backends_(std::make_unique<Backends>(*config_, *http_)),
       alert_store_(make_alert_store(*config_)),
       dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_, clients_with_alerts())),
-      replays_(config_->slack.timestamp_tolerance) {}
+      replays_(config_->slack.timestamp_tolerance, config_->server.max_replay_signatures) {}
 
 App::~App() = default;
 
@@ -57,7 +57,7 @@ std::uint16_t App::start(asio::io_context& io) {
     services_ = std::make_unique<Services>(Services{config_, *store_, metrics_, *dispatcher_, *http_, replays_,
                                                     io.get_executor(), nullptr});
     auto body_limit_for = [server = config_->server](std::string_view target) {
-        return target.starts_with("/alerts/") ? server.webhook_body_limit : server.body_limit;
+        return body_limit_for_target(server, target);
     };
     server_ = std::make_unique<HttpServer>(
         io, config_->server, [services = services_.get()](HttpIn in) { return route_request(*services, std::move(in)); },

@@ -1,5 +1,6 @@
 #include "bot/config_loader.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -54,9 +55,23 @@ void check_readable_file(YamlWalker& w, const Field& f, const std::string& path)
     if (!std::ifstream(path).good()) w.problem(f, "`" + path + "` cannot be read");
 }
 
+// What the server holds at once: connections, request bodies, remembered signatures.
+void read_server_capacity(YamlWalker& w, const Field& s, ServerConfig& out) {
+    if (auto v = w.read_int(w.child(s, "max_connections"), 1, 1'000'000)) out.max_connections = static_cast<std::size_t>(*v);
+    const Field in_flight = w.child(s, "max_body_bytes_in_flight");
+    if (auto v = w.read_size(in_flight, 64 * 1024, 64ull << 30)) out.max_body_bytes_in_flight = *v;
+    // A body larger than the whole budget could never be read: 503 for ever.
+    if (out.max_body_bytes_in_flight < std::max(out.body_limit, out.webhook_body_limit))
+        w.problem(in_flight, "must be at least body_limit and webhook_body_limit (" +
+                                 std::to_string(std::max(out.body_limit, out.webhook_body_limit)) + " bytes)");
+    if (auto v = w.read_int(w.child(s, "max_replay_signatures"), 1000, 1'000'000'000))
+        out.max_replay_signatures = static_cast<std::size_t>(*v);
+}
+
 void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
     const Field s = w.child(root, "server");
-    if (!w.section(s, {"listen", "threads", "tls", "body_limit", "webhook_body_limit", "header_timeout", "idle_timeout", "shutdown_grace"}))
+    if (!w.section(s, {"listen", "threads", "tls", "body_limit", "webhook_body_limit", "header_timeout", "idle_timeout",
+                       "shutdown_grace", "max_connections", "max_body_bytes_in_flight", "max_replay_signatures"}))
         return;
     const Field listen = w.child(s, "listen");
     if (auto text = w.read_string(listen)) {
@@ -75,6 +90,7 @@ void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
     if (auto v = w.read_duration(w.child(s, "header_timeout"), 100ms, 10min)) out.header_timeout = *v;
     if (auto v = w.read_duration(w.child(s, "idle_timeout"), 1s, 1h)) out.idle_timeout = *v;
     if (auto v = w.read_duration(w.child(s, "shutdown_grace"), 0ms, 10min)) out.shutdown_grace = *v;
+    read_server_capacity(w, s, out);
 
     const Field tls = w.child(s, "tls");
     if (!w.section(tls, {"cert", "key"})) return;

@@ -3,10 +3,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string_view>
 #include <vector>
+
+#include "bot/log_throttle.hpp"
 
 namespace hpops::bot {
 
@@ -16,19 +19,34 @@ namespace hpops::bot {
 //
 // A replay carries the same signature and so the same signed timestamp, so
 // requests are filed by that second: one small set per second, in a ring of
-// `2 * tolerance + 1 min` seconds. A second's set is emptied when the ring
-// comes round to it, by which time nothing signed in it is accepted any more.
-// There is no sweep and no table of everything: under a sustained 30k req/s
-// the single big hash table this replaced took 144 ms pauses to rehash
-// (bench/README.md).
+// `2 * tolerance + 1 min` seconds. A second's set is given back once the
+// newest second seen is a whole ring past it, by when nothing signed in it is
+// accepted any more. There is no sweep and no table of everything: under a
+// sustained 30k req/s the single big hash table this replaced took 144 ms
+// pauses to rehash (bench/README.md).
+//
+// Memory follows use: each second's table starts small and doubles with what
+// that second holds. Seconds were once started at the size of the busiest
+// recent one: after one second of 150k requests every later second took
+// 16 MiB, zero-filled, and spread traffic fell from 70k to 12 req/s while RSS
+// passed 1.4 GiB (issue 11). At most `max_signatures` are remembered; beyond
+// that new ones are refused, not older ones forgotten, since forgetting would
+// let a replay through.
 class ReplayGuard {
 public:
-    explicit ReplayGuard(std::chrono::seconds tolerance);
+    enum class Verdict { first_time, replay, window_full };
+
+    ReplayGuard(std::chrono::seconds tolerance, std::size_t max_signatures);
     ~ReplayGuard();
 
-    // False when `key` (a request signature) was seen with the same signed
-    // timestamp (Unix seconds, already checked against the tolerance).
-    bool first_time(std::string_view key, std::int64_t signed_at);
+    // Whether `key` (a request signature) was seen with the same signed
+    // timestamp (Unix seconds, already checked against the tolerance), or
+    // cannot be remembered because the guard is full.
+    Verdict check(std::string_view key, std::int64_t signed_at);
+
+    std::size_t remembered() const { return remembered_.load(std::memory_order_relaxed); }
+    // Bytes of the seconds' tables, for tests and benchmarks.
+    std::size_t bytes_reserved() const { return bytes_reserved_.load(std::memory_order_relaxed); }
 
 private:
     // The signature's 256 bits as four words, which compare inline: as a byte
@@ -43,18 +61,25 @@ private:
     // Open addressing over fixed 32-byte slots: no allocation per request.
     struct Second {
         std::mutex mutex;
-        std::int64_t stamp = -1;
-        std::vector<Digest> slots;  // size a power of two; all-zero = empty
-        std::size_t used = 0;
+        std::int64_t stamp = std::numeric_limits<std::int64_t>::min();  // none
+        std::vector<Digest> slots;  // empty, or a power of two; all-zero = empty slot
+        std::size_t used = 0;       // entries, counting the all-zero digest
         bool holds_zero = false;    // the all-zero digest, which marks empty slots
-        bool insert(const Digest& digest);
-        void reset(std::int64_t new_stamp, std::size_t start_slots);
     };
+    enum class Added { yes, already, no_room };
+
+    Added add(Second& second, const Digest& digest);
+    void grow(Second& second);
+    void forget(Second& second);  // with its mutex held
+    void forget_expired(std::int64_t signed_at);
+    Second& second_for(std::int64_t stamp);
+
     std::vector<std::unique_ptr<Second>> ring_;
-    // The table size recent busy seconds grew to, decaying by an eighth per
-    // new second: a new second starts that large instead of doubling its way
-    // up from a few slots (a dozen rehashes a second at 60k req/s).
-    std::atomic<std::size_t> size_hint_;
+    const std::size_t max_signatures_;
+    std::atomic<std::size_t> remembered_{0};
+    std::atomic<std::size_t> bytes_reserved_{0};
+    std::atomic<std::int64_t> newest_{std::numeric_limits<std::int64_t>::min()};
+    LogThrottle full_log_;
 };
 
 }  // namespace hpops::bot

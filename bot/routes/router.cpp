@@ -1,5 +1,6 @@
 #include "bot/routes/router.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "bot/routes/alert_receivers.hpp"
@@ -18,6 +19,14 @@ HttpOut method_not_allowed(std::string_view allowed) {
 }
 
 }  // namespace
+
+std::size_t body_limit_for_target(const ServerConfig& server, std::string_view target) {
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path == "/alerts/sns") return std::min(server.webhook_body_limit, sns_body_limit);
+    // Alertmanager sends a whole alert group in one request.
+    if (path.starts_with("/alerts/")) return server.webhook_body_limit;
+    return server.body_limit;
+}
 
 boost::asio::awaitable<HttpOut> route_request(Services& services, HttpIn in) {
     const auto started = std::chrono::steady_clock::now();

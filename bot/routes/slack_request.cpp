@@ -26,8 +26,15 @@ SlackRequest accept_slack_request(Services& services, const HttpIn& in) {
                                         in.body, std::chrono::system_clock::now(), slack.timestamp_tolerance);
     if (!check.ok) return reject(401, "unauthorized", check.reason);
     // The signature covers timestamp and body, so it names the request exactly.
-    if (!services.replays.first_time(signature, check.timestamp))
-        return reject(409, "replay", "duplicate request: already handled");
+    const auto seen = services.replays.check(signature, check.timestamp);
+    if (seen == ReplayGuard::Verdict::replay) return reject(409, "replay", "duplicate request: already handled");
+    if (seen == ReplayGuard::Verdict::window_full) {
+        // Not logged per request: the guard reports it once a second.
+        services.metrics.count_error("slack_replay_window_full");
+        out.rejection = text_response(503, "too many requests in the replay window; retry later");
+        out.rejection->headers.emplace_back("Retry-After", "1");
+        return out;
+    }
     auto content_type = in.header("content-type");
     if (!content_type.starts_with("application/x-www-form-urlencoded"))
         return reject(415, "content_type", "expected application/x-www-form-urlencoded");

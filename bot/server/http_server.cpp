@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -14,7 +15,11 @@
 #include <optional>
 #include <spdlog/spdlog.h>
 
+#include "bot/log_throttle.hpp"
+#include "bot/server/body_budget.hpp"
 #include "bot/server/buffered_parse.hpp"
+#include "bot/server/connection_gate.hpp"
+#include "bot/server/request_framing.hpp"
 #include "bot/server/response_writer.hpp"
 
 namespace hpops::bot {
@@ -26,12 +31,18 @@ using tcp = asio::ip::tcp;
 struct HttpServer::State {
     State(asio::io_context& io_, ServerConfig config_, RequestHandler handler_, BodyLimitFor body_limit_for_)
         : io(io_), config(std::move(config_)), handler(std::move(handler_)),
-          body_limit_for(std::move(body_limit_for_)), acceptor(io_) {}
+          body_limit_for(std::move(body_limit_for_)), accept_strand(asio::make_strand(io_)), acceptor(accept_strand),
+          gate(std::make_shared<ConnectionGate>(accept_strand, connection_cap(config.max_connections, descriptor_limit()))),
+          bodies(config.max_body_bytes_in_flight) {}
     asio::io_context& io;
     const ServerConfig config;
     const RequestHandler handler;
     const BodyLimitFor body_limit_for;
+    asio::strand<asio::io_context::executor_type> accept_strand;  // the accept loop, the acceptor and the gate's wait
     tcp::acceptor acceptor;
+    const std::shared_ptr<ConnectionGate> gate;
+    LogThrottle accept_errors_log;
+    BodyBudget bodies;
     std::optional<asio::ssl::context> tls;
     std::atomic<bool> draining{false};
     std::atomic<long> in_flight{0};
@@ -52,6 +63,14 @@ HttpIn to_http_in(http::request<http::string_body>&& request, const std::string&
     return in;
 }
 
+std::string_view framing_problem_of(const http::request_parser<http::string_body>& parser) {
+    const auto& header = parser.get();
+    std::vector<std::string_view> transfer_encodings;
+    for (auto [at, end] = header.equal_range(http::field::transfer_encoding); at != end; ++at)
+        transfer_encodings.push_back(at->value());
+    return framing_problem(header.version(), transfer_encodings, header.count(http::field::content_length) > 0);
+}
+
 // Counts a request as in flight for graceful shutdown, even if the handler throws.
 struct InFlight {
     std::atomic<long>& count;
@@ -63,10 +82,9 @@ struct InFlight {
 // is still sending for a moment before closing ("lingering close"): closing at
 // once would reset the connection and the client might never see the answer.
 template <class Stream>
-asio::awaitable<void> write_rejection(Stream& stream, int status, std::string reason, std::chrono::milliseconds timeout) {
+asio::awaitable<void> write_rejection(Stream& stream, const HttpOut& response, std::chrono::milliseconds timeout) {
     auto& tcp_layer = beast::get_lowest_layer(stream);
     tcp_layer.expires_after(timeout);
-    const HttpOut response = text_response(status, std::move(reason));
     beast::error_code ec;
     co_await write_response(stream, response, 11, false, ec);
     if (ec) co_return;
@@ -77,6 +95,19 @@ asio::awaitable<void> write_rejection(Stream& stream, int status, std::string re
         drained += co_await tcp_layer.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
 }
 
+// The answer to a request that could not be read whole.
+HttpOut rejection_for(const beast::error_code& ec, bool over_budget, std::size_t limit) {
+    if (over_budget) {
+        HttpOut out = text_response(503, "too many request bodies in flight; retry shortly");
+        out.headers.emplace_back("Retry-After", "1");
+        return out;
+    }
+    if (ec == http::error::body_limit) return text_response(413, "request body is larger than " + std::to_string(limit) + " bytes");
+    if (ec == http::error::header_limit) return text_response(431, "request headers are too large");
+    if (ec == beast::error::timeout) return text_response(408, "request not received in time");
+    return text_response(400, "malformed HTTP request: " + ec.message());
+}
+
 // One connection: read -> handle -> write, with a fresh parser, body limit and
 // deadline per request, until the peer leaves, times out, or we drain.
 template <class Stream>
@@ -85,29 +116,48 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
     const auto& config = state->config;
     beast::flat_buffer buffer;
     beast::error_code ec;
-    for (;;) {
-        // Idle keep-alive wait, up to idle_timeout for the next request to begin...
+    for (bool first_request = true;; first_request = false) {
+        // A new connection has header_timeout for all of its first request: a
+        // silent one used to hold its descriptor for idle_timeout (60 s).
+        // Between keep-alive requests the next may take idle_timeout to begin...
         if (buffer.size() == 0) {
-            tcp_layer.expires_after(config.idle_timeout);
+            tcp_layer.expires_after(first_request ? config.header_timeout : config.idle_timeout);
             std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
             if (ec) co_return;  // end_of_stream, timeout or reset: the ordinary ends of a connection
             buffer.commit(n);
         }
-        // ...then header_timeout for all of it, so a slow client cannot hold the connection.
+        // ...and then header_timeout from its first byte, so a slow client cannot hold the connection.
+        if (!first_request) tcp_layer.expires_after(config.header_timeout);
+        // The body's bytes count against max_body_bytes_in_flight until it is answered.
+        BodyBudget::Charge body_charge(state->bodies);
+        bool over_budget = false;
+        auto charge_chunk = [&](std::uint64_t size, std::string_view, beast::error_code& chunk_ec) {
+            if (body_charge.add(size)) return;
+            over_budget = true;
+            chunk_ec = http::error::body_limit;
+        };
         http::request_parser<http::string_body> parser;
+        parser.on_chunk_header(charge_chunk);
         std::size_t limit = config.body_limit;
         // Beast checks Content-Length against the limit while it parses the
         // header, before the target is known: no limit until then, and the
         // route's own after (alert webhooks take more than Slack's routes).
         parser.body_limit(boost::none);
         parser.header_limit(header_limit);
-        tcp_layer.expires_after(config.header_timeout);
         parse_buffered(parser, buffer, ec, [&] { return parser.is_header_done(); });
         if (!ec && !parser.is_header_done())
             co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (!ec) {
+            if (const std::string_view problem = framing_problem_of(parser); !problem.empty()) {
+                co_await write_rejection(stream, text_response(400, "ambiguous request framing: " + std::string(problem)),
+                                         config.header_timeout);
+                co_return;
+            }
             if (state->body_limit_for) limit = state->body_limit_for(parser.get().target());
-            if (auto length = parser.content_length(); length && *length > limit) ec = http::error::body_limit;
+            const auto length = parser.content_length();
+            if (length && *length > limit) ec = http::error::body_limit;
+            over_budget = !ec && length && !body_charge.add(*length);
+            if (over_budget) ec = http::error::body_limit;
         }
         if (!ec) {
             parser.body_limit(limit);  // still enforced for chunked bodies, chunk by chunk
@@ -116,20 +166,8 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
                 co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         }
         if (ec == http::error::end_of_stream) co_return;
-        if (ec == http::error::body_limit) {
-            co_await write_rejection(stream, 413, "request body is larger than " + std::to_string(limit) + " bytes", config.header_timeout);
-            co_return;
-        }
-        if (ec == http::error::header_limit) {
-            co_await write_rejection(stream, 431, "request headers are too large", config.header_timeout);
-            co_return;
-        }
-        if (ec == beast::error::timeout) {
-            co_await write_rejection(stream, 408, "request not received in time", config.header_timeout);
-            co_return;
-        }
         if (ec) {
-            co_await write_rejection(stream, 400, "malformed HTTP request: " + ec.message(), config.header_timeout);
+            co_await write_rejection(stream, rejection_for(ec, over_budget, limit), config.header_timeout);
             co_return;
         }
         auto request = parser.release();
@@ -152,14 +190,17 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
     }
 }
 
-asio::awaitable<void> serve_plain(tcp::socket socket, std::shared_ptr<HttpServer::State> state, std::string remote) {
+// `ticket` counts the connection against max_connections until the socket is closed.
+asio::awaitable<void> serve_plain(ConnectionGate::Ticket ticket, tcp::socket socket, std::shared_ptr<HttpServer::State> state,
+                                  std::string remote) {
     beast::tcp_stream stream(std::move(socket));
     co_await serve_requests(stream, state, remote);
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> serve_tls(tcp::socket socket, std::shared_ptr<HttpServer::State> state, std::string remote) {
+asio::awaitable<void> serve_tls(ConnectionGate::Ticket ticket, tcp::socket socket, std::shared_ptr<HttpServer::State> state,
+                                std::string remote) {
     beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *state->tls);
     beast::get_lowest_layer(stream).expires_after(state->config.header_timeout);
     beast::error_code ec;
@@ -170,23 +211,41 @@ asio::awaitable<void> serve_tls(tcp::socket socket, std::shared_ptr<HttpServer::
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+// After a failed accept: 10 ms, doubling to 1 s. Out of descriptors (EMFILE),
+// an immediate retry fails the same way, and looping on it took a core.
+std::chrono::milliseconds next_accept_backoff(std::chrono::milliseconds last) {
+    return last.count() == 0 ? std::chrono::milliseconds(10) : std::min(2 * last, std::chrono::milliseconds(1000));
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
+    asio::steady_timer backoff_timer(state->accept_strand);
+    std::chrono::milliseconds backoff{0};
     for (;;) {
+        co_await state->gate->wait_for_room();
+        if (!state->acceptor.is_open()) co_return;
         auto [ec, socket] = co_await state->acceptor.async_accept(asio::make_strand(state->io), asio::as_tuple(asio::use_awaitable));
         if (ec) {
             if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
-            spdlog::warn("accept failed: {}", ec.message());
+            if (ec == asio::error::connection_aborted) continue;  // that client gave up while queued
+            backoff = next_accept_backoff(backoff);
+            if (auto held_back = state->accept_errors_log.allow())
+                spdlog::warn("accept failed: {} ({} open connections; retrying in {} ms; {} more failures since the last report)",
+                             ec.message(), state->gate->open_connections(), backoff.count(), *held_back);
+            backoff_timer.expires_after(backoff);
+            co_await backoff_timer.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
+        backoff = std::chrono::milliseconds(0);
+        auto ticket = state->gate->admit();
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         auto peer = socket.remote_endpoint(ignored);
         std::string remote = peer.address().to_string() + ":" + std::to_string(peer.port());
         auto executor = socket.get_executor();
         if (state->tls)
-            asio::co_spawn(executor, serve_tls(std::move(socket), state, std::move(remote)), asio::detached);
+            asio::co_spawn(executor, serve_tls(std::move(ticket), std::move(socket), state, std::move(remote)), asio::detached);
         else
-            asio::co_spawn(executor, serve_plain(std::move(socket), state, std::move(remote)), asio::detached);
+            asio::co_spawn(executor, serve_plain(std::move(ticket), std::move(socket), state, std::move(remote)), asio::detached);
     }
 }
 
@@ -213,21 +272,31 @@ std::uint16_t HttpServer::start() {
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
     acceptor.listen(asio::socket_base::max_listen_connections);
-    asio::co_spawn(acceptor.get_executor(), accept_loop(state_), asio::detached);
+    const std::size_t descriptors = descriptor_limit();
+    if (state_->gate->cap() + 16 > descriptors)
+        spdlog::warn("server.max_connections {} leaves little of the descriptor limit ({}): accepts will fail and back off",
+                     state_->gate->cap(), descriptors);
+    spdlog::info("accepting at most {} connections at once (descriptor limit {})", state_->gate->cap(), descriptors);
+    asio::co_spawn(state_->accept_strand, accept_loop(state_), asio::detached);
     return acceptor.local_endpoint().port();
 }
 
 void HttpServer::stop_accepting() {
     state_->draining = true;
-    // The acceptor's operations run on the io_context; close it there.
-    asio::post(state_->acceptor.get_executor(), [state = state_] {
+    // The acceptor and the gate belong to the accept loop's strand; close them there.
+    asio::post(state_->accept_strand, [state = state_] {
         beast::error_code ec;
         state->acceptor.close(ec);
+        state->gate->close();
     });
 }
 
 bool HttpServer::draining() const { return state_->draining.load(); }
 
 long HttpServer::requests_in_flight() const { return state_->in_flight.load(); }
+
+std::size_t HttpServer::connections_open() const { return state_->gate->open_connections(); }
+
+std::size_t HttpServer::body_bytes_in_flight() const { return state_->bodies.in_use(); }
 
 }  // namespace hpops::bot

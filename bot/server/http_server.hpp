@@ -29,6 +29,8 @@ public:
     void stop_accepting();
     bool draining() const;
     long requests_in_flight() const;
+    std::size_t connections_open() const;       // against server.max_connections
+    std::size_t body_bytes_in_flight() const;   // against server.max_body_bytes_in_flight
 
     struct State;  // shared with the connection coroutines, which may outlive a call
 

@@ -23,6 +23,15 @@ struct ServerConfig {
     std::chrono::milliseconds header_timeout{10'000};  // to receive a whole request
     std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait between requests
     std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: finish in-flight work
+    // Connections open at once; at the cap hpops stops accepting until one
+    // closes. 0: 1024, or fewer when the descriptor limit (ulimit -n) is lower.
+    std::size_t max_connections = 0;
+    // Request body bytes being read and handled at once, across connections:
+    // a request that would pass it is answered 503 with Retry-After.
+    std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
+    // Signed Slack requests the replay guard remembers (64-128 bytes each);
+    // beyond it new ones are refused with 503 rather than forgotten.
+    std::size_t max_replay_signatures = 1'000'000;
 };
 
 struct SlackConfig {

@@ -57,6 +57,9 @@ TEST(ConfigLoader, ExampleFileLoadsAsDocumented) {
     EXPECT_EQ(c->server.body_limit, 1024u * 1024u);
     EXPECT_EQ(c->server.header_timeout, 10s);
     EXPECT_EQ(c->server.idle_timeout, 60s);
+    EXPECT_EQ(c->server.max_connections, 0u);  // from the descriptor limit
+    EXPECT_EQ(c->server.max_body_bytes_in_flight, 64u << 20);
+    EXPECT_EQ(c->server.max_replay_signatures, 1'000'000u);
     EXPECT_EQ(c->slack.signing_secret, "local-dev-signing-secret");
     EXPECT_EQ(c->slack.bot_token, "");
     EXPECT_EQ(c->slack.timestamp_tolerance, 300s);
@@ -102,7 +105,8 @@ TEST(ConfigLoader, UnknownKeysAreReportedWithTheirLine) {
         "  colour: true\n");
     ASSERT_EQ(p.size(), 3u) << joined(p);
     EXPECT_EQ(p[0], "t.yaml:3:3: unknown key `server.thrads` (expected one of: listen, threads, tls, body_limit, "
-                    "webhook_body_limit, header_timeout, idle_timeout, shutdown_grace); did you mean `threads`?");
+                    "webhook_body_limit, header_timeout, idle_timeout, shutdown_grace, max_connections, "
+                    "max_body_bytes_in_flight, max_replay_signatures); did you mean `threads`?");
     EXPECT_EQ(p[1], "t.yaml:4:1: unknown key `slak` (expected one of: server, slack, access, store, confirm, limits, "
                     "aws, mlflow, log, kubernetes, alerts); did you mean `slack`?");
     EXPECT_EQ(p[2], "t.yaml:8:3: unknown key `log.colour` (expected one of: level)");
@@ -164,6 +168,10 @@ TEST(ConfigLoader, RejectsBadDurationsSizesAndPorts) {
         {"slack: {timestamp_tolerance: 1500ms}", "slack.timestamp_tolerance: must be a whole number of seconds"},
         {"server: {body_limit: 1 TB}", "server.body_limit: expected a size such as 1MiB"},
         {"server: {body_limit: 16777217}", "server.body_limit: expected a size in 1KiB..16MiB"},
+        {"server: {max_connections: 0}", "server.max_connections: expected an integer in 1..1000000, found `0`"},
+        {"server: {max_body_bytes_in_flight: 8MiB}",
+         "server.max_body_bytes_in_flight: must be at least body_limit and webhook_body_limit (16777216 bytes)"},
+        {"server: {max_replay_signatures: 10}", "server.max_replay_signatures: expected an integer in 1000..1000000000"},
         {"server: {listen: 127.0.0.1:0}", "server.listen: `127.0.0.1:0`: the port must be a number in 1..65535"},
         {"server: {listen: 127.0.0.1:65536}", "the port must be a number in 1..65535"},
         {"server: {listen: localhost}", "expected HOST:PORT"},

@@ -85,7 +85,8 @@ class Bot:
     """A running `hpops serve` with a config written for the test."""
 
     def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None, extra_yaml="",
-                 extra_env=None, body_limit="1MiB", webhook_body_limit="16MiB"):
+                 extra_env=None, body_limit="1MiB", webhook_body_limit="16MiB", header_timeout="1s", server_yaml="",
+                 preexec_fn=None):
         self.port = free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
@@ -95,10 +96,10 @@ server:
   threads: 2
   body_limit: {body_limit}
   webhook_body_limit: {webhook_body_limit}
-  header_timeout: 1s
+  header_timeout: {header_timeout}
   idle_timeout: 3s
   shutdown_grace: 10s
-{{tls_section}}slack:
+{server_yaml}{{tls_section}}slack:
   signing_secret: ${{E2E_SIGNING_SECRET}}
   inline_budget: {inline_budget}
   response_url_allow: ["http://127.0.0.1:"]
@@ -138,7 +139,7 @@ log:
         env.update(extra_env or {})
         self.log = open(os.path.join(tmp, "hpops.log"), "w+")
         self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config], env=env,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+                                     stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
         self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         # The test's self-signed certificate: trust it, and nothing else.
         self.ssl = ssl.create_default_context(cafile=tls[0]) if tls else None

@@ -21,9 +21,11 @@ class ScriptedServer {
 public:
     using Script = std::function<bot::HttpOut(const bot::HttpIn& request, int number)>;
 
-    explicit ScriptedServer(Script script, std::chrono::milliseconds delay = std::chrono::milliseconds(0))
+    // `config` sets limits and timeouts; the server always listens on 127.0.0.1, port 0.
+    explicit ScriptedServer(Script script, std::chrono::milliseconds delay = std::chrono::milliseconds(0),
+                            ServerConfig config = {})
         : script_(std::move(script)), delay_(delay),
-          server_(io_, ServerConfig{.host = "127.0.0.1", .port = 0},
+          server_(io_, on_loopback(std::move(config)),
                   [this](bot::HttpIn in) { return respond(std::move(in)); }),
           port_(server_.start()), thread_([this] { io_.run(); }) {}
     ~ScriptedServer() {
@@ -32,6 +34,7 @@ public:
     }
 
     std::uint16_t port() const { return port_; }
+    const bot::HttpServer& server() const { return server_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     std::vector<bot::HttpIn> received() const {
         std::lock_guard lock(mutex_);
@@ -39,6 +42,12 @@ public:
     }
 
 private:
+    static ServerConfig on_loopback(ServerConfig config) {
+        config.host = "127.0.0.1";
+        config.port = 0;
+        return config;
+    }
+
     boost::asio::awaitable<bot::HttpOut> respond(bot::HttpIn in) {
         int number = 0;
         {
