@@ -9,8 +9,8 @@
 namespace hpops::bot {
 
 // What the SNS receiver fetches from AWS: signing certificates (cached by
-// URL) and subscription confirmations. Only URLs that pass is_sns_url are
-// ever fetched.
+// URL) and subscription confirmations. Only URLs that pass is_sns_url
+// (sns_url.hpp) are ever fetched.
 class SnsClient {
 public:
     explicit SnsClient(HttpClient& http) : http_(http) {}

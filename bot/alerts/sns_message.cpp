@@ -1,7 +1,6 @@
 #include "bot/alerts/sns_message.hpp"
 
 #include <memory>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -78,18 +77,6 @@ std::string sns_string_to_sign(const SnsMessage& m) {
     append(out, "TopicArn", m.topic_arn);
     append(out, "Type", m.type);
     return out;
-}
-
-bool is_sns_url(std::string_view url) {
-    static const std::regex pattern(R"(https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[^@\s#]*)",
-                                    std::regex::ECMAScript | std::regex::optimize);
-    return std::regex_match(url.begin(), url.end(), pattern);
-}
-
-bool is_sns_certificate_url(std::string_view url) {
-    if (!is_sns_url(url)) return false;
-    const std::string_view path = url.substr(0, url.find('?'));
-    return path.ends_with(".pem");
 }
 
 std::string verify_sns_signature(const SnsMessage& m, std::string_view pem) {

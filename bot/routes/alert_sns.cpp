@@ -7,6 +7,7 @@
 #include "bot/alerts/cloudwatch_alarm.hpp"
 #include "bot/alerts/sns_client.hpp"
 #include "bot/alerts/sns_message.hpp"
+#include "bot/alerts/sns_url.hpp"
 #include "bot/routes/alert_receivers.hpp"
 #include "hpops/errors.hpp"
 

@@ -1,0 +1,25 @@
+#pragma once
+// Which URLs in an SNS message may be fetched: signing certificates and
+// subscription confirmations come only from AWS's SNS endpoints. Checked by
+// hand, in one pass, because the URL is the sender's and arrives before any
+// credential or signature has been checked (std::regex recursed once per
+// character: a 60 KB SigningCertURL overflowed the stack).
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hpops::bot {
+
+struct SnsUrl {
+    std::string host;    // sns.<region>.amazonaws.com[.cn]
+    std::string region;  // from the host name
+};
+
+// https://sns.<region>.amazonaws.com[.cn]/... with no user, port, fragment
+// or white space; nullopt for anything else.
+std::optional<SnsUrl> parse_sns_url(std::string_view url);
+
+bool is_sns_url(std::string_view url);
+bool is_sns_certificate_url(std::string_view url);  // is_sns_url and a .pem path
+
+}  // namespace hpops::bot

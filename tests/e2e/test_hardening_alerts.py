@@ -1,0 +1,53 @@
+"""Issue 11's findings in the alert path, against the real binary: what an
+unauthenticated or malformed delivery could do to the process, and that it
+now cannot."""
+import json
+import tempfile
+import uuid
+
+import pytest
+
+from conftest import Bot
+from alerts_support import BOT_TOKEN, SlackApiStandIn, alerts_env, alerts_yaml
+
+TOPIC = "arn:aws:sns:us-east-1:123456789012:gpu-alarms"
+
+
+@pytest.fixture
+def alerts_bot():
+    slack = SlackApiStandIn(BOT_TOKEN)
+    extra = f"  sns:\n    topic_arns: [\"{TOPIC}\"]\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = Bot(tmp, extra_yaml=alerts_yaml(slack.url, extra=extra), extra_env=alerts_env(slack.url))
+        try:
+            yield bot
+        finally:
+            bot.stop()
+            slack.close()
+
+
+def sns_envelope(**fields):
+    m = {"Type": "Notification", "MessageId": str(uuid.uuid4()), "TopicArn": TOPIC, "Message": "x",
+         "Timestamp": "2026-11-23T10:00:00.000Z", "SignatureVersion": "1", "Signature": "c2ln",
+         "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0.pem"}
+    m.update(fields)
+    return m
+
+
+def post_sns(bot, m):
+    body = m if isinstance(m, str) else json.dumps(m)
+    return bot.post("/alerts/sns", body, sign=False, headers={"Content-Type": "text/plain; charset=UTF-8"})
+
+
+def assert_alive(bot):
+    assert bot.proc.poll() is None, "hpops died: " + bot.logs()[-2000:]
+    assert bot.get("/healthz")[0] == 200
+
+
+# Finding 1: std::regex recursed per character of SigningCertURL.
+def test_a_60kb_signing_cert_url_is_refused_and_the_server_lives(alerts_bot):
+    url = "https://sns.us-east-1.amazonaws.com/" + "a" * 60 * 1024 + ".pem"
+    status, text = post_sns(alerts_bot, sns_envelope(SigningCertURL=url))
+    assert status == 400 and "SigningCertURL" in text
+    assert_alive(alerts_bot)
+
