@@ -78,7 +78,7 @@ boost::asio::awaitable<HttpOut> handle_alertmanager_webhook(Services& services, 
         co_return out;
     }
     if (services.alerts->saturated()) co_return overloaded(services, "alertmanager", remote);
-    ParsedAlerts parsed = parse_alertmanager_payload(in.body);
+    ParsedAlerts parsed = parse_alertmanager_payload(in.body, config.label_limits);
     if (!parsed.error.empty()) co_return refuse(services, "alertmanager", 400, "bad_payload", parsed.error, remote);
     if (parsed.truncated > 0)
         spdlog::warn("alerts: alertmanager receiver {} truncated {} alerts (max_alerts)", parsed.receiver,
@@ -105,7 +105,7 @@ boost::asio::awaitable<HttpOut> handle_grafana_webhook(Services& services, HttpI
     if (with_timestamp && !fresh_timestamp(timestamp, services.config->slack.timestamp_tolerance))
         co_return refuse(services, "grafana", 401, "stale", "timestamp is not within the tolerance window", remote);
     if (services.alerts->saturated()) co_return overloaded(services, "grafana", remote);
-    ParsedAlerts parsed = parse_grafana_payload(in.body);
+    ParsedAlerts parsed = parse_grafana_payload(in.body, config.label_limits);
     if (!parsed.error.empty()) co_return refuse(services, "grafana", 400, "bad_payload", parsed.error, remote);
     auto work = store_alerts(services, "grafana", std::move(parsed.alerts), remote);
     co_return co_await std::move(work);

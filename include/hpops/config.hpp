@@ -127,6 +127,17 @@ struct AlertActionRule {
     int scale = 1;      // added to desired (EKS) or count (HyperPod); may be negative
 };
 
+// Sizes of an alert's labels and annotations; a payload with one beyond
+// them is refused with 400 naming it. Alertmanager sets no limits and
+// Prometheus's scrape limits default to none; Mimir refuses label values over
+// 2048 bytes and series with over 30 labels. Alerts also carry annotations
+// (long descriptions), hence the roomier defaults: they pass any real alert
+// and bound what one alert costs the store, the matchers and Slack.
+struct AlertLabelLimits {
+    std::size_t value_bytes = 8 * 1024;  // each label and annotation name and value
+    std::size_t count = 64;              // labels per alert, and annotations per alert
+};
+
 struct AlertsConfig {
     bool enabled = false;  // the `alerts` section is present
     std::string default_channel;
@@ -157,6 +168,7 @@ struct AlertsConfig {
     std::chrono::seconds action_ttl{4 * 3600};
     // Resolved alerts are forgotten this long after their last update.
     std::chrono::hours retention{30 * 24};
+    AlertLabelLimits label_limits;
 };
 
 struct Config {

@@ -8,7 +8,8 @@ import uuid
 import pytest
 
 from conftest import Bot
-from alerts_support import BOT_TOKEN, SlackApiStandIn, alerts_env, alerts_yaml
+from alerts_support import (BOT_TOKEN, GPU_CHANNEL, SlackApiStandIn, alerts_env, alerts_yaml, am_alert, am_payload,
+                            bearer, post_json)
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:gpu-alarms"
 
@@ -51,3 +52,28 @@ def test_a_60kb_signing_cert_url_is_refused_and_the_server_lives(alerts_bot):
     assert status == 400 and "SigningCertURL" in text
     assert_alive(alerts_bot)
 
+
+# Finding 2: the routes' match_re ran std::regex over label values.
+def test_a_60kb_label_value_is_refused_with_its_name(alerts_bot):
+    alert = am_alert("fp-huge", nodegroup="gpu-" + "x" * 60 * 1024)
+    status, text = post_json(alerts_bot, "/alerts/alertmanager", am_payload([am_alert("fp-ok"), alert]), bearer())
+    assert status == 400, text
+    assert "alerts[1].labels.nodegroup is 61444 bytes, over the limit of 8192" in text
+    assert_alive(alerts_bot)
+
+
+def test_a_60kb_label_value_under_a_raised_limit_is_routed_by_re2():
+    slack = SlackApiStandIn(BOT_TOKEN)
+    extra = "  label_limits: {value_bytes: 128KiB}\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = Bot(tmp, extra_yaml=alerts_yaml(slack.url, extra=extra), extra_env=alerts_env(slack.url))
+        try:
+            alert = am_alert("fp-huge", nodegroup="gpu-" + "x" * 60 * 1024)
+            status, text = post_json(bot, "/alerts/alertmanager", am_payload([alert]), bearer())
+            assert status == 200, text
+            post = slack.wait_for(lambda c: len(c) >= 1, what="alert post")[0]
+            assert post["json"]["channel"] == GPU_CHANNEL  # the match_re route took it
+            assert_alive(bot)
+        finally:
+            bot.stop()
+            slack.close()
