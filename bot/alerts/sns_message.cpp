@@ -9,6 +9,7 @@
 
 #include "bot/alerts/receiver_auth.hpp"
 #include "bot/alerts/webhook_payload.hpp"
+#include "bot/json_depth.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -23,6 +24,10 @@ void append(std::string& out, std::string_view key, std::string_view value) {
 
 ParsedSns parse_sns_message(std::string_view body) {
     ParsedSns out;
+    if (std::string why = json_depth_problem(body); !why.empty()) {
+        out.error = "body " + why;
+        return out;
+    }
     json doc = json::parse(body, nullptr, false);
     if (!doc.is_object()) {
         out.error = doc.is_discarded() ? "body is not valid JSON" : "body is not a JSON object";

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/json_depth.hpp"
+
 namespace hpops::bot {
 namespace {
 
@@ -66,6 +68,10 @@ struct Shape {
 
 ParsedAlerts parse_payload(std::string_view body, const Shape& shape, const AlertLabelLimits& limits) {
     ParsedAlerts out;
+    if (std::string why = json_depth_problem(body); !why.empty()) {
+        out.error = "body " + why;
+        return out;
+    }
     json doc = json::parse(body, nullptr, false);
     if (doc.is_discarded()) {
         out.error = "body is not valid JSON";

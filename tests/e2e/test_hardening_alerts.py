@@ -77,3 +77,27 @@ def test_a_60kb_label_value_under_a_raised_limit_is_routed_by_re2():
         finally:
             bot.stop()
             slack.close()
+
+
+# Finding 6: deeply nested JSON cost the parser an allocation per level.
+def peak_rss_mb(bot):
+    with open(f"/proc/{bot.proc.pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_deeply_nested_json_is_refused_before_it_is_parsed(alerts_bot):
+    deep = "[" * (8 << 20)
+    status, text = post_json(alerts_bot, "/alerts/alertmanager", deep, bearer())
+    assert status == 400 and "nests deeper than 64 levels" in text, text
+    # Without credentials, on the SNS receiver (within its own body limit).
+    status, text = post_sns(alerts_bot, "[" * (200 << 10))
+    assert status == 400 and "nests deeper than 64 levels" in text, text
+    # Signed by Slack, but still not parsed.
+    status, text = alerts_bot.post("/slack/interactions", "payload=" + "%5B" * (64 << 10))
+    assert status == 400 and "nests deeper than 64 levels" in text, text
+    assert peak_rss_mb(alerts_bot) < 200  # 8 MB of "[" took it to about 300 MB
+    assert_alive(alerts_bot)
+
