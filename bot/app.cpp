@@ -41,9 +41,9 @@ std::unique_ptr<AlertStore> App::make_alert_store(const Config& config) {
     return std::make_unique<SqliteAlertStore>(config.store.path);
 }
 
-void App::redirect_sns_for_tests(std::string base) {
+void App::redirect_sns_for_tests(std::string base, std::string_view ca_pem) {
     if (!sns_) sns_ = std::make_unique<SnsClient>(*http_);
-    sns_->redirect_for_tests(std::move(base));
+    sns_->redirect_for_tests(std::move(base), SnsTrust::from_pem(ca_pem));
 }
 
 Clients App::clients_with_alerts() const {

@@ -1,6 +1,7 @@
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <string_view>
 
 #include "bot/backends.hpp"
 #include "bot/dispatcher.hpp"
@@ -44,7 +45,8 @@ public:
     Store& store() { return *store_; }
     Metrics& metrics() { return metrics_; }
     // Tests only (tests/support/hpops_test_server.cpp): see SnsClient::redirect_for_tests.
-    void redirect_sns_for_tests(std::string base);
+    // `ca_pem`: the only roots signing certificates may chain to.
+    void redirect_sns_for_tests(std::string base, std::string_view ca_pem);
 
 private:
     // Alerts (when configured): store, Slack poster, intake; built before the dispatcher.

@@ -2,8 +2,10 @@
 unauthenticated or malformed delivery could do to the process, and that it
 now cannot."""
 import json
+import os
 import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -100,4 +102,45 @@ def test_deeply_nested_json_is_refused_before_it_is_parsed(alerts_bot):
     assert status == 400 and "nests deeper than 64 levels" in text, text
     assert peak_rss_mb(alerts_bot) < 200  # 8 MB of "[" took it to about 300 MB
     assert_alive(alerts_bot)
+
+
+# Finding 5: the certificate's host, chain and subject. These run the
+# test-only server, which trusts only the test's CA (see test_alerts_sns.py).
+@pytest.fixture
+def sns_server(monkeypatch):
+    import conftest
+    from test_alerts_sns import running_sns_bot
+    default = Path(conftest.BINARY).parent / "tests" / "hpops_test_server"
+    monkeypatch.setattr(conftest, "BINARY", os.environ.get("HPOPS_TEST_SERVER", str(default)))
+    with running_sns_bot() as running:
+        yield running
+
+
+def signed_alarm(key, **fields):
+    from test_alerts_sns import alarm, notification, sign
+    return sign(dict(notification(alarm("ALARM", "Threshold Crossed")), **fields), key)
+
+
+def test_a_certificate_from_sns_s3_or_another_region_is_not_fetched(sns_server):
+    bot, key, aws, _ = sns_server
+    from test_alerts_sns import CERT_PATH
+    for host in ("sns.s3.amazonaws.com", "sns.eu-west-1.amazonaws.com", "sns.us-east-1.amazonaws.com.cn"):
+        status, text = post_sns(bot, signed_alarm(key, SigningCertURL=f"https://{host}{CERT_PATH}"))
+        assert status == 400 and "SigningCertURL" in text, (host, text)
+    assert aws.requests == []
+
+
+@pytest.mark.parametrize("issued", ["untrusted-ca", "wrong-name"])
+def test_a_certificate_not_issued_to_sns_by_a_trusted_ca_is_refused(sns_server, issued):
+    bot, _, aws, slack = sns_server
+    from test_alerts_sns import make_ca, make_key_and_cert
+    if issued == "untrusted-ca":
+        key, aws.pem = make_key_and_cert(ca=make_ca())  # named right, from a CA the server does not trust
+    else:
+        key, aws.pem = make_key_and_cert(common_name="sns.s3.amazonaws.com")  # trusted CA, wrong name
+    status, text = post_sns(bot, signed_alarm(key))
+    assert status == 403, text
+    assert ("not trusted" if issued == "untrusted-ca" else "not issued to sns.amazonaws.com") in text, text
+    assert slack.calls == []
+    assert_alive(bot)
 
