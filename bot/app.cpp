@@ -12,6 +12,7 @@
 #include "bot/alerts/alert_capacity.hpp"
 #include "bot/alerts/alert_intake.hpp"
 #include "bot/alerts/alert_poster.hpp"
+#include "bot/alerts/grafana_replay.hpp"
 #include "bot/alerts/sns_client.hpp"
 #include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/routes/router.hpp"
@@ -32,7 +33,9 @@ App::App(ConfigPtr config, HandlerRegistry handlers)
       backends_(std::make_unique<Backends>(*config_, *http_)),
       alert_store_(make_alert_store(*config_)),
       dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_, clients_with_alerts())),
-      replays_(config_->slack.timestamp_tolerance) {}
+      replays_(config_->slack.timestamp_tolerance),
+      grafana_replays_(
+          grafana_replay_memory(config_->slack.timestamp_tolerance, config_->alerts.grafana_replay_window)) {}
 
 App::~App() = default;
 
@@ -54,7 +57,7 @@ Clients App::clients_with_alerts() const {
 
 std::uint16_t App::start(asio::io_context& io) {
     services_ = std::make_unique<Services>(Services{config_, *store_, metrics_, *dispatcher_, *http_, replays_,
-                                                    io.get_executor(), nullptr});
+                                                    grafana_replays_, io.get_executor(), nullptr});
     auto body_limit_for = [server = config_->server](std::string_view target) {
         return target.starts_with("/alerts/") ? server.webhook_body_limit : server.body_limit;
     };

@@ -69,6 +69,7 @@ private:
     std::unique_ptr<SnsClient> sns_;
     std::unique_ptr<Dispatcher> dispatcher_;
     ReplayGuard replays_;
+    ReplayGuard grafana_replays_;
     std::unique_ptr<Services> services_;
     std::unique_ptr<HttpServer> server_;
 };

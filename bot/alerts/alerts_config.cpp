@@ -96,13 +96,15 @@ void read_alertmanager(YamlWalker& w, const Field& f, AlertsConfig& out) {
 }
 
 void read_grafana(YamlWalker& w, const Field& f, AlertsConfig& out) {
-    if (!w.section(f, {"secret", "timestamp_header"})) return;
+    if (!w.section(f, {"secret", "timestamp_header", "replay_window"})) return;
     const Field secret = w.child(f, "secret");
     if (auto v = w.read_string(secret, Echo::redact)) {
         if (!v->empty() && v->size() < 16) w.problem(secret, "is shorter than 16 bytes");
         else out.grafana_secret = std::move(*v);
     }
     if (auto v = w.read_string(w.child(f, "timestamp_header"))) out.grafana_timestamp_header = std::move(*v);
+    if (auto v = w.read_duration(w.child(f, "replay_window"), 1min, 24h))
+        out.grafana_replay_window = std::chrono::duration_cast<std::chrono::seconds>(*v);
 }
 
 void read_sns(YamlWalker& w, const Field& f, AlertsConfig& out) {

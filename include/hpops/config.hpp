@@ -150,6 +150,10 @@ struct AlertsConfig {
     // covers "timestamp:body".
     std::string grafana_secret;
     std::string grafana_timestamp_header;
+    // Without a timestamp header, how long a payload's signature is
+    // remembered so that a replay of it is refused (with one, the timestamp
+    // tolerance decides).
+    std::chrono::seconds grafana_replay_window{300};
     // SNS: subscriptions are confirmed only for these topics.
     std::vector<std::string> sns_topic_arns;
     // SNS messages signed longer ago are refused: SNS retries an HTTP

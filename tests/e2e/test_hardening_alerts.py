@@ -144,3 +144,48 @@ def test_a_certificate_not_issued_to_sns_by_a_trusted_ca_is_refused(sns_server, 
     assert slack.calls == []
     assert_alive(bot)
 
+
+# Finding 11: a signed Grafana payload could be delivered again.
+def grafana_headers(body, ts=None, header="X-Grafana-Alerting-Signature-Timestamp"):
+    import hashlib
+    import hmac
+    from alerts_support import GRAFANA_SECRET
+    signed = (f"{ts}:".encode() + body) if ts is not None else body
+    headers = {"Content-Type": "application/json",
+               "X-Grafana-Alerting-Signature": hmac.new(GRAFANA_SECRET.encode(), signed, hashlib.sha256).hexdigest()}
+    if ts is not None:
+        headers[header] = str(ts)
+    return headers
+
+
+def test_a_replayed_grafana_payload_is_refused_without_a_timestamp_header(alerts_bot):
+    from test_alerts import grafana_payload
+    firing = json.dumps(grafana_payload("gf-replay")).encode()
+    resolved = json.dumps(grafana_payload("gf-replay", status="resolved")).encode()
+    assert alerts_bot.post("/alerts/grafana", firing, headers=grafana_headers(firing), sign=False)[0] == 200
+    assert alerts_bot.post("/alerts/grafana", resolved, headers=grafana_headers(resolved), sign=False)[0] == 200
+    # The captured firing delivery, sent again: it would turn the resolved alert back into a firing one.
+    replay = grafana_headers(firing)
+    replay["X-Grafana-Alerting-Signature"] = replay["X-Grafana-Alerting-Signature"].upper()
+    status, text = alerts_bot.post("/alerts/grafana", firing, headers=replay, sign=False)
+    assert status == 409 and "replay" in text, text
+    assert "refused with 409" in alerts_bot.logs()
+
+
+def test_a_replayed_grafana_payload_is_refused_within_the_timestamp_window():
+    import time
+    slack = SlackApiStandIn(BOT_TOKEN)
+    header = "X-Grafana-Alerting-Signature-Timestamp"
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = Bot(tmp, extra_yaml=alerts_yaml(slack.url, grafana_timestamp_header=header),
+                  extra_env=alerts_env(slack.url))
+        try:
+            from test_alerts import grafana_payload
+            body = json.dumps(grafana_payload("gf-ts-replay")).encode()
+            headers = grafana_headers(body, ts=int(time.time()))
+            assert bot.post("/alerts/grafana", body, headers=headers, sign=False)[0] == 200
+            status, text = bot.post("/alerts/grafana", body, headers=headers, sign=False)
+            assert status == 409 and "replay" in text, text
+        finally:
+            bot.stop()
+            slack.close()
