@@ -13,6 +13,7 @@
 #include "bot/alerts/alert_intake.hpp"
 #include "bot/alerts/alert_poster.hpp"
 #include "bot/alerts/grafana_replay.hpp"
+#include "bot/alerts/pooled_alert_log.hpp"
 #include "bot/alerts/sns_client.hpp"
 #include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/routes/router.hpp"
@@ -32,6 +33,7 @@ App::App(ConfigPtr config, HandlerRegistry handlers)
       http_(std::make_unique<integrations::CurlClient>()),
       backends_(std::make_unique<Backends>(*config_, *http_)),
       alert_store_(make_alert_store(*config_)),
+      alert_log_(alert_store_ ? std::make_unique<PooledAlertLog>(*alert_store_) : nullptr),
       dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_, clients_with_alerts())),
       replays_(config_->slack.timestamp_tolerance),
       grafana_replays_(
@@ -41,7 +43,7 @@ App::~App() = default;
 
 std::unique_ptr<AlertStore> App::make_alert_store(const Config& config) {
     if (!config.alerts.enabled) return nullptr;
-    return std::make_unique<SqliteAlertStore>(config.store.path);
+    return std::make_unique<SqliteAlertStore>(config.store.path, config.alerts.max_firing);
 }
 
 void App::redirect_sns_for_tests(std::string base, std::string_view ca_pem) {
@@ -51,7 +53,7 @@ void App::redirect_sns_for_tests(std::string base, std::string_view ca_pem) {
 
 Clients App::clients_with_alerts() const {
     Clients clients = backends_->clients();
-    clients.alerts = alert_store_.get();
+    clients.alerts = alert_log_.get();
     return clients;
 }
 

@@ -62,6 +62,7 @@ private:
     std::unique_ptr<HttpClient> http_;
     std::unique_ptr<Backends> backends_;
     std::unique_ptr<AlertStore> alert_store_;
+    std::unique_ptr<AlertLog> alert_log_;  // `/hp alerts` reads, on a thread of its own
     std::unique_ptr<ChatPoster> chat_poster_;
     std::unique_ptr<AlertCapacity> alert_capacity_;
     std::unique_ptr<AlertPoster> alert_poster_;

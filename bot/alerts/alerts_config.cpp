@@ -130,7 +130,7 @@ void read_sns(YamlWalker& w, const Field& f, AlertsConfig& out) {
 void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out) {
     const Field a = w.child(root, "alerts");
     if (!w.section(a, {"default_channel", "routes", "alertmanager", "grafana", "sns", "flood", "post_interval",
-                       "queue_limit", "actions", "action_ttl", "retention", "label_limits"}))
+                       "queue_limit", "actions", "action_ttl", "retention", "label_limits", "max_firing"}))
         return;
     out.enabled = true;
     const Field default_channel = w.child(a, "default_channel");
@@ -152,6 +152,7 @@ void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out) {
     if (auto v = w.read_int(w.child(a, "queue_limit"), 1, 100'000)) out.queue_limit = static_cast<std::size_t>(*v);
     if (auto v = w.read_duration(w.child(a, "retention"), 1h, 3650 * 24h))
         out.retention = std::chrono::duration_cast<std::chrono::hours>(*v);
+    if (auto v = w.read_int(w.child(a, "max_firing"), 100, 10'000'000)) out.max_firing = static_cast<std::size_t>(*v);
     const Field limits = w.child(a, "label_limits");
     if (w.section(limits, {"value_bytes", "count"})) {
         if (auto v = w.read_size(w.child(limits, "value_bytes"), 256, 1 << 20)) out.label_limits.value_bytes = *v;

@@ -65,6 +65,7 @@ boost::asio::awaitable<HttpOut> store_alerts(Services& services, std::string_vie
         co_return refuse(services, receiver, 503, "store_failed", "alert store unavailable; retry later", remote);
     }
     const AcceptCounts& c = result.counts;
+    if (c.dropped > 0) services.metrics.count_error("alerts_firing_dropped", c.dropped);
     nlohmann::json body{{"received", count}, {"new", c.fresh},    {"changed", c.changed},
                         {"unchanged", c.unchanged}, {"ignored", c.ignored}, {"flooded", c.flooded}};
     co_return json_response(200, body.dump());
