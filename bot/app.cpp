@@ -12,6 +12,8 @@
 #include "bot/alerts/alert_capacity.hpp"
 #include "bot/alerts/alert_intake.hpp"
 #include "bot/alerts/alert_poster.hpp"
+#include "bot/alerts/grafana_replay.hpp"
+#include "bot/alerts/pooled_alert_log.hpp"
 #include "bot/alerts/sns_client.hpp"
 #include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/routes/router.hpp"
@@ -32,30 +34,34 @@ App::App(ConfigPtr config, HandlerRegistry handlers)
       http_(std::make_unique<integrations::CurlClient>()),
       backends_(std::make_unique<Backends>(*config_, *http_)),
       alert_store_(make_alert_store(*config_)),
+      alert_log_(alert_store_ ? std::make_unique<PooledAlertLog>(*alert_store_) : nullptr),
       dispatcher_(std::make_unique<Dispatcher>(config_, *store_, bot_, handlers_, metrics_, clients_with_alerts())),
-      replays_(config_->slack.timestamp_tolerance, config_->server.max_replay_signatures) {}
+      replays_(config_->slack.timestamp_tolerance, config_->server.max_replay_signatures),
+      grafana_replays_(
+          grafana_replay_memory(config_->slack.timestamp_tolerance, config_->alerts.grafana_replay_window),
+          config_->server.max_replay_signatures) {}
 
 App::~App() = default;
 
 std::unique_ptr<AlertStore> App::make_alert_store(const Config& config) {
     if (!config.alerts.enabled) return nullptr;
-    return std::make_unique<SqliteAlertStore>(config.store.path);
+    return std::make_unique<SqliteAlertStore>(config.store.path, config.alerts.max_firing);
 }
 
-void App::redirect_sns_for_tests(std::string base) {
+void App::redirect_sns_for_tests(std::string base, std::string_view ca_pem) {
     if (!sns_) sns_ = std::make_unique<SnsClient>(*http_);
-    sns_->redirect_for_tests(std::move(base));
+    sns_->redirect_for_tests(std::move(base), SnsTrust::from_pem(ca_pem));
 }
 
 Clients App::clients_with_alerts() const {
     Clients clients = backends_->clients();
-    clients.alerts = alert_store_.get();
+    clients.alerts = alert_log_.get();
     return clients;
 }
 
 std::uint16_t App::start(asio::io_context& io) {
     services_ = std::make_unique<Services>(Services{config_, *store_, metrics_, *dispatcher_, *http_, replays_,
-                                                    io.get_executor(), nullptr});
+                                                    grafana_replays_, io.get_executor(), nullptr});
     auto body_limit_for = [server = config_->server](std::string_view target) {
         return body_limit_for_target(server, target);
     };

@@ -1,6 +1,7 @@
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <string_view>
 
 #include "bot/backends.hpp"
 #include "bot/dispatcher.hpp"
@@ -44,7 +45,8 @@ public:
     Store& store() { return *store_; }
     Metrics& metrics() { return metrics_; }
     // Tests only (tests/support/hpops_test_server.cpp): see SnsClient::redirect_for_tests.
-    void redirect_sns_for_tests(std::string base);
+    // `ca_pem`: the only roots signing certificates may chain to.
+    void redirect_sns_for_tests(std::string base, std::string_view ca_pem);
 
 private:
     // Alerts (when configured): store, Slack poster, intake; built before the dispatcher.
@@ -60,6 +62,7 @@ private:
     std::unique_ptr<HttpClient> http_;
     std::unique_ptr<Backends> backends_;
     std::unique_ptr<AlertStore> alert_store_;
+    std::unique_ptr<AlertLog> alert_log_;  // `/hp alerts` reads, on a thread of its own
     std::unique_ptr<ChatPoster> chat_poster_;
     std::unique_ptr<AlertCapacity> alert_capacity_;
     std::unique_ptr<AlertPoster> alert_poster_;
@@ -67,6 +70,7 @@ private:
     std::unique_ptr<SnsClient> sns_;
     std::unique_ptr<Dispatcher> dispatcher_;
     ReplayGuard replays_;
+    ReplayGuard grafana_replays_;
     std::unique_ptr<Services> services_;
     std::unique_ptr<HttpServer> server_;
 };

@@ -20,11 +20,11 @@ void Metrics::count_command(std::string_view command, std::string_view outcome) 
     ++commands_[{std::string(command), std::string(outcome)}];
 }
 
-void Metrics::count_error(std::string_view kind) {
+void Metrics::count_error(std::string_view kind, std::uint64_t times) {
     std::lock_guard lock(mutex_);
     auto it = errors_.find(kind);
     if (it == errors_.end()) it = errors_.emplace(std::string(kind), 0).first;
-    ++it->second;
+    it->second += times;
 }
 
 std::string Metrics::render_prometheus() const {

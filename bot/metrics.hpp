@@ -20,7 +20,7 @@ public:
     // hpops_commands_total{command,outcome}
     void count_command(std::string_view command, std::string_view outcome);
     // hpops_errors_total{kind}: every failure path has a name here.
-    void count_error(std::string_view kind);
+    void count_error(std::string_view kind, std::uint64_t times = 1);
     void job_started() { jobs_in_flight_.fetch_add(1, std::memory_order_relaxed); }
     void job_finished() { jobs_in_flight_.fetch_sub(1, std::memory_order_relaxed); }
     long jobs_in_flight() const { return jobs_in_flight_.load(std::memory_order_relaxed); }

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <ostream>
 
+#include "bot/alerts/pooled_alert_log.hpp"
 #include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/backends.hpp"
 #include "bot/crypto.hpp"
@@ -58,8 +59,12 @@ int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRun
     Clients clients = backends.clients();
     // `/hp alerts` reads what the server stored.
     std::unique_ptr<SqliteAlertStore> alerts;
-    if (config->alerts.enabled) alerts = std::make_unique<SqliteAlertStore>(config->store.path);
-    clients.alerts = alerts.get();
+    std::unique_ptr<PooledAlertLog> alert_log;
+    if (config->alerts.enabled) {
+        alerts = std::make_unique<SqliteAlertStore>(config->store.path, config->alerts.max_firing);
+        alert_log = std::make_unique<PooledAlertLog>(*alerts);
+    }
+    clients.alerts = alert_log.get();
     Dispatcher dispatcher(config, store, bot, handlers, metrics, clients);
     const char* user = std::getenv("USER");
     Caller caller{"terminal", user ? user : "local", user ? user : "local", "terminal",

@@ -71,7 +71,8 @@ boost::asio::awaitable<Reply> Alerts::handle(const Intent& intent, CommandContex
                                     std::chrono::system_clock::now().time_since_epoch()).count();
     const std::string since = option_or_empty(intent.options, "since");
     const std::int64_t since_ms = since.empty() ? 0 : parse_since(since, now_ms);
-    auto alerts = context.clients.alerts->list_alerts(wanted, since_ms, limit + 1);
+    auto list = context.clients.alerts->list_alerts(wanted, since_ms, limit + 1);
+    const auto alerts = co_await std::move(list);
     co_return render_alert_list(alerts, status.empty() ? "firing" : status, limit, now_ms);
 }
 

@@ -2,7 +2,7 @@
 
 #include <charconv>
 #include <cmath>
-#include <regex>
+#include <string_view>
 
 #include "hpops/errors.hpp"
 
@@ -57,16 +57,49 @@ std::optional<std::string> confirmation_reason(int current, int target, const Li
     return std::nullopt;
 }
 
+namespace {
+
+// Hand-written rather than std::regex: names come from chat, and std::regex
+// recurses once per character of its input.
+bool lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool alnum(char c) { return lower_or_digit(c) || (c >= 'A' && c <= 'Z'); }
+
+// [A-Za-z0-9][A-Za-z0-9_-]{0,62}: EKS's and SageMaker's group name rule.
+bool valid_group_name(std::string_view name) {
+    if (name.empty() || name.size() > 63 || !alnum(name.front())) return false;
+    for (char c : name)
+        if (!alnum(c) && c != '_' && c != '-') return false;
+    return true;
+}
+
+// [a-z][a-z0-9-]*.[a-z0-9]+ : "g5.12xlarge".
+bool valid_ec2_type(std::string_view type) {
+    const std::size_t dot = type.find('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == type.size()) return false;
+    const std::string_view family = type.substr(0, dot), size = type.substr(dot + 1);
+    if (family.front() < 'a' || family.front() > 'z') return false;
+    for (char c : family)
+        if (!lower_or_digit(c) && c != '-') return false;
+    for (char c : size)
+        if (!lower_or_digit(c)) return false;
+    return true;
+}
+
+// (ml.)?<EC2 type>: "ml.g5.12xlarge" for SageMaker; "ml.large" is an EC2-shaped type too.
+bool valid_instance_type(std::string_view type) {
+    return valid_ec2_type(type) || (type.starts_with("ml.") && valid_ec2_type(type.substr(3)));
+}
+
+}  // namespace
+
 void check_group_name(const std::string& what, const std::string& name) {
-    static const std::regex valid("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
-    if (!std::regex_match(name, valid))
+    if (!valid_group_name(name))
         throw UserError("`" + name.substr(0, 80) + "` is not a valid " + what +
                         " name: letters, digits, - and _, starting with a letter or digit, at most 63 characters.");
 }
 
 void check_instance_type(const std::string& type) {
-    static const std::regex valid("(ml\\.)?[a-z][a-z0-9-]*\\.[a-z0-9]+");
-    if (type.size() > 40 || !std::regex_match(type, valid))
+    if (type.size() > 40 || !valid_instance_type(type))
         throw UserError("`" + type.substr(0, 60) + "` is not an instance type (like `g5.12xlarge` or `ml.g5.12xlarge`).");
 }
 

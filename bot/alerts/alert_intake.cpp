@@ -46,6 +46,9 @@ IntakeResult AlertIntake::persist(const std::vector<RoutedAlert>& routed) {
         result.error = e.what();
         return result;
     }
+    if (result.counts.dropped > 0)
+        spdlog::warn("alerts: forgot the {} oldest firing alerts to stay within alerts.max_firing",
+                     result.counts.dropped);
     if (on_stored_ && (result.counts.fresh > 0 || result.counts.changed > 0)) on_stored_();
     if (now - last_purge_ >= std::chrono::hours(1)) {
         last_purge_ = now;

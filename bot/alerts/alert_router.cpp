@@ -6,7 +6,7 @@ LabelMatcher::LabelMatcher(const std::map<std::string, std::string>& equal,
                            const std::map<std::string, std::string>& regex)
     : equal_(equal.begin(), equal.end()) {
     for (const auto& [label, pattern] : regex)
-        regex_.emplace_back(label, std::regex(pattern, std::regex::ECMAScript | std::regex::optimize));
+        regex_.emplace_back(label, LabelPattern(pattern));
 }
 
 bool LabelMatcher::matches(const Alert& alert) const {
@@ -17,7 +17,7 @@ bool LabelMatcher::matches(const Alert& alert) const {
     }
     for (const auto& [label, pattern] : regex_) {
         auto it = alert.labels.find(label);
-        if (!std::regex_match(it == alert.labels.end() ? empty : it->second, pattern)) return false;
+        if (!pattern.matches(it == alert.labels.end() ? empty : it->second)) return false;
     }
     return true;
 }

@@ -1,24 +1,26 @@
 #pragma once
 #include <map>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "bot/alerts/label_pattern.hpp"
 #include "hpops/alert.hpp"
 #include "hpops/config.hpp"
 
 namespace hpops::bot {
 
-// Equality and (fully anchored) regex label matchers, compiled once. An
-// absent label matches as the empty value, as in Alertmanager.
+// Equality and (fully anchored, RE2) regex label matchers, compiled once.
+// An absent label matches as the empty value, as in Alertmanager.
 class LabelMatcher {
 public:
+    // Throws std::invalid_argument for a pattern RE2 refuses (config validation
+    // has reported it already).
     LabelMatcher(const std::map<std::string, std::string>& equal, const std::map<std::string, std::string>& regex);
     bool matches(const Alert& alert) const;
 
 private:
     std::vector<std::pair<std::string, std::string>> equal_;
-    std::vector<std::pair<std::string, std::regex>> regex_;
+    std::vector<std::pair<std::string, LabelPattern>> regex_;
 };
 
 // Routes from the config; first matching route wins, the default channel

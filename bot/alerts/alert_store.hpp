@@ -28,6 +28,7 @@ struct AcceptCounts {
     std::size_t unchanged = 0;  // repeats of what is stored: nothing to do
     std::size_t ignored = 0;    // resolved alerts never seen firing
     std::size_t flooded = 0;    // of `fresh`, those collapsed into a channel's summary
+    std::size_t dropped = 0;    // oldest firing alerts forgotten to stay within alerts.max_firing
 };
 
 enum class MessageKind { alert, group, flood };
@@ -45,8 +46,9 @@ struct PendingMessage {
     std::size_t resolved = 0;
 };
 
-class AlertStore : public AlertLog {
+class AlertStore {
 public:
+    virtual ~AlertStore() = default;
     // One transaction: dedupe by fingerprint, flood control, new messages.
     // Throws when the store cannot take it (the receiver answers 503).
     virtual AcceptCounts accept(const std::vector<RoutedAlert>& batch, const FloodPolicy& flood,
@@ -66,6 +68,10 @@ public:
     // kept, however old.
     // Returns how many alerts were removed.
     virtual std::size_t purge_resolved(std::chrono::system_clock::time_point resolved_before) = 0;
+    // Newest first; `status` nullopt means both. Blocks: handlers reach it
+    // through PooledAlertLog, off the server's threads.
+    virtual std::vector<StoredAlert> list_alerts(std::optional<AlertStatus> status, std::int64_t since_unix_ms,
+                                                 std::size_t limit) const = 0;
 };
 
 }  // namespace hpops::bot

@@ -1,7 +1,8 @@
 #include "bot/alerts/alerts_config.hpp"
 
 #include <algorithm>
-#include <regex>
+
+#include "bot/alerts/label_pattern.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -32,10 +33,10 @@ void read_matchers(YamlWalker& w, const Field& f, std::map<std::string, std::str
         auto v = w.read_string(value);
         if (!v) return;
         try {
-            std::regex check(*v, std::regex::ECMAScript);
+            LabelPattern check(*v);
             match_re[label] = std::move(*v);
-        } catch (const std::regex_error& e) {
-            w.problem(value, "`" + *v + "` is not a regular expression: " + e.what());
+        } catch (const std::invalid_argument& e) {
+            w.problem(value, e.what());
         }
     });
 }
@@ -95,13 +96,15 @@ void read_alertmanager(YamlWalker& w, const Field& f, AlertsConfig& out) {
 }
 
 void read_grafana(YamlWalker& w, const Field& f, AlertsConfig& out) {
-    if (!w.section(f, {"secret", "timestamp_header"})) return;
+    if (!w.section(f, {"secret", "timestamp_header", "replay_window"})) return;
     const Field secret = w.child(f, "secret");
     if (auto v = w.read_string(secret, Echo::redact)) {
         if (!v->empty() && v->size() < 16) w.problem(secret, "is shorter than 16 bytes");
         else out.grafana_secret = std::move(*v);
     }
     if (auto v = w.read_string(w.child(f, "timestamp_header"))) out.grafana_timestamp_header = std::move(*v);
+    if (auto v = w.read_duration(w.child(f, "replay_window"), 1min, 24h))
+        out.grafana_replay_window = std::chrono::duration_cast<std::chrono::seconds>(*v);
 }
 
 void read_sns(YamlWalker& w, const Field& f, AlertsConfig& out) {
@@ -127,7 +130,7 @@ void read_sns(YamlWalker& w, const Field& f, AlertsConfig& out) {
 void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out) {
     const Field a = w.child(root, "alerts");
     if (!w.section(a, {"default_channel", "routes", "alertmanager", "grafana", "sns", "flood", "post_interval",
-                       "queue_limit", "actions", "action_ttl", "retention"}))
+                       "queue_limit", "actions", "action_ttl", "retention", "label_limits", "max_firing"}))
         return;
     out.enabled = true;
     const Field default_channel = w.child(a, "default_channel");
@@ -149,6 +152,12 @@ void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out) {
     if (auto v = w.read_int(w.child(a, "queue_limit"), 1, 100'000)) out.queue_limit = static_cast<std::size_t>(*v);
     if (auto v = w.read_duration(w.child(a, "retention"), 1h, 3650 * 24h))
         out.retention = std::chrono::duration_cast<std::chrono::hours>(*v);
+    if (auto v = w.read_int(w.child(a, "max_firing"), 100, 10'000'000)) out.max_firing = static_cast<std::size_t>(*v);
+    const Field limits = w.child(a, "label_limits");
+    if (w.section(limits, {"value_bytes", "count"})) {
+        if (auto v = w.read_size(w.child(limits, "value_bytes"), 256, 1 << 20)) out.label_limits.value_bytes = *v;
+        if (auto v = w.read_int(w.child(limits, "count"), 1, 1000)) out.label_limits.count = static_cast<std::size_t>(*v);
+    }
 }
 
 }  // namespace hpops::bot

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/alerts/webhook_payload.hpp"
+#include "bot/json_depth.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -39,6 +40,8 @@ std::string url_encode(std::string_view s) {
 }  // namespace
 
 std::optional<Alert> parse_cloudwatch_alarm(std::string_view message) {
+    // Too deep to be an alarm: the message becomes a plain SNS alert instead.
+    if (!json_depth_problem(message).empty()) return std::nullopt;
     json doc = json::parse(message, nullptr, false);
     if (!doc.is_object() || !doc.contains("AlarmName") || !doc.contains("NewStateValue")) return std::nullopt;
     Alert a;

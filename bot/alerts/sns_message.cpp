@@ -1,7 +1,6 @@
 #include "bot/alerts/sns_message.hpp"
 
 #include <memory>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -10,6 +9,7 @@
 
 #include "bot/alerts/receiver_auth.hpp"
 #include "bot/alerts/webhook_payload.hpp"
+#include "bot/json_depth.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -24,6 +24,10 @@ void append(std::string& out, std::string_view key, std::string_view value) {
 
 ParsedSns parse_sns_message(std::string_view body) {
     ParsedSns out;
+    if (std::string why = json_depth_problem(body); !why.empty()) {
+        out.error = "body " + why;
+        return out;
+    }
     json doc = json::parse(body, nullptr, false);
     if (!doc.is_object()) {
         out.error = doc.is_discarded() ? "body is not valid JSON" : "body is not a JSON object";
@@ -78,18 +82,6 @@ std::string sns_string_to_sign(const SnsMessage& m) {
     append(out, "TopicArn", m.topic_arn);
     append(out, "Type", m.type);
     return out;
-}
-
-bool is_sns_url(std::string_view url) {
-    static const std::regex pattern(R"(https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[^@\s#]*)",
-                                    std::regex::ECMAScript | std::regex::optimize);
-    return std::regex_match(url.begin(), url.end(), pattern);
-}
-
-bool is_sns_certificate_url(std::string_view url) {
-    if (!is_sns_url(url)) return false;
-    const std::string_view path = url.substr(0, url.find('?'));
-    return path.ends_with(".pem");
 }
 
 std::string verify_sns_signature(const SnsMessage& m, std::string_view pem) {

@@ -1,7 +1,8 @@
 #pragma once
 #include <chrono>
 // AWS SNS HTTP(S) deliveries: the JSON envelope, the documented string to
-// sign per message type, and which URLs may be trusted. Pure functions.
+// sign per message type, and the signature check. Pure functions (the URLs
+// they may be fetched from: sns_url.hpp).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,11 +32,6 @@ ParsedSns parse_sns_message(std::string_view body);
 
 // "Key\nvalue\n" for each signed field, in the order AWS documents for the type.
 std::string sns_string_to_sign(const SnsMessage& m);
-
-// https://sns.<region>.amazonaws.com[.cn]/... with no user, port or other
-// host: the only places SNS certificates and subscription URLs come from.
-bool is_sns_url(std::string_view url);
-bool is_sns_certificate_url(std::string_view url);  // is_sns_url and a .pem path
 
 // Checks the signature over the string to sign with the certificate's key.
 // Returns an empty string when valid, else why not.

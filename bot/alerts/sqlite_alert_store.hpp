@@ -10,12 +10,19 @@
 
 namespace hpops::bot {
 
+// The SQL of a listing with and without a status filter, for EXPLAIN QUERY
+// PLAN in tests.
+const char* alert_list_sql(bool by_status);
+
 // The alert tables, on their own connection to the store's SQLite file (WAL
 // lets both connections work on it). The alert tables keep their own schema
 // version, so they evolve without renumbering the main store's migrations.
+// Listings read on a third, read-only connection with its own lock, so a
+// long one never holds up intake.
 class SqliteAlertStore final : public AlertStore {
 public:
-    explicit SqliteAlertStore(const std::string& path);
+    // Beyond `max_firing` firing alerts the oldest are dropped (alerts.max_firing).
+    explicit SqliteAlertStore(const std::string& path, std::size_t max_firing = 100'000);
     ~SqliteAlertStore() override;
 
     AcceptCounts accept(const std::vector<RoutedAlert>& batch, const FloodPolicy& flood,
@@ -31,6 +38,7 @@ public:
 
 private:
     sqlite3_stmt* statement(const char* sql) const;  // caller holds mutex_
+    std::size_t drop_oldest_firing(std::int64_t over);  // caller holds mutex_, in a transaction
     void exec(const char* sql) const;
     void checkpoint_loop(std::stop_token stop);
 
@@ -38,6 +46,13 @@ private:
     mutable std::mutex mutex_;
     sqlite_detail::DbPtr db_;
     mutable std::unordered_map<const char*, sqlite_detail::StmtPtr> statements_;
+    std::size_t max_firing_;
+    std::int64_t firing_ = 0;  // firing alerts stored; mutex_
+    // Listings: read-only, WAL lets them run beside the writer. Absent for
+    // ":memory:" (a second connection would see another database).
+    sqlite_detail::DbPtr read_db_;
+    mutable std::mutex read_mutex_;
+    mutable std::unordered_map<const char*, sqlite_detail::StmtPtr> read_statements_;
     // WAL checkpoints (and their fsyncs) run on their own connection and
     // thread, so a payload's commit never waits for the disk.
     sqlite_detail::DbPtr checkpoint_db_;

@@ -1,8 +1,11 @@
 #include "bot/alerts/webhook_payload.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
+
+#include "bot/json_depth.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -24,18 +27,33 @@ std::string string_or_empty(const json& obj, const char* key) {
     return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
-// A label or annotation map; values that are not strings are refused.
+// A label or annotation map; values that are not strings, and maps beyond
+// the limits, are refused.
 bool read_string_map(const json& obj, const char* key, std::map<std::string, std::string>& out, std::string& error,
-                     const std::string& where) {
+                     const std::string& where, const AlertLabelLimits& limits) {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return true;
     if (!it->is_object()) {
         error = where + "." + key + " is not an object";
         return false;
     }
+    if (it->size() > limits.count) {
+        error = where + "." + key + " has " + std::to_string(it->size()) + " entries, over the limit of " +
+                std::to_string(limits.count) + " (alerts.label_limits.count)";
+        return false;
+    }
     for (const auto& [name, value] : it->items()) {
+        // The name is the sender's too: cut it short in the reason.
+        const std::string field = where + "." + key + "." + name.substr(0, 100);
         if (!value.is_string()) {
-            error = where + "." + key + "." + name + " is not a string";
+            error = field + " is not a string";
+            return false;
+        }
+        const std::size_t size = std::max(name.size(), value.get_ref<const std::string&>().size());
+        if (size > limits.value_bytes) {
+            error = field + (name.size() > limits.value_bytes ? " (its name)" : "") + " is " + std::to_string(size) +
+                    " bytes, over the limit of " + std::to_string(limits.value_bytes) +
+                    " (alerts.label_limits.value_bytes)";
             return false;
         }
         out.emplace(name, value.get<std::string>());
@@ -48,8 +66,12 @@ struct Shape {
     const char* version;
 };
 
-ParsedAlerts parse_payload(std::string_view body, const Shape& shape) {
+ParsedAlerts parse_payload(std::string_view body, const Shape& shape, const AlertLabelLimits& limits) {
     ParsedAlerts out;
+    if (std::string why = json_depth_problem(body); !why.empty()) {
+        out.error = "body " + why;
+        return out;
+    }
     json doc = json::parse(body, nullptr, false);
     if (doc.is_discarded()) {
         out.error = "body is not valid JSON";
@@ -96,8 +118,8 @@ ParsedAlerts parse_payload(std::string_view body, const Shape& shape) {
             out.error = where + ".status is \"" + status + "\" (expected firing or resolved)";
             return out;
         }
-        if (!read_string_map(a, "labels", alert.labels, out.error, where) ||
-            !read_string_map(a, "annotations", alert.annotations, out.error, where))
+        if (!read_string_map(a, "labels", alert.labels, out.error, where, limits) ||
+            !read_string_map(a, "annotations", alert.annotations, out.error, where, limits))
             return out;
         if (auto s = parse_rfc3339(string_or_empty(a, "startsAt"))) alert.starts_at = *s;
         if (alert.status == AlertStatus::resolved) alert.ends_at = parse_rfc3339(string_or_empty(a, "endsAt"));
@@ -170,7 +192,11 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     return std::chrono::time_point_cast<clock::duration>(t + fraction);
 }
 
-ParsedAlerts parse_alertmanager_payload(std::string_view body) { return parse_payload(body, {"alertmanager", "4"}); }
-ParsedAlerts parse_grafana_payload(std::string_view body) { return parse_payload(body, {"grafana", "1"}); }
+ParsedAlerts parse_alertmanager_payload(std::string_view body, const AlertLabelLimits& limits) {
+    return parse_payload(body, {"alertmanager", "4"}, limits);
+}
+ParsedAlerts parse_grafana_payload(std::string_view body, const AlertLabelLimits& limits) {
+    return parse_payload(body, {"grafana", "1"}, limits);
+}
 
 }  // namespace hpops::bot

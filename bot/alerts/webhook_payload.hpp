@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hpops/alert.hpp"
+#include "hpops/config.hpp"
 
 namespace hpops::bot {
 
@@ -20,8 +21,8 @@ struct ParsedAlerts {
     std::size_t truncated = 0;  // alerts the sender left out (truncatedAlerts)
 };
 
-ParsedAlerts parse_alertmanager_payload(std::string_view body);
-ParsedAlerts parse_grafana_payload(std::string_view body);
+ParsedAlerts parse_alertmanager_payload(std::string_view body, const AlertLabelLimits& limits = {});
+ParsedAlerts parse_grafana_payload(std::string_view body, const AlertLabelLimits& limits = {});
 
 // RFC 3339 as Alertmanager and Grafana write it ("2024-05-01T10:00:00.123Z",
 // offsets allowed, also CloudWatch's "+0000"). Go's zero time (year 1) means "not set": nullopt.

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bot/alerts/alert_intake.hpp"
+#include "bot/alerts/grafana_replay.hpp"
 #include "bot/alerts/receiver_auth.hpp"
 #include "bot/alerts/webhook_payload.hpp"
 
@@ -20,14 +21,18 @@ HttpOut refuse(Services& services, std::string_view receiver, int status, const 
     return text_response(status, reason);
 }
 
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 // Grafana's timestamp header is in Unix seconds; a stale one is a replay.
-bool fresh_timestamp(std::string_view text, std::chrono::seconds tolerance) {
+// The seconds when fresh.
+std::optional<std::int64_t> fresh_timestamp(std::string_view text, std::chrono::seconds tolerance) {
     long long seconds = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (ec != std::errc{} || end != text.data() + text.size()) return false;
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
-    return std::llabs(now - seconds) <= tolerance.count();
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    if (std::llabs(unix_now() - seconds) > tolerance.count()) return std::nullopt;
+    return seconds;
 }
 
 // A burst refuses thousands of payloads a second: one log line per second
@@ -60,6 +65,7 @@ boost::asio::awaitable<HttpOut> store_alerts(Services& services, std::string_vie
         co_return refuse(services, receiver, 503, "store_failed", "alert store unavailable; retry later", remote);
     }
     const AcceptCounts& c = result.counts;
+    if (c.dropped > 0) services.metrics.count_error("alerts_firing_dropped", c.dropped);
     nlohmann::json body{{"received", count}, {"new", c.fresh},    {"changed", c.changed},
                         {"unchanged", c.unchanged}, {"ignored", c.ignored}, {"flooded", c.flooded}};
     co_return json_response(200, body.dump());
@@ -78,7 +84,7 @@ boost::asio::awaitable<HttpOut> handle_alertmanager_webhook(Services& services, 
         co_return out;
     }
     if (services.alerts->saturated()) co_return overloaded(services, "alertmanager", remote);
-    ParsedAlerts parsed = parse_alertmanager_payload(in.body);
+    ParsedAlerts parsed = parse_alertmanager_payload(in.body, config.label_limits);
     if (!parsed.error.empty()) co_return refuse(services, "alertmanager", 400, "bad_payload", parsed.error, remote);
     if (parsed.truncated > 0)
         spdlog::warn("alerts: alertmanager receiver {} truncated {} alerts (max_alerts)", parsed.receiver,
@@ -98,15 +104,27 @@ boost::asio::awaitable<HttpOut> handle_grafana_webhook(Services& services, HttpI
     std::string timestamp_header = config.grafana_timestamp_header;
     for (char& c : timestamp_header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const std::string_view timestamp = with_timestamp ? in.header(timestamp_header) : std::string_view{};
-    if (!grafana_signature_valid(config.grafana_secret, timestamp, in.body,
-                                 in.header("x-grafana-alerting-signature"), with_timestamp))
+    const std::string_view signature = in.header("x-grafana-alerting-signature");
+    if (!grafana_signature_valid(config.grafana_secret, timestamp, in.body, signature, with_timestamp))
         co_return refuse(services, "grafana", 401, "bad_signature", "missing or wrong X-Grafana-Alerting-Signature",
                          remote);
-    if (with_timestamp && !fresh_timestamp(timestamp, services.config->slack.timestamp_tolerance))
-        co_return refuse(services, "grafana", 401, "stale", "timestamp is not within the tolerance window", remote);
+    std::optional<std::int64_t> signed_at;
+    if (with_timestamp) {
+        signed_at = fresh_timestamp(timestamp, services.config->slack.timestamp_tolerance);
+        if (!signed_at)
+            co_return refuse(services, "grafana", 401, "stale", "timestamp is not within the tolerance window", remote);
+    }
     if (services.alerts->saturated()) co_return overloaded(services, "grafana", remote);
-    ParsedAlerts parsed = parse_grafana_payload(in.body);
+    ParsedAlerts parsed = parse_grafana_payload(in.body, config.label_limits);
     if (!parsed.error.empty()) co_return refuse(services, "grafana", 400, "bad_payload", parsed.error, remote);
+    // Checked last, just before the store: a delivery refused before this
+    // point (a 503 while intake is full) comes again with the same signature.
+    const auto seen = grafana_first_delivery(services.grafana_replays, signature, signed_at,
+                                             config.grafana_replay_window, unix_now());
+    if (seen == ReplayGuard::Verdict::replay)
+        co_return refuse(services, "grafana", 409, "replay", "this signed payload was delivered before (a replay)",
+                         remote);
+    if (seen == ReplayGuard::Verdict::window_full) co_return overloaded(services, "grafana", remote);
     auto work = store_alerts(services, "grafana", std::move(parsed.alerts), remote);
     co_return co_await std::move(work);
 }

@@ -7,6 +7,7 @@
 #include "bot/alerts/cloudwatch_alarm.hpp"
 #include "bot/alerts/sns_client.hpp"
 #include "bot/alerts/sns_message.hpp"
+#include "bot/alerts/sns_url.hpp"
 #include "bot/routes/alert_receivers.hpp"
 #include "hpops/errors.hpp"
 
@@ -39,10 +40,18 @@ boost::asio::awaitable<HttpOut> handle_sns_webhook(Services& services, HttpIn in
     if (std::find(topics.begin(), topics.end(), m.topic_arn) == topics.end())
         co_return refuse(services, 403, "unknown_topic", "topic " + m.topic_arn + " is not in alerts.sns.topic_arns",
                          remote);
+    // The certificate must come from SNS in the topic's own region: any other
+    // host under amazonaws.com (sns.s3.amazonaws.com is an S3 bucket) is not SNS.
+    const auto topic = parse_sns_topic_arn(m.topic_arn);
+    if (!topic) co_return refuse(services, 400, "bad_payload", "TopicArn is not an SNS topic ARN", remote);
+    if (std::string why = sns_endpoint_problem(m.signing_cert_url, *topic); !why.empty())
+        co_return refuse(services, 400, "bad_certificate_url", "SigningCertURL " + why, remote);
     std::string pem;
     try {
-        auto fetch = services.sns->certificate(m.signing_cert_url);
+        auto fetch = services.sns->certificate(m.signing_cert_url, *topic);
         pem = co_await std::move(fetch);
+    } catch (const UntrustedSigningCertificate& e) {
+        co_return refuse(services, 403, "untrusted_certificate", e.what(), remote);
     } catch (const std::exception& e) {
         // Ours to retry, not the sender's fault: SNS redelivers on 5xx.
         services.metrics.count_error("alerts_sns_certificate_fetch");
@@ -58,9 +67,8 @@ boost::asio::awaitable<HttpOut> handle_sns_webhook(Services& services, HttpIn in
         co_return refuse(services, 400, "stale", why, remote);
 
     if (m.type == "SubscriptionConfirmation") {
-        if (!is_sns_url(m.subscribe_url))
-            co_return refuse(services, 400, "bad_subscribe_url", "SubscribeURL is not on sns.<region>.amazonaws.com",
-                             remote);
+        if (std::string why = sns_endpoint_problem(m.subscribe_url, *topic); !why.empty())
+            co_return refuse(services, 400, "bad_subscribe_url", "SubscribeURL " + why, remote);
         try {
             auto confirm = services.sns->confirm_subscription(m.subscribe_url);
             co_await std::move(confirm);

@@ -21,7 +21,8 @@ struct Services {
     Metrics& metrics;
     Dispatcher& dispatcher;
     HttpClient& http;
-    ReplayGuard& replays;
+    ReplayGuard& replays;          // Slack's signed requests
+    ReplayGuard& grafana_replays;  // Grafana's signed alert payloads
     boost::asio::any_io_executor executor;  // for background follow-ups
     const HttpServer* server = nullptr;     // for readiness while draining
     AlertIntake* alerts = nullptr;          // null when the config has no `alerts` section

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bot/error_reply.hpp"
+#include "bot/json_depth.hpp"
 #include "bot/reply_or_error.hpp"
 #include "bot/routes/slack_request.hpp"
 
@@ -26,6 +27,8 @@ boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, Htt
     if (request.rejection) co_return std::move(*request.rejection);
     auto payload_field = request.form->find("payload");
     if (!payload_field) co_return text_response(400, "missing form field: payload");
+    if (std::string why = json_depth_problem(*payload_field); !why.empty())
+        co_return text_response(400, "payload " + why);
     auto payload = nlohmann::json::parse(*payload_field, nullptr, false);
     if (payload.is_discarded() || !payload.is_object()) co_return text_response(400, "payload is not a JSON object");
 

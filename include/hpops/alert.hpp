@@ -1,4 +1,5 @@
 #pragma once
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -46,13 +47,15 @@ struct StoredAlert {
     std::string post_error;         // Slack's refusal of its message, if any
 };
 
-// Read side of the alert store, as handlers see it.
+// Read side of the alert store, as handlers see it. Awaited: reading a large
+// store takes time, which must not stall a server thread.
 class AlertLog {
 public:
     virtual ~AlertLog() = default;
     // Newest first; `status` nullopt means both.
-    virtual std::vector<StoredAlert> list_alerts(std::optional<AlertStatus> status, std::int64_t since_unix_ms,
-                                                 std::size_t limit) const = 0;
+    virtual boost::asio::awaitable<std::vector<StoredAlert>> list_alerts(std::optional<AlertStatus> status,
+                                                                         std::int64_t since_unix_ms,
+                                                                         std::size_t limit) const = 0;
 };
 
 inline const char* to_string(AlertStatus s) { return s == AlertStatus::firing ? "firing" : "resolved"; }

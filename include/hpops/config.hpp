@@ -146,6 +146,17 @@ struct AlertActionRule {
     int scale = 1;      // added to desired (EKS) or count (HyperPod); may be negative
 };
 
+// Sizes of an alert's labels and annotations; a payload with one beyond
+// them is refused with 400 naming it. Alertmanager sets no limits and
+// Prometheus's scrape limits default to none; Mimir refuses label values over
+// 2048 bytes and series with over 30 labels. Alerts also carry annotations
+// (long descriptions), hence the roomier defaults: they pass any real alert
+// and bound what one alert costs the store, the matchers and Slack.
+struct AlertLabelLimits {
+    std::size_t value_bytes = 8 * 1024;  // each label and annotation name and value
+    std::size_t count = 64;              // labels per alert, and annotations per alert
+};
+
 struct AlertsConfig {
     bool enabled = false;  // the `alerts` section is present
     std::string default_channel;
@@ -158,6 +169,10 @@ struct AlertsConfig {
     // covers "timestamp:body".
     std::string grafana_secret;
     std::string grafana_timestamp_header;
+    // Without a timestamp header, how long a payload's signature is
+    // remembered so that a replay of it is refused (with one, the timestamp
+    // tolerance decides).
+    std::chrono::seconds grafana_replay_window{300};
     // SNS: subscriptions are confirmed only for these topics.
     std::vector<std::string> sns_topic_arns;
     // SNS messages signed longer ago are refused: SNS retries an HTTP
@@ -176,6 +191,10 @@ struct AlertsConfig {
     std::chrono::seconds action_ttl{4 * 3600};
     // Resolved alerts are forgotten this long after their last update.
     std::chrono::hours retention{30 * 24};
+    AlertLabelLimits label_limits;
+    // Firing alerts kept; beyond it the oldest are forgotten (and counted).
+    // Firing alerts are never purged otherwise: 1.8 M made a 1.3 GB store.
+    std::size_t max_firing = 100'000;
 };
 
 struct Config {

@@ -1,8 +1,10 @@
 """AWS SNS deliveries to /alerts/sns, signed in the test with a certificate
-it generates. The server under test is tests/support/hpops_test_server, in
-which AWS's certificate host is redirected to the test's HTTP server (the
-shipped `hpops` cannot do that); URL checks still see AWS's host names."""
+it generates, issued to sns.amazonaws.com by a test CA. The server under test
+is tests/support/hpops_test_server, in which AWS's certificate host is
+redirected to the test's HTTP server and the test CA is the only trusted root
+(the shipped `hpops` can do neither); URL checks still see AWS's host names."""
 import base64
+import contextlib
 import datetime
 import json
 import tempfile
@@ -27,14 +29,42 @@ CERT_PATH = "/SimpleNotificationService-0000000000000000000000.pem"
 CERT_URL = "https://sns.us-east-1.amazonaws.com" + CERT_PATH
 
 
-def make_key_and_cert(common_name="sns.amazonaws.com"):
+def make_ca():
+    """The test's stand-in for the roots AWS's signing certificates chain to."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hpops test SNS CA")])
     now = datetime.datetime.now(datetime.timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    return key, cert
+
+
+TEST_CA = make_ca()
+
+
+def make_key_and_cert(common_name="sns.amazonaws.com", ca=TEST_CA):
+    """A signing key and its certificate, issued by `ca` to `common_name` (CN and SAN)."""
+    ca_key, ca_cert = ca
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(ca_cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(common_name)]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
     return key, cert.public_bytes(serialization.Encoding.PEM)
+
+
+def sns_ca_env(tmp):
+    """HPOPS_TEST_SNS_CA for hpops_test_server: the file with TEST_CA's certificate."""
+    path = f"{tmp}/sns-test-ca.pem"
+    with open(path, "wb") as f:
+        f.write(TEST_CA[1].public_bytes(serialization.Encoding.PEM))
+    return {"HPOPS_TEST_SNS_CA": path}
 
 
 class FakeAws:
@@ -114,21 +144,29 @@ def alarm(state, reason, changed="2026-11-23T10:05:00.000+0000"):
                                    {"name": "NodegroupName", "value": "gpu-ng"}]}})
 
 
-@pytest.fixture
-def sns():
+@contextlib.contextmanager
+def running_sns_bot():
+    """The server (HPOPS_BINARY: hpops_test_server) with the fake AWS and the
+    test CA; yields (bot, signing key, FakeAws, Slack stand-in)."""
     key, pem = make_key_and_cert()
     aws = FakeAws(pem)
     slack = SlackApiStandIn(BOT_TOKEN)
     extra = f"  sns:\n    topic_arns: [\"{TOPIC}\"]\n"
     with tempfile.TemporaryDirectory() as tmp:
         bot = Bot(tmp, extra_yaml=alerts_yaml(slack.url, extra=extra),
-                  extra_env={**alerts_env(slack.url), "HPOPS_TEST_SNS_ENDPOINT": aws.base})
+                  extra_env={**alerts_env(slack.url), "HPOPS_TEST_SNS_ENDPOINT": aws.base, **sns_ca_env(tmp)})
         try:
             yield bot, key, aws, slack
         finally:
             bot.stop()
             aws.close()
             slack.close()
+
+
+@pytest.fixture
+def sns():
+    with running_sns_bot() as running:
+        yield running
 
 
 def deliver(bot, m):

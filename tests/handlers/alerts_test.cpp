@@ -18,15 +18,15 @@ public:
     mutable std::optional<AlertStatus> asked_status;
     mutable std::int64_t asked_since = -1;
     mutable std::size_t asked_limit = 0;
-    std::vector<StoredAlert> list_alerts(std::optional<AlertStatus> status, std::int64_t since,
-                                         std::size_t limit) const override {
+    boost::asio::awaitable<std::vector<StoredAlert>> list_alerts(std::optional<AlertStatus> status, std::int64_t since,
+                                                                 std::size_t limit) const override {
         asked_status = status;
         asked_since = since;
         asked_limit = limit;
         std::vector<StoredAlert> out;
         for (const auto& a : alerts)
             if ((!status || a.status == *status) && out.size() < limit) out.push_back(a);
-        return out;
+        co_return out;
     }
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bot/alerts/cloudwatch_alarm.hpp"
+#include "bot/alerts/sns_url.hpp"
 
 namespace hpops::bot {
 namespace {
