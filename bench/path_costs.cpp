@@ -160,7 +160,9 @@ int main(int argc, char** argv) {
     integrations::CurlClient http;
     bot::ReplayGuard route_replays(config->slack.timestamp_tolerance, config->server.max_replay_signatures);
     boost::asio::io_context io(1);
-    bot::Services services{config, store, metrics, dispatcher, http, route_replays, io.get_executor(), nullptr};
+    bot::ReplayGuard grafana_replays(config->slack.timestamp_tolerance, config->server.max_replay_signatures);
+    bot::Services services{config, store,          metrics,           dispatcher, http,
+                           route_replays, grafana_replays, io.get_executor(), nullptr};
 
     report("Metrics::count_request", n, [&](int) {
         metrics.count_request("/slack/commands", 200, std::chrono::microseconds(100));

@@ -45,7 +45,7 @@ App::~App() = default;
 
 std::unique_ptr<AlertStore> App::make_alert_store(const Config& config) {
     if (!config.alerts.enabled) return nullptr;
-    return std::make_unique<SqliteAlertStore>(config.store.path, config.alerts.max_firing);
+    return std::make_unique<SqliteAlertStore>(config.store.path, config.alerts.max_firing, config.store.synchronous);
 }
 
 void App::redirect_sns_for_tests(std::string base, std::string_view ca_pem) {

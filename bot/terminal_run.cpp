@@ -61,7 +61,8 @@ int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRun
     std::unique_ptr<SqliteAlertStore> alerts;
     std::unique_ptr<PooledAlertLog> alert_log;
     if (config->alerts.enabled) {
-        alerts = std::make_unique<SqliteAlertStore>(config->store.path, config->alerts.max_firing);
+        alerts = std::make_unique<SqliteAlertStore>(config->store.path, config->alerts.max_firing,
+                                                    config->store.synchronous);
         alert_log = std::make_unique<PooledAlertLog>(*alerts);
     }
     clients.alerts = alert_log.get();

@@ -177,7 +177,7 @@ private:
 
 const char* alert_list_sql(bool by_status) { return (by_status ? sql_list_by_status : sql_list_all).c_str(); }
 
-SqliteAlertStore::SqliteAlertStore(const std::string& path, std::size_t max_firing)
+SqliteAlertStore::SqliteAlertStore(const std::string& path, std::size_t max_firing, Synchronous synchronous)
     : path_(path), max_firing_(max_firing) {
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -188,9 +188,9 @@ SqliteAlertStore::SqliteAlertStore(const std::string& path, std::size_t max_firi
     std::lock_guard lock(mutex_);
     exec("PRAGMA busy_timeout = 5000");
     exec("PRAGMA journal_mode = WAL");
-    // With WAL, NORMAL loses no committed transaction on a process crash, only
-    // on power loss; it is what makes one transaction per payload cheap.
-    exec("PRAGMA synchronous = NORMAL");
+    // With WAL, NORMAL loses no committed transaction on a crash of hpops, but
+    // may on power loss; FULL syncs the WAL at each commit, before the 200.
+    exec(synchronous == Synchronous::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     exec("BEGIN IMMEDIATE");
     try {
         exec(schema);
@@ -248,6 +248,12 @@ void SqliteAlertStore::checkpoint_loop(std::stop_token stop) {
         // PASSIVE: copies what it can without blocking the writer.
         sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     }
+}
+
+int SqliteAlertStore::synchronous_level() const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement("PRAGMA synchronous"));
+    return q.step() ? static_cast<int>(q.integer(0)) : -1;
 }
 
 void SqliteAlertStore::exec(const char* sql) const {

@@ -22,7 +22,10 @@ const char* alert_list_sql(bool by_status);
 class SqliteAlertStore final : public AlertStore {
 public:
     // Beyond `max_firing` firing alerts the oldest are dropped (alerts.max_firing).
-    explicit SqliteAlertStore(const std::string& path, std::size_t max_firing = 100'000);
+    // `synchronous` is store.synchronous: with full, an alert answered 200 is
+    // on disk, as Alertmanager takes that answer to mean.
+    explicit SqliteAlertStore(const std::string& path, std::size_t max_firing = 100'000,
+                              Synchronous synchronous = Synchronous::full);
     ~SqliteAlertStore() override;
 
     AcceptCounts accept(const std::vector<RoutedAlert>& batch, const FloodPolicy& flood,
@@ -35,6 +38,10 @@ public:
     std::size_t purge_resolved(std::chrono::system_clock::time_point resolved_before) override;
     std::vector<StoredAlert> list_alerts(std::optional<AlertStatus> status, std::int64_t since_unix_ms,
                                          std::size_t limit) const override;
+
+    // SQLite's own answer to PRAGMA synchronous on the writing connection
+    // (2: FULL, 1: NORMAL), for tests and status.
+    int synchronous_level() const;
 
 private:
     sqlite3_stmt* statement(const char* sql) const;  // caller holds mutex_

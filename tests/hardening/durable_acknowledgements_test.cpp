@@ -1,11 +1,13 @@
 // Finding 10: with WAL and synchronous=NORMAL, an acknowledged alert or a
-// spent confirmation nonce could be lost on power loss. FULL is the default.
+// spent confirmation nonce could be lost on power loss. FULL is the default,
+// for the main store and the alert store alike.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 #include <filesystem>
 
+#include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/config_loader.hpp"
 #include "bot/sqlite_store.hpp"
 
@@ -45,4 +47,15 @@ TEST(DurableAcknowledgements, NormalIsAnExplicitChoice) {
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("store.synchronous"), std::string::npos) << e.what();
     }
+}
+
+TEST(DurableAcknowledgements, TheAlertStoreSyncsBeforeAlertmanagerHearsItsAnswer) {
+    const std::string path = temp_db("alerts");
+    {
+        SqliteAlertStore full(path);
+        EXPECT_EQ(full.synchronous_level(), 2) << "PRAGMA synchronous = FULL";
+        SqliteAlertStore normal(path, 100, Synchronous::normal);
+        EXPECT_EQ(normal.synchronous_level(), 1);
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
