@@ -2,50 +2,34 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <nlohmann/json.hpp>
 
 #include <spdlog/spdlog.h>
 
 #include "bot/error_reply.hpp"
-#include "bot/json_depth.hpp"
 #include "bot/reply_or_error.hpp"
+#include "bot/routes/slack_interaction_payload.hpp"
 #include "bot/routes/slack_request.hpp"
 
 namespace hpops::bot {
-namespace {
-
-std::string string_at(const nlohmann::json& json, const nlohmann::json::json_pointer& pointer) {
-    if (!json.contains(pointer)) return {};
-    const auto& value = json.at(pointer);
-    return value.is_string() ? value.get<std::string>() : std::string{};
-}
-
-}  // namespace
 
 boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, HttpIn in) {
     SlackRequest request = accept_slack_request(services, in);
     if (request.rejection) co_return std::move(*request.rejection);
     auto payload_field = request.form->find("payload");
     if (!payload_field) co_return text_response(400, "missing form field: payload");
-    if (std::string why = json_depth_problem(*payload_field); !why.empty())
-        co_return text_response(400, "payload " + why);
-    auto payload = nlohmann::json::parse(*payload_field, nullptr, false);
-    if (payload.is_discarded() || !payload.is_object()) co_return text_response(400, "payload is not a JSON object");
-
-    using ptr = nlohmann::json::json_pointer;
-    if (string_at(payload, ptr("/type")) != "block_actions")
-        co_return text_response(200, "");  // other interaction types are not ours to answer
-    const std::string user_id = string_at(payload, ptr("/user/id"));
-    const std::string response_url = string_at(payload, ptr("/response_url"));
-    const std::string action_id = string_at(payload, ptr("/actions/0/action_id"));
-    const std::string value = string_at(payload, ptr("/actions/0/value"));
-    if (user_id.empty() || action_id.empty()) co_return text_response(400, "payload lacks user.id or actions[0]");
-    if (!response_url_allowed(services.config->slack, response_url)) {
+    DecodedInteraction decoded = decode_interaction_payload(*payload_field);
+    if (const auto* problem = std::get_if<PayloadProblem>(&decoded)) co_return text_response(400, problem->reason);
+    if (std::holds_alternative<OtherInteraction>(decoded)) co_return text_response(200, "");  // not ours to answer
+    const ButtonPress press = std::move(std::get<ButtonPress>(decoded));
+    if (!response_url_allowed(services.config->slack, press.response_url)) {
         services.metrics.count_error("slack_response_url_refused");
         co_return text_response(400, "response_url is missing or not under slack.response_url_allow");
     }
+    const std::string& response_url = press.response_url;
+    const std::string& action_id = press.action_id;
+    const std::string& value = press.value;
 
-    Caller caller{"slack", user_id, string_at(payload, ptr("/user/username")), string_at(payload, ptr("/channel/id")),
+    Caller caller{"slack", press.user_id, press.user_name, press.channel,
                   request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
     if (action_id == "hpops.cancel") {
         Reply reply;
