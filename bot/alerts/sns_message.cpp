@@ -109,7 +109,8 @@ std::string sns_message_age_problem(const SnsMessage& m, std::chrono::system_clo
     using namespace std::chrono;
     const auto signed_at = parse_rfc3339(m.timestamp);
     if (!signed_at) return "Timestamp `" + m.timestamp.substr(0, 40) + "` is not an ISO 8601 time";
-    const auto age = duration_cast<seconds>(now - *signed_at);
+    // In whole seconds: a difference of nanosecond counts can overflow.
+    const seconds age = floor<seconds>(now).time_since_epoch() - floor<seconds>(*signed_at).time_since_epoch();
     if (age > max_age)
         return "message " + m.message_id + " was signed " + std::to_string(age.count()) +
                " s ago, more than alerts.sns.max_message_age (" + std::to_string(max_age.count()) + " s)";

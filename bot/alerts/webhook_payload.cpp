@@ -183,10 +183,12 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     const std::chrono::sys_seconds t = std::chrono::sys_days(ymd) + std::chrono::hours(h) +
                                        std::chrono::minutes(mi) + std::chrono::seconds(sec) - offset;
     // system_clock counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11.
-    // A sender's "9999-12-31" (Go's far future) is clamped, not overflowed.
+    // A sender's "9999-12-31" (Go's far future) is clamped, not overflowed,
+    // and to a range where `now - t` cannot overflow either (the SNS fuzz
+    // target found that at the clock's own limits): 1970 to 2200.
     using clock = std::chrono::system_clock;
-    constexpr auto earliest = std::chrono::floor<std::chrono::seconds>(clock::time_point::min()) + std::chrono::seconds(1);
-    constexpr auto latest = std::chrono::floor<std::chrono::seconds>(clock::time_point::max()) - std::chrono::seconds(1);
+    constexpr std::chrono::sys_seconds earliest = std::chrono::sys_days(std::chrono::year(1970) / 1 / 1);
+    constexpr std::chrono::sys_seconds latest = std::chrono::sys_days(std::chrono::year(2200) / 1 / 1);
     if (t <= earliest) return clock::time_point(earliest);
     if (t >= latest) return clock::time_point(latest);
     return std::chrono::time_point_cast<clock::duration>(t + fraction);

@@ -8,6 +8,7 @@
 namespace http = boost::beast::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;  // memcpy from libFuzzer's null pointer is undefined
     boost::beast::flat_buffer buffer;
     const auto bytes = buffer.prepare(size);
     std::memcpy(bytes.data(), data, size);

@@ -2,7 +2,7 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <yaml-cpp/exception.h>
+#include <yaml-cpp/yaml.h>
 
 #include "integrations/kubernetes/kubeconfig.hpp"
 #include "tests/fuzz/fuzz_input.hpp"

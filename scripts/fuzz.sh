@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (tests/fuzz/, clang-16 with ASan and UBSan) in
+# build-fuzz/ and runs each for SECONDS (default 30) from its seed corpus,
+# two at a time. Prints one line per target: executions, new corpus units,
+# and any finding (a crash input is kept as build-fuzz/crash-<target>-*).
+#
+#   scripts/fuzz.sh            # 30 s each, as CI runs them
+#   scripts/fuzz.sh 3600 sns   # one hour on the SNS decoder
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-30}"
+shift || true
+build=build-fuzz
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DHPOPS_FUZZ=ON -DHPOPS_SANITIZE=address,undefined -DBUILD_TESTING=OFF -DHPOPS_BUILD_BENCH=OFF >/dev/null
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  for source in tests/fuzz/*_fuzz.cpp; do name=$(basename "$source" _fuzz.cpp); targets+=("$name"); done
+fi
+cmake --build "$build" -j2 --target "${targets[@]/#/fuzz_}"
+
+run_one() {
+  local name=$1 work="$build/tests/fuzz/corpus/$1" log="$build/fuzz-$1.log"
+  mkdir -p "$work"
+  if "$build/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+      -print_final_stats=1 -artifact_prefix="$build/crash-$name-" "$work" "tests/fuzz/corpus/$name" >"$log" 2>&1; then
+    local runs units
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    units=$(find "$work" -type f | wc -l)
+    printf '%-20s %12s executions  %6s corpus units  no finding\n' "$name" "$runs" "$units"
+  else
+    printf '%-20s FINDING: see %s\n' "$name" "$log"
+    grep -m3 -E 'ERROR|SUMMARY|runtime error' "$log" || true
+    return 1
+  fi
+}
+export -f run_one
+export build seconds
+status=0
+results=$(printf '%s\n' "${targets[@]}" | xargs -P 2 -I{} bash -c 'run_one {}') || status=$?
+printf '%s\n' "$results"
+found=$(grep -c FINDING <<<"$results" || true)
+echo "fuzz: $((${#targets[@]} - found)) passed, $found failed"
+exit "$status"
