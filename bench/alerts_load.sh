@@ -63,6 +63,7 @@ alerts:
       channel: C0GPU
   alertmanager: {bearer_token: $TOKEN}
   queue_limit: $QUEUE_LIMIT
+  max_firing: 10000000  # every alert of the run is kept, so the check below can count them
 YAML
     "$BUILD_DIR/hpops" serve --config "$WORK/hpops.yaml" >"$WORK/hpops.log" 2>&1 &
     PID=$!
