@@ -68,10 +68,10 @@ TEST(AlertmanagerPayload, RefusesWithAReason) {
     EXPECT_EQ(parse_alertmanager_payload(payload({am_alert("ok"), no_fp}).dump()).error, "alerts[1] has no fingerprint");
     auto bad_label = am_alert("x");
     bad_label["labels"]["n"] = 3;
-    EXPECT_EQ(parse_alertmanager_payload(payload({bad_label}).dump()).error, "alerts[0].labels.n is not a string");
+    EXPECT_EQ(parse_alertmanager_payload(payload(json::array({bad_label})).dump()).error, "alerts[0].labels.n is not a string");
     // Grafana's payloads say version 1; Alertmanager's receiver refuses them.
-    EXPECT_NE(parse_alertmanager_payload(payload({am_alert("x")}, "1").dump()).error, "");
-    EXPECT_EQ(parse_grafana_payload(payload({am_alert("x")}, "1").dump()).error, "");
+    EXPECT_NE(parse_alertmanager_payload(payload(json::array({am_alert("x")}), "1").dump()).error, "");
+    EXPECT_EQ(parse_grafana_payload(payload(json::array({am_alert("x")}), "1").dump()).error, "");
 }
 
 TEST(AlertmanagerPayload, TenThousandAlerts) {
