@@ -5,7 +5,6 @@
 
 #include "bot/deferred_reply.hpp"
 #include "bot/parser.hpp"
-#include "bot/reply_or_error.hpp"
 #include "bot/routes/slack_progress.hpp"
 #include "bot/routes/slack_request.hpp"
 #include "hpops/command_spec.hpp"
@@ -74,8 +73,8 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
         const std::string ack = acknowledgement(parsed);
         caller.progress = std::make_shared<SlackProgress>(services, response_url, request.request_id);
         // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
-        auto work = reply_or_error(services.dispatcher.run_parsed(std::move(caller), std::move(parsed)),
-                                   &services.metrics, request.request_id);
+        // run_with_budget turns an exception into an internal-error reply.
+        auto work = services.dispatcher.run_parsed(std::move(caller), std::move(parsed));
         std::function<void(Reply)> deliver_late = [&services, response_url, id = request.request_id](Reply reply) {
             // The answer takes the place of the acknowledgement and any progress.
             reply.replace_original = true;
