@@ -55,8 +55,18 @@ Reply reply_for_upstream_error(const UpstreamError& error) {
         reply.context("hpops's log has the details.");
         return reply;
     }
-    std::string text = ":x: " + error.service() + ": " + mrkdwn_escape(error.upstream_message());
-    if (!error.code().empty()) text += " (" + error.code() + ")";
+    // A bare 5xx (a load balancer's, say) has no message: say what came back.
+    const std::string name = display_name(error.service());
+    const std::string& said = error.upstream_message();
+    std::string text = ":x: ";
+    if (said.empty())
+        text += name + " answered HTTP " + (error.http_status() ? std::to_string(error.http_status()) : error.code());
+    else if (said.rfind(name, 0) == 0)  // "MLflow failed (HTTP 503)" names itself already
+        text += mrkdwn_escape(said);
+    else
+        text += name + ": " + mrkdwn_escape(said);
+    if (!error.code().empty() && error.code() != "HTTP" + std::to_string(error.http_status()))
+        text += " (" + error.code() + ")";
     Reply reply = message_reply(std::move(text));
     if (!error.request_id().empty()) reply.context("Request id: " + error.request_id());
     return reply;

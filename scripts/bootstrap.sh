@@ -39,8 +39,10 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" > "$stamp"
 fi
 
-# The Kubernetes peer (kube-apiserver, etcd), built once with Go and cached
-# outside the checkout (about 15 min the first time, nothing after).
-"$(dirname "$0")/build-kube-peer.sh" >/dev/null
+# The Go peers, built once and cached outside the checkout: the Kubernetes
+# peer (kube-apiserver, etcd: about 20 min the first time) and Toxiproxy (the
+# fault tests' TCP proxy: about a minute). Nothing after.
+"$(dirname "$0")/build-go-peer.sh" kube >/dev/null
+"$(dirname "$0")/build-go-peer.sh" toxiproxy >/dev/null
 
 echo "bootstrap: ready (venv $venv)"

@@ -71,6 +71,7 @@ asio::awaitable<AwsResponse> AwsTransport::call(AwsCall call) {
         throw UpstreamError("aws", "NoRegion", "no AWS region: set aws.region in the config or AWS_REGION");
     const std::string url = endpoint(call.service) + call.path_and_query;
     thread_local std::mt19937_64 rng{std::random_device{}()};
+    int spent = 0;  // what this call's retries took from the quota
     for (int attempt = 1;; ++attempt) {
         HttpRequest request;
         request.method = call.method;
@@ -90,20 +91,24 @@ asio::awaitable<AwsResponse> AwsTransport::call(AwsCall call) {
         } catch (const UpstreamError& failure) {
             // Named as the AWS service that did not answer; curl's text (with the
             // endpoint's host and port) stays in the message, for the log.
-            if (attempt >= config_.max_attempts)
-                throw UpstreamError(call.service, failure.code().find("Timeout") != std::string::npos ? "Timeout" : "Unreachable",
-                                    failure.upstream_message());
+            const bool timed_out = failure.code().find("Timeout") != std::string::npos;
+            if (attempt >= config_.max_attempts || !quota_.try_acquire(timed_out))
+                throw UpstreamError(call.service, timed_out ? "Timeout" : "Unreachable", failure.upstream_message());
+            spent += timed_out ? RetryQuota::timeout_retry_cost : RetryQuota::retry_cost;
         }
         if (response && response->status >= 200 && response->status < 300) {
+            quota_.on_success(spent);
             std::string id = response->header("x-amzn-requestid");
             if (id.empty()) id = response->header("x-amz-request-id");
             co_return AwsResponse{response->status, std::move(response->body), std::move(id)};
         }
         if (response) {
             AwsError error = parse_aws_error(*response);
-            if (attempt >= config_.max_attempts || !is_retryable_aws_error(response->status, error.code))
+            if (attempt >= config_.max_attempts || !is_retryable_aws_error(response->status, error.code) ||
+                !quota_.try_acquire(false))
                 throw UpstreamError(call.service, error.code, error.message, error.request_id,
                                     static_cast<int>(response->status));
+            spent += RetryQuota::retry_cost;
         }
         // Full jitter over an exponential ceiling (base 1 s, at most 20 s), as botocore does.
         const double ceiling = std::min(20.0, std::ldexp(1.0, attempt - 1));

@@ -7,6 +7,7 @@
 #include "hpops/config.hpp"
 #include "hpops/http_client.hpp"
 #include "integrations/aws/credential_chain.hpp"
+#include "integrations/aws/retry_quota.hpp"
 
 namespace hpops::integrations::aws {
 
@@ -26,7 +27,8 @@ struct AwsResponse {
 
 // Signs and sends AWS API calls. Retries as the SDKs' "standard" mode does:
 // throttling and transient errors, up to max_attempts, with exponential
-// backoff and full jitter, signing each attempt afresh. Other errors become
+// backoff and full jitter, signing each attempt afresh, while the retry quota
+// (shared by every call through this transport) can pay. Other errors become
 // UpstreamError{service, code, message, request_id}.
 class AwsTransport {
 public:
@@ -35,12 +37,14 @@ public:
     boost::asio::awaitable<AwsResponse> call(AwsCall call);
     const std::string& region() const { return config_.region; }
     std::string endpoint(std::string_view service) const;
+    const RetryQuota& retry_quota() const { return quota_; }
 
 private:
     HttpClient& http_;
     CredentialsProvider& credentials_;
     const AwsConfig config_;
     const EnvLookup env_;
+    RetryQuota quota_;
 };
 
 // The error an AWS response carries, from whichever protocol it speaks

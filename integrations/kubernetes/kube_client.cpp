@@ -142,8 +142,11 @@ boost::asio::awaitable<HttpResponse> KubeClient::call(std::string method, std::s
         } catch (const KubeError&) {
             throw;
         } catch (const UpstreamError& error) {
-            throw KubeError("Unreachable", "the API server at " + connection_.server + " did not answer: " +
-                                               error.upstream_message(), 0);
+            // curl's "Timeout was reached": the server was there but silent.
+            const bool silent = error.code().find("Timeout") != std::string::npos;
+            throw KubeError(silent ? "Timeout" : "Unreachable",
+                            "the API server at " + connection_.server + " did not answer: " + error.upstream_message(),
+                            0);
         }
         // Rotated tokens and expired exec credentials: fetch anew, once.
         if (response.status == 401 && attempt == 1) {

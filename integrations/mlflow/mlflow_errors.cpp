@@ -48,8 +48,11 @@ std::string status_message(long status, const MlflowTarget& target, std::string_
     if (status == 404)
         return at + " has no " + std::string(api_prefix) + std::string(path) + " " + http +
                ": is tracking_uri the server's base URL?";
-    if (status == 429) return at + " is throttling requests " + http + "; try again shortly";
-    std::string message = at + (status >= 500 ? " failed " : " answered ") + http;
+    // Passing trouble needs no address: the channel sees it, and it names an
+    // internal host that belongs in the log (the settings errors above keep
+    // it, since the fix is to that URL).
+    if (status == 429) return "MLflow is throttling requests " + http + "; try again shortly";
+    std::string message = (status >= 500 ? "MLflow failed " : at + " answered ") + http;
     if (auto snippet = plain_snippet(body); !snippet.empty()) message += ": " + snippet;
     return message;
 }

@@ -86,7 +86,7 @@ class Bot:
 
     def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None, extra_yaml="",
                  extra_env=None, body_limit="1MiB", webhook_body_limit="16MiB", header_timeout="1s", server_yaml="",
-                 preexec_fn=None):
+                 preexec_fn=None, aws_timeout="5s", mlflow_timeout="10s"):
         self.port = free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
@@ -120,13 +120,13 @@ log:
 {{aws_section}}{{mlflow_section}}""".replace("{mlflow_section}", f"""mlflow:
   tracking_uri: "{mlflow_uri}"
   ui_url: "{mlflow_uri}"
-  timeout: 10s
+  timeout: {mlflow_timeout}
 """ if mlflow_uri else "").replace("{aws_section}", f"""aws:
   region: us-west-2
   endpoints: {{eks: "{aws_endpoint}", sagemaker: "{aws_endpoint}", sts: "{aws_endpoint}"}}
   poll_interval: 200ms
   follow_timeout: 60s
-  timeout: 5s
+  timeout: {aws_timeout}
 """ if aws_endpoint else "").replace("{tls_section}", f"  tls:\n    cert: {tls[0]}\n    key: {tls[1]}\n" if tls else "")
             + extra_yaml)
         env = dict(os.environ, E2E_SIGNING_SECRET=SIGNING_SECRET)

@@ -35,9 +35,9 @@ def kube(kube_peer):
     yield api
 
 
-def kube_config_section(kubeconfig, namespace, **extra):
+def kube_config_section(kubeconfig, namespace, timeout="5s", **extra):
     lines = ["kubernetes:", f"  kubeconfig: {kubeconfig}", f"  namespace: {namespace}",
-             "  poll_interval: 200ms", "  rollout_timeout: 30s", "  timeout: 5s"]
+             "  poll_interval: 200ms", "  rollout_timeout: 30s", f"  timeout: {timeout}"]
     lines += [f"  {k}: {v}" for k, v in extra.items()]
     return "\n".join(lines) + "\n"
 

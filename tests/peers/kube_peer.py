@@ -249,13 +249,7 @@ class KubePeer:
 
     def stop(self) -> None:
         for proc in reversed(self.procs):  # the API server first, then etcd
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            peer_process.terminate(proc, 15)
         self.procs = []
         for log in self._logs:
             if log:

@@ -29,13 +29,7 @@ def spawn(cmd: list[str], name: str, timeout: float, stop_timeout: float = 10.0)
         raise
 
     def stop() -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=stop_timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(proc, stop_timeout)
         for stream in (proc.stdin, proc.stdout):
             if stream:
                 stream.close()
@@ -43,6 +37,17 @@ def spawn(cmd: list[str], name: str, timeout: float, stop_timeout: float = 10.0)
     stop.info = info  # type: ignore[attr-defined]
     stop.proc = proc  # type: ignore[attr-defined]
     return info, stop
+
+
+def terminate(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """SIGTERM, and SIGKILL if it has not gone within `timeout`."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def read_ready_line(proc: subprocess.Popen, name: str, timeout: float) -> str:

@@ -210,6 +210,8 @@ TEST(AwsTransportCall, RetriesThrottlingAndSignsEveryAttemptAfresh) {
     EXPECT_EQ(response.status, 200);
     EXPECT_EQ(response.body, R"({"update":{"id":"u-1","status":"InProgress"}})");
     EXPECT_EQ(response.request_id, "req-ok");
+    // The two retries took 10 tokens from the quota; the success gave them back.
+    EXPECT_EQ(transport.retry_quota().available(), RetryQuota::capacity);
 
     const auto received = aws.received();
     ASSERT_EQ(received.size(), 3u);
@@ -267,6 +269,8 @@ TEST(AwsTransportCall, GivesUpAfterMaxAttemptsOfServiceUnavailable) {
     EXPECT_EQ(e.http_status(), 503);
     // Exactly max_attempts: the HTTP layer must not retry underneath.
     EXPECT_EQ(aws.received().size(), static_cast<std::size_t>(config.max_attempts));
+    // A call that failed keeps what its retries took: the next failures retry less.
+    EXPECT_EQ(transport.retry_quota().available(), RetryQuota::capacity - 2 * RetryQuota::retry_cost);
 }
 
 TEST(AwsTransportCall, NoRegionFailsBeforeSendingAnything) {

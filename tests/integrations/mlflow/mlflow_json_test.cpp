@@ -250,11 +250,11 @@ TEST(MlflowErrors, PagesThatAreNotMlflowSayWhatTheStatusMeansWithoutCredentials)
               "MLflow at https://mlflow.example.com refused the request (HTTP 401): check mlflow.token, or "
               "mlflow.username and password");
     EXPECT_EQ(message(502, "<html><title>502 Bad Gateway</title></html>"),
-              "MLflow at https://mlflow.example.com failed (HTTP 502)");
+              "MLflow failed (HTTP 502)");
     EXPECT_EQ(message(503, "upstream connect error\r\nmore"),
-              "MLflow at https://mlflow.example.com failed (HTTP 503): upstream connect error");
+              "MLflow failed (HTTP 503): upstream connect error");
     EXPECT_EQ(message(429, ""),
-              "MLflow at https://mlflow.example.com is throttling requests (HTTP 429); try again shortly");
+              "MLflow is throttling requests (HTTP 429); try again shortly");
     EXPECT_EQ(error_from_response(HttpResponse{500, {}, "{}"}, target, "x").code(), "HTTP500");
     for (long status : {401L, 404L, 502L}) EXPECT_EQ(message(status, "").find("hunter2"), std::string::npos);
 }
