@@ -15,8 +15,37 @@ HttpOut handle_readyz(Services& services) {
     return text_response(200, "ready");
 }
 
+namespace {
+
+// What the server refused before any route: kept by HttpServer, rendered here.
+std::string server_metrics(const HttpServer& server) {
+    const ServerCounters c = server.counters();
+    std::string out =
+        "# HELP hpops_server_refusals_total Requests the server answered itself, before any route, by reason.\n"
+        "# TYPE hpops_server_refusals_total counter\n";
+    for (std::size_t i = 0; i < c.refused.size(); ++i)
+        out += "hpops_server_refusals_total{reason=\"" + std::string(to_string(static_cast<Refusal>(i))) + "\"} " +
+               std::to_string(c.refused[i]) + "\n";
+    auto line = [&out](std::string_view name, std::string_view type, std::string_view help, std::uint64_t value) {
+        out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " +
+               std::string(type) + "\n" + std::string(name) + " " + std::to_string(value) + "\n";
+    };
+    line("hpops_server_accept_failures_total", "counter", "accept() errors, each followed by a backoff.",
+         c.accept_failures);
+    line("hpops_server_connection_cap_waits_total", "counter",
+         "Times accepting paused at server.max_connections.", c.cap_waits);
+    line("hpops_server_connections_open", "gauge", "Connections open now.", c.connections_open);
+    line("hpops_server_connections_max", "gauge", "server.max_connections in force.", c.connections_cap);
+    line("hpops_server_body_bytes_in_flight", "gauge", "Request body bytes being read now.", c.body_bytes_in_flight);
+    return out;
+}
+
+}  // namespace
+
 HttpOut handle_metrics(Services& services) {
-    HttpOut out = text_response(200, services.metrics.render_prometheus());
+    std::string text = services.metrics.render_prometheus();
+    if (services.server) text += server_metrics(*services.server);
+    HttpOut out = text_response(200, std::move(text));
     out.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return out;
 }

@@ -46,6 +46,11 @@ struct HttpServer::State {
     std::optional<asio::ssl::context> tls;
     std::atomic<bool> draining{false};
     std::atomic<long> in_flight{0};
+    std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(Refusal::count_)> refused{};
+    std::atomic<std::uint64_t> accept_failures{0};
+    std::atomic<std::uint64_t> cap_waits{0};
+
+    void count(Refusal refusal) { refused[static_cast<std::size_t>(refusal)].fetch_add(1, std::memory_order_relaxed); }
 };
 
 namespace {
@@ -95,17 +100,28 @@ asio::awaitable<void> write_rejection(Stream& stream, const HttpOut& response, s
         drained += co_await tcp_layer.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
 }
 
+Refusal refusal_for(const beast::error_code& ec, bool over_budget) {
+    if (over_budget) return Refusal::body_budget;
+    if (ec == http::error::body_limit) return Refusal::body_too_large;
+    if (ec == http::error::header_limit) return Refusal::headers_too_large;
+    if (ec == beast::error::timeout) return Refusal::too_slow;
+    return Refusal::malformed;
+}
+
 // The answer to a request that could not be read whole.
-HttpOut rejection_for(const beast::error_code& ec, bool over_budget, std::size_t limit) {
-    if (over_budget) {
-        HttpOut out = text_response(503, "too many request bodies in flight; retry shortly");
-        out.headers.emplace_back("Retry-After", "1");
-        return out;
+HttpOut rejection_for(Refusal refusal, const beast::error_code& ec, std::size_t limit) {
+    switch (refusal) {
+        case Refusal::body_budget: {
+            HttpOut out = text_response(503, "too many request bodies in flight; retry shortly");
+            out.headers.emplace_back("Retry-After", "1");
+            return out;
+        }
+        case Refusal::body_too_large:
+            return text_response(413, "request body is larger than " + std::to_string(limit) + " bytes");
+        case Refusal::headers_too_large: return text_response(431, "request headers are too large");
+        case Refusal::too_slow: return text_response(408, "request not received in time");
+        default: return text_response(400, "malformed HTTP request: " + ec.message());
     }
-    if (ec == http::error::body_limit) return text_response(413, "request body is larger than " + std::to_string(limit) + " bytes");
-    if (ec == http::error::header_limit) return text_response(431, "request headers are too large");
-    if (ec == beast::error::timeout) return text_response(408, "request not received in time");
-    return text_response(400, "malformed HTTP request: " + ec.message());
 }
 
 // One connection: read -> handle -> write, with a fresh parser, body limit and
@@ -123,6 +139,7 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
         if (buffer.size() == 0) {
             tcp_layer.expires_after(first_request ? config.header_timeout : config.idle_timeout);
             std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec == beast::error::timeout && first_request) state->count(Refusal::silent);
             if (ec) co_return;  // end_of_stream, timeout or reset: the ordinary ends of a connection
             buffer.commit(n);
         }
@@ -149,6 +166,7 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
             co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (!ec) {
             if (const std::string_view problem = framing_problem_of(parser); !problem.empty()) {
+                state->count(Refusal::framing);
                 co_await write_rejection(stream, text_response(400, "ambiguous request framing: " + std::string(problem)),
                                          config.header_timeout);
                 co_return;
@@ -167,7 +185,9 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
         }
         if (ec == http::error::end_of_stream) co_return;
         if (ec) {
-            co_await write_rejection(stream, rejection_for(ec, over_budget, limit), config.header_timeout);
+            const Refusal refusal = refusal_for(ec, over_budget);
+            state->count(refusal);
+            co_await write_rejection(stream, rejection_for(refusal, ec, limit), config.header_timeout);
             co_return;
         }
         auto request = parser.release();
@@ -221,6 +241,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
     asio::steady_timer backoff_timer(state->accept_strand);
     std::chrono::milliseconds backoff{0};
     for (;;) {
+        if (state->gate->open_connections() >= state->gate->cap()) state->cap_waits.fetch_add(1, std::memory_order_relaxed);
         co_await state->gate->wait_for_room();
         if (!state->acceptor.is_open()) co_return;
         auto [ec, socket] = co_await state->acceptor.async_accept(asio::make_strand(state->io), asio::as_tuple(asio::use_awaitable));
@@ -228,6 +249,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
             if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
             if (ec == asio::error::connection_aborted) continue;  // that client gave up while queued
             backoff = next_accept_backoff(backoff);
+            state->accept_failures.fetch_add(1, std::memory_order_relaxed);
             if (auto held_back = state->accept_errors_log.allow())
                 spdlog::warn("accept failed: {} ({} open connections; retrying in {} ms; {} more failures since the last report)",
                              ec.message(), state->gate->open_connections(), backoff.count(), *held_back);
@@ -298,5 +320,24 @@ long HttpServer::requests_in_flight() const { return state_->in_flight.load(); }
 std::size_t HttpServer::connections_open() const { return state_->gate->open_connections(); }
 
 std::size_t HttpServer::body_bytes_in_flight() const { return state_->bodies.in_use(); }
+
+ServerCounters HttpServer::counters() const {
+    ServerCounters counters;
+    for (std::size_t i = 0; i < counters.refused.size(); ++i)
+        counters.refused[i] = state_->refused[i].load(std::memory_order_relaxed);
+    counters.accept_failures = state_->accept_failures.load(std::memory_order_relaxed);
+    counters.cap_waits = state_->cap_waits.load(std::memory_order_relaxed);
+    counters.connections_open = state_->gate->open_connections();
+    counters.connections_cap = state_->gate->cap();
+    counters.body_bytes_in_flight = state_->bodies.in_use();
+    return counters;
+}
+
+std::string_view to_string(Refusal refusal) {
+    static constexpr std::string_view names[] = {"framing", "malformed", "body_too_large", "headers_too_large",
+                                                 "too_slow", "body_budget", "silent"};
+    static_assert(std::size(names) == static_cast<std::size_t>(Refusal::count_));
+    return names[static_cast<std::size_t>(refusal)];
+}
 
 }  // namespace hpops::bot

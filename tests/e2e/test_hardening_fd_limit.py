@@ -61,6 +61,11 @@ def test_idle_sockets_at_the_fd_limit_cost_little_cpu_and_log(server_yaml):
             assert cpu < 0.5, f"{cpu:.2f} s of CPU in 3 s with idle sockets"
             assert log_growth < 16 * 1024, f"log grew {log_growth} bytes in 3 s:\n{bot.logs()[-2000:]}"
             assert healthz_within(bot, 10) == 200
+            # And /metrics says why: paused at the cap, or accept failing and backing off.
+            metrics = bot.get("/metrics")[1]
+            counter = "hpops_server_accept_failures_total" if server_yaml else "hpops_server_connection_cap_waits_total"
+            value = next(float(line.split()[-1]) for line in metrics.splitlines() if line.startswith(counter + " "))
+            assert value >= 1, metrics
         finally:
             for s in sockets:
                 s.close()

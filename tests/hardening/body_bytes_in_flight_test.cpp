@@ -64,6 +64,7 @@ TEST_F(BodyBytesInFlight, ADeclaredBodyPastTheBudgetGets503WithRetryAfter) {
     const std::string refused = answer(post_head(30 * 1024) + std::string(30 * 1024, 'b'));
     EXPECT_TRUE(refused.starts_with("HTTP/1.1 503 ")) << refused;
     EXPECT_NE(refused.find("Retry-After: 1\r\n"), std::string::npos) << refused;
+    EXPECT_EQ(server.server().counters().refused[static_cast<std::size_t>(bot::Refusal::body_budget)], 1u);
     // What still fits is read.
     EXPECT_NE(answer(post_head(10 * 1024) + std::string(10 * 1024, 's')).find("read 10240"), std::string::npos);
 

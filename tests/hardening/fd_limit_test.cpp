@@ -46,6 +46,7 @@ TEST(FdLimit, ASilentNewConnectionIsClosedAfterTheHeaderTimeout) {
     EXPECT_TRUE(answer.closed);
     EXPECT_TRUE(answer.bytes.empty()) << answer.bytes;  // nothing was asked, nothing is answered
     EXPECT_TRUE(eventually([&] { return server.server().connections_open() == 0; }));
+    EXPECT_EQ(server.server().counters().refused[static_cast<std::size_t>(bot::Refusal::silent)], 1u);
 }
 
 TEST(FdLimit, BetweenKeepAliveRequestsTheIdleTimeoutStillApplies) {
@@ -72,6 +73,8 @@ TEST(FdLimit, AtTheCapANewConnectionWaitsUntilOneCloses) {
     third.send(request_then_close);
     EXPECT_TRUE(third.read_until_closed(500ms).bytes.empty());
     EXPECT_EQ(server.server().connections_open(), 2u);
+    EXPECT_GE(server.server().counters().cap_waits, 1u);
+    EXPECT_EQ(server.server().counters().connections_cap, 2u);
 
     first.reset();
     const auto answer = third.read_until_closed(10s);

@@ -32,6 +32,12 @@ protected:
         EXPECT_TRUE(answer.closed);
         EXPECT_EQ(answer.bytes.find("saw"), std::string::npos) << answer.bytes;
         EXPECT_TRUE(server.received().empty());
+        // Counted for /metrics: as framing, or as malformed where Beast's parser
+        // refuses it first (chunked beside Content-Length).
+        const auto counters = server.server().counters();
+        EXPECT_EQ(counters.refused[static_cast<std::size_t>(bot::Refusal::framing)] +
+                      counters.refused[static_cast<std::size_t>(bot::Refusal::malformed)],
+                  1u);
     }
 };
 
