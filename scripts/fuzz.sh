@@ -11,9 +11,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 build=build-fuzz
-export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DHPOPS_FUZZ=ON -DHPOPS_SANITIZE=address,undefined -DBUILD_TESTING=ON -DHPOPS_BUILD_BENCH=OFF >/dev/null
+source scripts/clang-configure.sh
+clang_configure "$build" address,undefined -DHPOPS_FUZZ=ON
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   for source in tests/fuzz/*_fuzz.cpp; do name=$(basename "$source" _fuzz.cpp); targets+=("$name"); done

@@ -10,9 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build-fuzz
-export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DHPOPS_FUZZ=ON -DHPOPS_SANITIZE=address,undefined -DBUILD_TESTING=ON -DHPOPS_BUILD_BENCH=OFF >/dev/null
+source scripts/clang-configure.sh
+clang_configure "$build" address,undefined -DHPOPS_FUZZ=ON
 cmake --build "$build" -j2
 # halt_on_error: the first finding stops the process with a report; the
 # process's own exit code (not a log line) is what fails the test.

@@ -45,7 +45,7 @@ boost::asio::awaitable<std::string> SnsClient::certificate(std::string url, SnsT
                 if (auto it = issuers_.find(*issuer_url); it != issuers_.end()) issuer = it->second;
             }
             if (issuer.empty()) {
-                auto get = fetch(*issuer_url, "issuer of the signing certificate " + *issuer_url);
+                auto get = fetch(target(*issuer_url), "issuer of the signing certificate " + *issuer_url);
                 issuer = co_await std::move(get);
             }
             why = trust_->verify(pem, names, issuer);

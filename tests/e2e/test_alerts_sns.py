@@ -45,18 +45,36 @@ def make_ca():
 TEST_CA = make_ca()
 
 
-def make_key_and_cert(common_name="sns.amazonaws.com", ca=TEST_CA):
-    """A signing key and its certificate, issued by `ca` to `common_name` (CN and SAN)."""
+def make_key_and_cert(common_name="sns.amazonaws.com", ca=TEST_CA, issuer_url=None):
+    """A signing key and its certificate, issued by `ca` to `common_name` (CN and SAN);
+    with `issuer_url`, an Authority Information Access naming where `ca` is published."""
     ca_key, ca_cert = ca
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.datetime.now(datetime.timezone.utc)
+    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(ca_cert.subject).public_key(key.public_key())
+               .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+               .not_valid_after(now + datetime.timedelta(days=1))
+               .add_extension(x509.SubjectAlternativeName([x509.DNSName(common_name)]), critical=False))
+    if issuer_url:
+        builder = builder.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+            x509.oid.AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(issuer_url))]),
+            critical=False)
+    return key, builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+
+def make_intermediate(ca=TEST_CA):
+    """An intermediate CA under `ca`, as Amazon's signing certificates have."""
+    ca_key, ca_cert = ca
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hpops test SNS intermediate")])
+    now = datetime.datetime.now(datetime.timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(ca_cert.subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
             .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(common_name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .sign(ca_key, hashes.SHA256()))
-    return key, cert.public_bytes(serialization.Encoding.PEM)
+    return key, cert
 
 
 def sns_ca_env(tmp):
@@ -70,8 +88,9 @@ def sns_ca_env(tmp):
 class FakeAws:
     """Serves the signing certificate and records ConfirmSubscription calls."""
 
-    def __init__(self, pem):
+    def __init__(self, pem, files=None):
         self.pem = pem
+        self.files = files or {}  # other paths it serves, as Amazon Trust Services does its intermediates
         self.requests = []
         fake = self
 
@@ -80,6 +99,8 @@ class FakeAws:
                 fake.requests.append(self.path)
                 if self.path == CERT_PATH:
                     body, status = fake.pem, 200
+                elif self.path in fake.files:
+                    body, status = fake.files[self.path], 200
                 elif self.path.startswith("/?Action=ConfirmSubscription"):
                     body, status = b"<ConfirmSubscriptionResponse/>", 200
                 else:
@@ -145,11 +166,11 @@ def alarm(state, reason, changed="2026-11-23T10:05:00.000+0000"):
 
 
 @contextlib.contextmanager
-def running_sns_bot():
+def running_sns_bot(key_and_pem=None, files=None):
     """The server (HPOPS_BINARY: hpops_test_server) with the fake AWS and the
     test CA; yields (bot, signing key, FakeAws, Slack stand-in)."""
-    key, pem = make_key_and_cert()
-    aws = FakeAws(pem)
+    key, pem = key_and_pem or make_key_and_cert()
+    aws = FakeAws(pem, files)
     slack = SlackApiStandIn(BOT_TOKEN)
     extra = f"  sns:\n    topic_arns: [\"{TOPIC}\"]\n"
     with tempfile.TemporaryDirectory() as tmp:
@@ -273,3 +294,25 @@ def test_bad_envelopes(sns):
     m = sign(notification("plain text"), key)
     m["SignatureVersion"] = "3"
     assert deliver(bot, m)[0] == 400
+
+
+def test_a_leaf_certificate_is_completed_with_its_published_issuer():
+    """AWS's PEM may hold the signing certificate alone; its issuer is then
+    fetched from the Authority Information Access URL, only on amazontrust.com
+    (DER, as Amazon Trust Services publishes it), and kept for the next."""
+    issuer_path = "/sca9z.cer"
+    intermediate = make_intermediate()
+    leaf = make_key_and_cert(ca=intermediate, issuer_url="http://crt.sca9z.amazontrust.com" + issuer_path)
+    der = intermediate[1].public_bytes(serialization.Encoding.DER)
+    with running_sns_bot(leaf, {issuer_path: der}) as (bot, key, aws, slack):
+        status, text = deliver(bot, sign(notification(alarm("ALARM", "Threshold Crossed")), key))
+        assert status == 200, text
+        slack.wait_for(lambda c: len(c) >= 1, what="alarm post")
+        assert aws.requests.count(issuer_path) == 1, aws.requests
+
+    # Issued by the same intermediate but naming a host off amazontrust.com: not fetched, refused.
+    elsewhere = make_key_and_cert(ca=intermediate, issuer_url="http://crt.evil.example" + issuer_path)
+    with running_sns_bot(elsewhere, {issuer_path: der}) as (bot, key, aws, slack):
+        status, text = deliver(bot, sign(notification(alarm("ALARM", "x")), key))
+        assert status == 403 and "not trusted" in text, text
+        assert issuer_path not in aws.requests

@@ -93,6 +93,22 @@ TEST(AlertsListIndex, FiringAlertsBeyondTheBoundAreForgottenOldestFirst) {
     EXPECT_EQ(old_kept, 40u);  // the 20 dropped were the oldest
 }
 
+// A message whose every alert the bound dropped before it was posted is
+// settled, not posted empty.
+TEST(AlertsListIndex, AMessageEmptiedByTheBoundIsNotPosted) {
+    SqliteAlertStore store(":memory:", 10);
+    const FloodPolicy flood{1'000'000, minutes(1)};
+    store.accept(batch("a-", 10), flood, t0);
+    EXPECT_EQ(store.accept(batch("b-", 10), flood, t0 + minutes(1)).dropped, 10u);
+    const auto next = store.next_pending("C1", 50);
+    ASSERT_TRUE(next.has_value());
+    ASSERT_FALSE(next->alerts.empty());
+    for (const auto& a : next->alerts) EXPECT_TRUE(a.fingerprint.starts_with("b-")) << a.fingerprint;
+    store.mark_posted(next->id, next->version, "C1", "1.000001");
+    EXPECT_FALSE(store.next_pending("C1", 50).has_value());
+    EXPECT_TRUE(store.channels_with_pending().empty());
+}
+
 // Records which thread a listing ran on; the rest is not used.
 class ThreadRecordingStore final : public AlertStore {
 public:
