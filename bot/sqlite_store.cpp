@@ -65,6 +65,42 @@ CREATE TABLE schedules (
     created_unix_ms INTEGER NOT NULL
 );
 )sql"},
+    // Durable jobs (include/hpops/job.hpp). The v1 `jobs` table was never
+    // written, so it is replaced rather than altered. `state` has no JSON
+    // check: a corrupt document must stay readable, to be failed and kept.
+    {2, R"sql(
+DROP TABLE jobs;
+CREATE TABLE jobs (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind              TEXT NOT NULL,
+    kind_version      INTEGER NOT NULL,
+    status            TEXT NOT NULL,
+    state             TEXT NOT NULL,
+    target            TEXT NOT NULL DEFAULT '',
+    actor_id          TEXT NOT NULL DEFAULT '',
+    actor_name        TEXT NOT NULL DEFAULT '',
+    platform          TEXT NOT NULL DEFAULT '',
+    channel           TEXT NOT NULL DEFAULT '',
+    ts                TEXT NOT NULL DEFAULT '',
+    response_url      TEXT NOT NULL DEFAULT '',
+    audit_id          INTEGER NOT NULL DEFAULT 0,
+    created_unix_ms   INTEGER NOT NULL,
+    updated_unix_ms   INTEGER NOT NULL,
+    next_run_unix_ms  INTEGER NOT NULL,
+    deadline_unix_ms  INTEGER NOT NULL,
+    finished_unix_ms  INTEGER NOT NULL DEFAULT 0,
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    outcome           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX jobs_due ON jobs (next_run_unix_ms) WHERE status = 'running';
+CREATE INDEX jobs_created ON jobs (created_unix_ms);
+CREATE TABLE job_events (
+    job_id        INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    time_unix_ms  INTEGER NOT NULL,
+    what          TEXT NOT NULL
+);
+CREATE INDEX job_events_job ON job_events (job_id, time_unix_ms);
+)sql"},
 };
 
 constexpr const char* sql_insert_audit =

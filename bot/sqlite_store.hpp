@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hpops/config.hpp"
+#include "hpops/job.hpp"
 #include "hpops/store.hpp"
 
 struct sqlite3;
@@ -29,7 +30,7 @@ using DbPtr = std::unique_ptr<sqlite3, CloseDb>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
 }  // namespace sqlite_detail
 
-class SqliteStore final : public hpops::Store {
+class SqliteStore final : public hpops::Store, public hpops::JobStore {
 public:
     using Clock = std::function<std::chrono::system_clock::time_point()>;
 
@@ -60,6 +61,17 @@ public:
     int schema_version() const;
 
     static constexpr std::size_t purge_interval = 1000;
+
+    // JobStore (sqlite_store_jobs.cpp): the jobs and job_events tables.
+    std::int64_t create_job(const JobRecord& job) override;
+    std::optional<JobRecord> job(std::int64_t id) const override;
+    std::vector<JobRecord> due_jobs(std::int64_t now_unix_ms, std::size_t limit) const override;
+    std::vector<JobRecord> running_jobs() const override;
+    std::vector<JobRecord> recent_jobs(std::optional<JobStatus> status, std::int64_t since_unix_ms,
+                                       std::size_t limit) const override;
+    void save_step(const JobRecord& job, const JobEvent& event) override;
+    void set_message(std::int64_t id, const JobMessage& message) override;
+    std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const override;
 
 private:
     sqlite3_stmt* statement(const char* sql) const;  // prepared once, cached; caller holds mutex_

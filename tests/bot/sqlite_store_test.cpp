@@ -128,12 +128,12 @@ TEST_F(SqliteStoreFile, PersistsAcrossReopening) {
     std::int64_t id = 0;
     {
         SqliteStore store(db_path(), clock.fn());
-        EXPECT_EQ(store.schema_version(), 1);
+        EXPECT_EQ(store.schema_version(), 2);
         id = store.append_audit(sample("scale.nodegroup"));
         ASSERT_TRUE(store.remember_request("k1", clock.now() + 1h));
     }
     SqliteStore reopened(db_path(), clock.fn());
-    EXPECT_EQ(reopened.schema_version(), 1) << "migrations are not applied twice";
+    EXPECT_EQ(reopened.schema_version(), 2) << "migrations are not applied twice";
     reopened.finish_audit(id, "ok", "done");
     const auto records = reopened.recent_audit(10);
     ASSERT_EQ(records.size(), 1u);

@@ -1,0 +1,296 @@
+#include "bot/jobs/job_runner.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "hpops/errors.hpp"
+
+namespace hpops::bot {
+namespace asio = boost::asio;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// Worth another try later: the service did not answer, or said so itself
+// (throttling, 5xx). Anything else (a 4xx, a user error) ends the job.
+bool transient(const UpstreamError& e) {
+    if (e.code() == "Unreachable" || e.code() == "Timeout" || e.service() == "http") return true;
+    if (e.http_status() == 429 || e.http_status() >= 500) return true;
+    return e.code().find("Throttl") != std::string::npos || e.code() == "TooManyRequestsException" ||
+           e.code() == "ServiceUnavailable" || e.code() == "InternalFailure";
+}
+
+std::string seconds_text(std::chrono::milliseconds d) {
+    return std::to_string((d.count() + 999) / 1000) + " s";
+}
+
+}  // namespace
+
+struct JobRunner::Shared {
+    Shared(asio::any_io_executor executor, JobStore& jobs_, JobContext context_, JobMessenger* messenger_,
+           JobRunnerOptions options_, WallClock wall_)
+        : strand(asio::make_strand(executor)), wake(strand), jobs(jobs_), context(context_),
+          messenger(messenger_), options(options_), wall(std::move(wall_)) {}
+
+    asio::strand<asio::any_io_executor> strand;
+    asio::steady_timer wake;
+    JobStore& jobs;
+    JobContext context;
+    JobMessenger* messenger;
+    const JobRunnerOptions options;
+    const WallClock wall;
+    std::map<std::string, JobKind*, std::less<>> kinds;
+
+    // Everything below is touched on `strand` only (stats also under stats_mutex).
+    std::multimap<steady::time_point, std::int64_t> schedule;
+    std::set<std::int64_t> in_flight, cancel_requested, left_alone;
+    bool stopping = false;
+    bool looping = false;
+
+    mutable std::mutex stats_mutex;
+    JobRunnerStats stats;
+
+    void plan(std::int64_t id, steady::time_point at) {
+        schedule.emplace(at, id);
+        wake.cancel();  // the loop recomputes its next wake-up
+    }
+};
+
+JobRunner::JobRunner(asio::any_io_executor executor, JobStore& jobs, JobContext context, JobMessenger* messenger,
+                     JobRunnerOptions options, WallClock wall)
+    : shared_(std::make_shared<Shared>(std::move(executor), jobs, context, messenger, options, std::move(wall))) {}
+
+JobRunner::~JobRunner() = default;
+
+void JobRunner::add_kind(JobKind& kind) { shared_->kinds[std::string(kind.name())] = &kind; }
+
+const JobKind* JobRunner::kind(std::string_view name) const {
+    auto it = shared_->kinds.find(name);
+    return it == shared_->kinds.end() ? nullptr : it->second;
+}
+
+JobRunnerStats JobRunner::stats() const {
+    std::lock_guard lock(shared_->stats_mutex);
+    return shared_->stats;
+}
+
+namespace {
+
+// Shows the job's message as it now stands; a failure to show is logged, not
+// fatal: the state is already committed and the next step shows it again.
+asio::awaitable<void> show(std::shared_ptr<JobRunner::Shared> s, JobRecord job, const JobKind& kind) {
+    if (!s->messenger) co_return;
+    try {
+        JobMessage shown = co_await s->messenger->show(job, kind.render(job));
+        if (shown.ts != job.message.ts || shown.channel != job.message.channel) s->jobs.set_message(job.id, shown);
+    } catch (const std::exception& e) {
+        spdlog::warn("jobs: cannot show job {}'s message: {}", job.id, e.what());
+    }
+}
+
+void finish(JobRecord& job, JobStatus status, std::string outcome, std::int64_t now) {
+    job.status = status;
+    job.outcome = std::move(outcome);
+    job.finished_unix_ms = now;
+    job.next_run_unix_ms = 0;
+}
+
+asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_t id) {
+    std::optional<steady::time_point> again;
+    try {
+        std::optional<JobRecord> found = s->jobs.job(id);
+        auto kind_it = found ? s->kinds.find(found->kind) : s->kinds.end();
+        if (!found || found->status != JobStatus::running) {
+            // Finished elsewhere (cancelled, or another process): nothing to do.
+        } else if (kind_it == s->kinds.end() || found->kind_version > kind_it->second->version()) {
+            // Written by a newer hpops (or a kind this one lacks): leave the row for it.
+            spdlog::error("jobs: job {} is of kind {} v{}, which this hpops cannot run; left as it is", id,
+                          found->kind, found->kind_version);
+            s->left_alone.insert(id);
+        } else {
+            JobRecord job = std::move(*found);
+            JobKind& kind = *kind_it->second;
+            const auto started = steady::now();
+            const std::int64_t now = unix_ms(s->wall());
+            JobEvent event{now, {}};
+            job.updated_unix_ms = now;
+            if (s->cancel_requested.erase(id)) {
+                finish(job, JobStatus::cancelled, "cancelled; what it had changed stays", now);
+                event.what = "cancelled";
+            } else if (!nlohmann::json::accept(job.state)) {
+                finish(job, JobStatus::failed, "its saved state is unreadable; the row is kept", now);
+                event.what = "failed: unreadable state";
+            } else if (job.deadline_unix_ms && now > job.deadline_unix_ms) {
+                finish(job, JobStatus::failed,
+                       "did not finish within " +
+                           std::to_string((job.deadline_unix_ms - job.created_unix_ms) / 60'000) + " min",
+                       now);
+                event.what = "failed: past its deadline";
+            } else {
+                try {
+                    JobStep step = co_await kind.step(job, s->context);
+                    job.state = std::move(step.state);
+                    job.attempts = 0;
+                    event.what = step.note.empty() ? "step" : step.note;
+                    if (step.status == JobStatus::running) {
+                        job.next_run_unix_ms = now + step.run_after.count();
+                        again = steady::now() + step.run_after;
+                    } else {
+                        finish(job, step.status, step.note, now);
+                    }
+                } catch (const UpstreamError& e) {
+                    if (!transient(e)) {
+                        finish(job, JobStatus::failed, e.upstream_message().empty() ? e.what() : e.upstream_message(),
+                               now);
+                        event.what = std::string("failed: ") + e.what();
+                    } else {
+                        ++job.attempts;
+                        const std::chrono::milliseconds wait = std::min<std::chrono::milliseconds>(
+                            s->options.max_retry, s->options.first_retry * (1 << std::min(job.attempts - 1, 16)));
+                        job.next_run_unix_ms = now + wait.count();
+                        again = steady::now() + wait;
+                        event.what = "retry " + std::to_string(job.attempts) + " in " + seconds_text(wait) + ": " +
+                                     e.service() + " " + e.code();
+                        std::lock_guard lock(s->stats_mutex);
+                        ++s->stats.retries;
+                    }
+                } catch (const UserError& e) {
+                    finish(job, JobStatus::failed, e.what(), now);
+                    event.what = std::string("failed: ") + e.what();
+                }
+            }
+            s->jobs.save_step(job, event);  // committed (audit row too) before anyone is told
+            {
+                std::lock_guard lock(s->stats_mutex);
+                ++s->stats.steps;
+                const double seconds = std::chrono::duration<double>(steady::now() - started).count();
+                s->stats.step_seconds_sum += seconds;
+                s->stats.step_seconds_max = std::max(s->stats.step_seconds_max, seconds);
+                if (job.status != JobStatus::running) ++s->stats.finished[static_cast<int>(job.status)];
+            }
+            co_await show(s, job, kind);
+        }
+    } catch (const std::exception& e) {
+        // The store failed: try again later rather than lose the job.
+        spdlog::error("jobs: step of job {} failed: {}", id, e.what());
+        again = steady::now() + s->options.max_retry;
+    }
+    s->in_flight.erase(id);
+    if (again && !s->stopping) s->plan(id, *again);
+    s->wake.cancel();
+}
+
+asio::awaitable<void> loop(std::shared_ptr<JobRunner::Shared> s) {
+    s->looping = true;
+    while (!s->stopping) {
+        const auto now = steady::now();
+        while (s->in_flight.size() < s->options.concurrency && !s->schedule.empty() &&
+               s->schedule.begin()->first <= now) {
+            const std::int64_t id = s->schedule.begin()->second;
+            s->schedule.erase(s->schedule.begin());
+            if (!s->in_flight.insert(id).second) continue;  // already stepping: its end reschedules it
+            asio::co_spawn(s->strand, step_one(s, id), asio::detached);
+        }
+        if (s->schedule.empty() || s->in_flight.size() >= s->options.concurrency)
+            s->wake.expires_at(steady::time_point::max());
+        else
+            s->wake.expires_at(s->schedule.begin()->first);
+        boost::system::error_code ec;
+        co_await s->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    s->looping = false;
+}
+
+}  // namespace
+
+void JobRunner::start() {
+    asio::dispatch(shared_->strand, [s = shared_] {
+        std::size_t resumed = 0;
+        for (const JobRecord& job : s->jobs.running_jobs()) {
+            s->plan(job.id, steady::now());
+            ++resumed;
+        }
+        {
+            std::lock_guard lock(s->stats_mutex);
+            s->stats.resumed += resumed;
+        }
+        if (resumed) spdlog::info("jobs: resuming {} unfinished job(s)", resumed);
+        asio::co_spawn(s->strand, loop(s), asio::detached);
+    });
+}
+
+namespace {
+
+asio::awaitable<std::int64_t> begin_on_strand(std::shared_ptr<JobRunner::Shared> s, JobRecord job,
+                                              std::chrono::milliseconds first_step_after) {
+    auto kind_it = s->kinds.find(job.kind);
+    if (kind_it == s->kinds.end()) throw std::logic_error("no job kind " + job.kind);
+    const std::int64_t now = unix_ms(s->wall());
+    job.status = JobStatus::running;
+    job.kind_version = kind_it->second->version();
+    job.created_unix_ms = job.updated_unix_ms = now;
+    job.next_run_unix_ms = now + first_step_after.count();
+    job.deadline_unix_ms = now + kind_it->second->deadline(s->context.config).count();
+    job.id = s->jobs.create_job(job);
+    co_await show(s, job, *kind_it->second);
+    if (!s->stopping) s->plan(job.id, steady::now() + first_step_after);
+    co_return job.id;
+}
+
+asio::awaitable<bool> cancel_on_strand(std::shared_ptr<JobRunner::Shared> s, std::int64_t id, std::string by) {
+    std::optional<JobRecord> job = s->jobs.job(id);
+    if (!job || job->status != JobStatus::running || s->left_alone.count(id)) co_return false;
+    spdlog::info("jobs: job {} cancelled by {}", id, by);
+    s->cancel_requested.insert(id);
+    // Its next step notices at once and records the cancellation.
+    for (auto it = s->schedule.begin(); it != s->schedule.end(); ++it)
+        if (it->second == id) {
+            s->schedule.erase(it);
+            break;
+        }
+    if (!s->in_flight.count(id)) s->plan(id, steady::now());
+    co_return true;
+}
+
+asio::awaitable<void> stop_on_strand(std::shared_ptr<JobRunner::Shared> s) {
+    s->stopping = true;
+    s->wake.cancel();
+    asio::steady_timer poll(s->strand);
+    while (!s->in_flight.empty() || s->looping) {
+        poll.expires_after(std::chrono::milliseconds(20));
+        boost::system::error_code ec;
+        co_await poll.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+}  // namespace
+
+// Each entry point runs its body as a coroutine of the strand, so the
+// schedule is only ever touched there.
+asio::awaitable<std::int64_t> JobRunner::begin(JobRecord job, std::chrono::milliseconds first_step_after) {
+    co_return co_await asio::co_spawn(shared_->strand, begin_on_strand(shared_, std::move(job), first_step_after),
+                                      asio::use_awaitable);
+}
+
+asio::awaitable<bool> JobRunner::cancel(std::int64_t id, std::string by) {
+    co_return co_await asio::co_spawn(shared_->strand, cancel_on_strand(shared_, id, std::move(by)),
+                                      asio::use_awaitable);
+}
+
+asio::awaitable<void> JobRunner::stop() {
+    co_await asio::co_spawn(shared_->strand, stop_on_strand(shared_), asio::use_awaitable);
+}
+
+}  // namespace hpops::bot

@@ -1,0 +1,108 @@
+#pragma once
+// Durable jobs: long work (a scale followed to the end, a rollout, a cluster
+// launch) as a row in the store that a JobRunner steps until it finishes. A
+// restart resumes every unfinished job where its last committed step left it.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hpops/reply.hpp"
+
+namespace hpops {
+
+struct Clients;
+struct Config;
+
+enum class JobStatus { running, done, failed, cancelled };
+std::string_view to_string(JobStatus status);
+std::optional<JobStatus> job_status_from(std::string_view text);
+
+// Where a job's message lives, so every step edits the same one.
+struct JobMessage {
+    std::string platform;      // "slack", "terminal"
+    std::string channel;
+    std::string ts;            // empty until posted
+    std::string response_url;  // the fallback without a bot token
+};
+
+// One row of the `jobs` table. `state` is the kind's own small JSON document.
+struct JobRecord {
+    std::int64_t id = 0;
+    std::string kind;
+    int kind_version = 1;      // a row written by a newer kind is left alone
+    JobStatus status = JobStatus::running;
+    std::string state;         // JSON text
+    std::string target;        // what it acts on, for listings: "nodegroup gpu-ng"
+    std::string actor_id;
+    std::string actor_name;
+    JobMessage message;
+    std::int64_t audit_id = 0;  // the audit row the job closes when it ends
+    std::int64_t created_unix_ms = 0;
+    std::int64_t updated_unix_ms = 0;
+    std::int64_t next_run_unix_ms = 0;
+    std::int64_t deadline_unix_ms = 0;
+    std::int64_t finished_unix_ms = 0;
+    int attempts = 0;          // consecutive failed steps; reset by a step that succeeds
+    std::string outcome;       // a line for listings once finished
+};
+
+// One line of a job's history, for `/hp job ID`.
+struct JobEvent {
+    std::int64_t time_unix_ms = 0;
+    std::string what;  // "step: Updating (attempt 1)", "retry in 4 s: AWS EKS did not answer (Timeout)"
+};
+
+// What one step decided.
+struct JobStep {
+    JobStatus status = JobStatus::running;
+    std::string state;                      // the new state document (JSON text)
+    std::chrono::milliseconds run_after{0};  // when running: wait this long before the next step
+    std::string note;                       // one line for the history
+};
+
+// What a kind may use while it steps.
+struct JobContext {
+    const Config& config;
+    const Clients& clients;
+};
+
+// A kind of job: one bounded unit of work per step (one poll, one apply),
+// never a loop; the runner persists the state between steps.
+class JobKind {
+public:
+    virtual ~JobKind() = default;
+    virtual std::string_view name() const = 0;
+    virtual int version() const { return 1; }
+    virtual boost::asio::awaitable<JobStep> step(const JobRecord& job, JobContext& context) = 0;
+    // The job's message as it stands (running, done, failed or cancelled).
+    virtual Reply render(const JobRecord& job) const = 0;
+    // How long a job of this kind may run before it is failed.
+    virtual std::chrono::milliseconds deadline(const Config& config) const = 0;
+};
+
+// Persistence of jobs. Calls are short and synchronous (local SQLite).
+class JobStore {
+public:
+    virtual ~JobStore() = default;
+    // Inserts `job` (id, times filled in) and returns its id.
+    virtual std::int64_t create_job(const JobRecord& job) = 0;
+    virtual std::optional<JobRecord> job(std::int64_t id) const = 0;
+    // Running jobs whose next run is due at `now_unix_ms`, oldest first.
+    virtual std::vector<JobRecord> due_jobs(std::int64_t now_unix_ms, std::size_t limit) const = 0;
+    virtual std::vector<JobRecord> running_jobs() const = 0;
+    // Newest first, optionally of one status and created since a time.
+    virtual std::vector<JobRecord> recent_jobs(std::optional<JobStatus> status, std::int64_t since_unix_ms,
+                                               std::size_t limit) const = 0;
+    // Commits a step's result, with one history line, in one transaction; a
+    // job that ended closes its audit row (audit_id) in the same one, so the
+    // row is closed exactly once whatever happens after.
+    virtual void save_step(const JobRecord& job, const JobEvent& event) = 0;
+    virtual void set_message(std::int64_t id, const JobMessage& message) = 0;
+    virtual std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const = 0;
+};
+
+}  // namespace hpops
