@@ -16,8 +16,8 @@
 #include "bot/alerts/pooled_alert_log.hpp"
 #include "bot/alerts/sns_client.hpp"
 #include "bot/alerts/sqlite_alert_store.hpp"
+#include "bot/jobs/slack_job_messenger.hpp"
 #include "bot/routes/router.hpp"
-#include "bot/sqlite_store.hpp"
 #include "hpops/version.hpp"
 #include "integrations/http/curl_client.hpp"
 #include "integrations/slack/web_api.hpp"
@@ -69,10 +69,21 @@ std::uint16_t App::start(asio::io_context& io) {
         io, config_->server, [services = services_.get()](HttpIn in) { return route_request(*services, std::move(in)); },
         std::move(body_limit_for));
     services_->server = server_.get();
-    if (alert_store_) {
+    if (alert_store_ || !config_->slack.bot_token.empty()) {
         integrations::SlackWebApiOptions slack{config_->slack.api_url, config_->slack.bot_token,
                                                config_->alerts.post_interval};
         chat_poster_ = std::make_unique<integrations::SlackWebApi>(*http_, std::move(slack));
+    }
+    // Jobs post and edit their own message with the bot token; without one,
+    // through the command's response_url.
+    clients_ = clients_with_alerts();
+    job_messenger_ = std::make_unique<SlackJobMessenger>(
+        config_->slack.bot_token.empty() ? nullptr : chat_poster_.get(), *http_);
+    jobs_ = std::make_unique<JobRunner>(io.get_executor(), *store_, JobContext{*config_, clients_},
+                                        job_messenger_.get());
+    services_->jobs = jobs_.get();
+    jobs_->start();  // resumes what a stop or a crash left unfinished
+    if (alert_store_) {
         ActionSigner signer = [dispatcher = dispatcher_.get(), ttl = config_->alerts.action_ttl](
                                   const std::string& command, const std::string& channel) {
             return dispatcher->sign_action(command, channel, ttl);
@@ -98,6 +109,8 @@ void App::drain(asio::io_context& io) {
         io,
         [this, &io]() -> asio::awaitable<void> {
             const auto deadline = std::chrono::steady_clock::now() + config_->server.shutdown_grace;
+            // Steps in flight finish and are committed; the rest wait in the store.
+            if (jobs_) co_await jobs_->stop();
             asio::steady_timer timer(io);
             while ((server_->requests_in_flight() > 0 || metrics_.jobs_in_flight() > 0) &&
                    std::chrono::steady_clock::now() < deadline) {
@@ -134,6 +147,7 @@ int App::serve() {
     // and a Slack call still in flight completes onto it. Unposted alert
     // messages stay in the store for the next start.
     server_.reset();
+    jobs_.reset();
     alert_intake_.reset();
     alert_poster_.reset();
     http_.reset();

@@ -7,9 +7,11 @@
 #include "bot/dispatcher.hpp"
 #include "bot/filters/replay_guard.hpp"
 #include "bot/handler_registry.hpp"
+#include "bot/jobs/job_runner.hpp"
 #include "bot/metrics.hpp"
 #include "bot/routes/services.hpp"
 #include "bot/server/http_server.hpp"
+#include "bot/sqlite_store.hpp"
 #include "hpops/config.hpp"
 #include "hpops/http_client.hpp"
 #include "hpops/store.hpp"
@@ -35,14 +37,16 @@ public:
 
     // Binds and starts serving on `io`; returns the bound port.
     std::uint16_t start(boost::asio::io_context& io);
-    // Stops accepting, lets in-flight requests and follow-ups finish (up to the
-    // configured grace), then stops `io`.
+    // Stops accepting, lets in-flight requests, follow-ups and job steps finish
+    // (up to the configured grace), then stops `io`. Unfinished jobs stay in
+    // the store and resume at the next start.
     void drain(boost::asio::io_context& io);
     // `hpops serve`: runs until SIGTERM or SIGINT, then drains.
     int serve();
 
     Dispatcher& dispatcher() { return *dispatcher_; }
     Store& store() { return *store_; }
+    JobRunner* jobs() { return jobs_.get(); }  // after start()
     Metrics& metrics() { return metrics_; }
     // Tests only (tests/support/hpops_test_server.cpp): see SnsClient::redirect_for_tests.
     // `ca_pem`: the only roots signing certificates may chain to.
@@ -56,7 +60,7 @@ private:
 private:
     ConfigPtr config_;
     BotInfo bot_;
-    std::unique_ptr<Store> store_;
+    std::unique_ptr<SqliteStore> store_;  // also the JobStore
     HandlerRegistry handlers_;
     Metrics metrics_;
     std::unique_ptr<HttpClient> http_;
@@ -71,6 +75,9 @@ private:
     std::unique_ptr<Dispatcher> dispatcher_;
     ReplayGuard replays_;
     ReplayGuard grafana_replays_;
+    Clients clients_;  // what job kinds call, alive as long as the runner
+    std::unique_ptr<JobMessenger> job_messenger_;
+    std::unique_ptr<JobRunner> jobs_;
     std::unique_ptr<Services> services_;
     std::unique_ptr<HttpServer> server_;
 };

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ThreadSanitizer (clang-16) over the unit tests of the code that shares
 # memory between threads: the server and its connection handling, the
-# dispatcher and the alert pipeline (the GoogleTest entries of CTest labels
-# foundation, alerts and hardening). A multi-threaded io_context, detached
+# dispatcher, the alert pipeline and the job runner (the GoogleTest entries
+# of CTest labels foundation, alerts, hardening and jobs). A multi-threaded io_context, detached
 # coroutines, the curl worker pool and atomics live there. In build-tsan/
 # (TSan cannot share a build with ASan); a finding stops the test process
 # that hit it and fails the run. The Python end-to-end tests are left to the
@@ -16,6 +16,6 @@ cd "$(dirname "$0")/.."
 build=build-tsan
 source scripts/clang-configure.sh
 clang_configure "$build" thread
-cmake --build "$build" -j2 --target foundation_tests alerts_tests hardening_tests
+cmake --build "$build" -j2 --target foundation_tests alerts_tests hardening_tests jobs_tests
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
-ctest --test-dir "$build" --output-on-failure -j2 -L 'foundation|alerts|hardening' -E '^(e2e|peers)\.' "$@"
+ctest --test-dir "$build" --output-on-failure -j2 -L 'foundation|alerts|hardening|jobs' -E '^(e2e|peers)\.' "$@"

@@ -1,5 +1,6 @@
 #include "bot/routes/health.hpp"
 
+#include "bot/jobs/job_runner.hpp"
 #include "bot/server/http_server.hpp"
 
 namespace hpops::bot {
@@ -40,11 +41,34 @@ std::string server_metrics(const HttpServer& server) {
     return out;
 }
 
+// The job runner's counters: steps, retries, resumes, endings by status.
+std::string job_metrics(const JobRunner& jobs) {
+    const JobRunnerStats s = jobs.stats();
+    std::string out =
+        "# HELP hpops_job_steps_total Job steps run.\n# TYPE hpops_job_steps_total counter\n"
+        "hpops_job_steps_total " + std::to_string(s.steps) + "\n"
+        "# HELP hpops_job_retries_total Job steps that failed transiently and were retried later.\n"
+        "# TYPE hpops_job_retries_total counter\nhpops_job_retries_total " + std::to_string(s.retries) + "\n"
+        "# HELP hpops_jobs_resumed_total Unfinished jobs picked up at start.\n"
+        "# TYPE hpops_jobs_resumed_total counter\nhpops_jobs_resumed_total " + std::to_string(s.resumed) + "\n"
+        "# HELP hpops_job_step_seconds Time a job step took (sum, count and the largest seen).\n"
+        "# TYPE hpops_job_step_seconds summary\n"
+        "hpops_job_step_seconds_sum " + std::to_string(s.step_seconds_sum) + "\n"
+        "hpops_job_step_seconds_count " + std::to_string(s.steps) + "\n"
+        "hpops_job_step_seconds_max " + std::to_string(s.step_seconds_max) + "\n"
+        "# HELP hpops_jobs_finished_total Jobs that ended, by status.\n# TYPE hpops_jobs_finished_total counter\n";
+    for (JobStatus status : {JobStatus::done, JobStatus::failed, JobStatus::cancelled})
+        out += "hpops_jobs_finished_total{status=\"" + std::string(to_string(status)) + "\"} " +
+               std::to_string(s.finished[static_cast<int>(status)]) + "\n";
+    return out;
+}
+
 }  // namespace
 
 HttpOut handle_metrics(Services& services) {
     std::string text = services.metrics.render_prometheus();
     if (services.server) text += server_metrics(*services.server);
+    if (services.jobs) text += job_metrics(*services.jobs);
     HttpOut out = text_response(200, std::move(text));
     out.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return out;

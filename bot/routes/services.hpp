@@ -13,6 +13,7 @@ namespace hpops::bot {
 class HttpServer;
 class AlertIntake;
 class SnsClient;
+class JobRunner;
 
 // What the routes share; owned by App, which outlives every request.
 struct Services {
@@ -27,6 +28,7 @@ struct Services {
     const HttpServer* server = nullptr;     // for readiness while draining
     AlertIntake* alerts = nullptr;          // null when the config has no `alerts` section
     SnsClient* sns = nullptr;               // with `alerts`: SNS certificates and confirmations
+    const JobRunner* jobs = nullptr;        // for /metrics
 };
 
 }  // namespace hpops::bot
