@@ -140,10 +140,17 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
     NoProgress no_progress;
     CommandContext context{caller.platform, Actor{caller.user_id, caller.user_name, held}, caller.channel,
                            caller.request_id, *config_, store_, bot_, clients_,
-                           caller.progress ? *caller.progress : static_cast<Progress&>(no_progress), {}};
+                           caller.progress ? *caller.progress : static_cast<Progress&>(no_progress), {},
+                           jobs_, audit_id, caller.response_url};
     try {
         Reply reply = co_await handler->handle(intent, context);
-        finish("ok", reply.summary, context.backend_request_id);
+        if (context.handed_to_job) {
+            // The job closes the row when it ends; the backend's id is kept now.
+            metrics_.count_command(spec->name, "started");
+            if (audit_id) store_.finish_audit(audit_id, "started", reply.summary, context.backend_request_id);
+        } else {
+            finish("ok", reply.summary, context.backend_request_id);
+        }
         co_return reply;
     } catch (const ConfirmationNeeded& needed) {
         finish("confirm-requested", needed.change(), context.backend_request_id);

@@ -10,6 +10,7 @@
 #include "bot/confirm_token.hpp"
 #include "bot/handler_registry.hpp"
 #include "hpops/config.hpp"
+#include "hpops/job.hpp"
 #include "hpops/handler.hpp"
 #include "hpops/intent.hpp"
 #include "hpops/reply.hpp"
@@ -35,6 +36,7 @@ struct Caller {
     std::string idempotency_key;
     // Where long work reports progress; none when null.
     std::shared_ptr<Progress> progress;
+    std::string response_url;  // Slack: the command's or the click's
 };
 
 // parse -> authorize -> confirm? -> audit -> handler. Every path returns a Reply;
@@ -60,6 +62,9 @@ public:
     Reply cancel(const Caller& caller, std::string_view token);
 
     const Config& config() const { return *config_; }
+    // Long work from here on goes to `jobs` (the server's runner, made after
+    // the dispatcher); without it handlers follow inline.
+    void set_jobs(JobStarter* jobs) { jobs_ = jobs; }
     // A confirm token of `command_text` for a button that anyone in `channel`
     // may press (permission is checked at the press), valid for `ttl`: alert
     // action buttons.
@@ -82,6 +87,7 @@ private:
     Metrics& metrics_;
     Clients clients_;
     std::string confirm_key_;
+    JobStarter* jobs_ = nullptr;
 };
 
 }  // namespace hpops::bot

@@ -43,20 +43,20 @@ struct JobRunnerStats {
 // stalls a step), while the store keeps wall times for display and for the
 // next start. Every step's result is committed before the message is edited,
 // so a crash repeats at most the edit, never loses the step.
-class JobRunner {
+class JobRunner final : public JobStarter {
 public:
     using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
     JobRunner(boost::asio::any_io_executor executor, JobStore& jobs, JobContext context, JobMessenger* messenger,
               JobRunnerOptions options = {}, WallClock wall = &std::chrono::system_clock::now);
-    ~JobRunner();
+    ~JobRunner() override;
 
     void add_kind(JobKind& kind);
     // Resumes every unfinished job in the store (their steps run at once) and
     // starts stepping. Call once.
     void start();
     // Records a new job (its message shown at once) and schedules its first step.
-    boost::asio::awaitable<std::int64_t> begin(JobRecord job, std::chrono::milliseconds first_step_after);
+    boost::asio::awaitable<std::int64_t> begin(JobRecord job, std::chrono::milliseconds first_step_after) override;
     // Stops following `id`; never undoes what the job already changed. False
     // when it is not running.
     boost::asio::awaitable<bool> cancel(std::int64_t id, std::string by);

@@ -72,6 +72,7 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
     } else {
         const std::string ack = acknowledgement(parsed);
         caller.progress = std::make_shared<SlackProgress>(services, response_url, request.request_id);
+        caller.response_url = response_url;
         // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
         // run_with_budget turns an exception into an internal-error reply.
         auto work = services.dispatcher.run_parsed(std::move(caller), std::move(parsed));

@@ -31,6 +31,7 @@ boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, Htt
 
     Caller caller{"slack", press.user_id, press.user_name, press.channel,
                   request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
+    caller.response_url = response_url;
     if (action_id == "hpops.cancel") {
         Reply reply;
         try {

@@ -1,6 +1,7 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,7 @@ class Tracking;
 class Progress;
 class Kube;
 class AlertLog;
+class JobStarter;
 
 // The backends, as interfaces; null where the config does not set one up.
 struct Clients {
@@ -53,6 +55,12 @@ struct CommandContext {
     Progress& progress;
     // Set by a handler that called a backend, for the audit row (AWS request id, ...).
     std::string backend_request_id;
+    // Where long work goes to be followed durably; null where jobs do not run
+    // (the terminal, tests): the handler then follows inline.
+    JobStarter* jobs = nullptr;
+    std::int64_t audit_id = 0;    // the command's audit row, for a job to close
+    std::string response_url;     // Slack: where the command's message can be replaced
+    bool handed_to_job = false;   // set by a handler that began a job: it closes the audit row
 };
 
 // One handler per command family; see handlers/. The dispatcher has already

@@ -84,6 +84,14 @@ public:
     virtual std::chrono::milliseconds deadline(const Config& config) const = 0;
 };
 
+// What a handler hands long work to: records the job, shows its first
+// rendering, and steps it from `first_step_after` on, across restarts.
+class JobStarter {
+public:
+    virtual ~JobStarter() = default;
+    virtual boost::asio::awaitable<std::int64_t> begin(JobRecord job, std::chrono::milliseconds first_step_after) = 0;
+};
+
 // Persistence of jobs. Calls are short and synchronous (local SQLite).
 class JobStore {
 public:

@@ -64,6 +64,10 @@ def test_nodegroup_alert_shows_capacity_and_scale_button_runs_with_permission(ca
     bot.click("hpops.alert_action", token, user=OPERATOR, channel=GPU_CHANNEL, response_url=receiver.url)
     done = receiver.wait_for(3, timeout=60)[2]["json"]
     assert "gpu-ng" in json.dumps(done) and not done.get("replace_original")
+    # The scale is followed as a job: with the bot token, its own message in
+    # the channel is edited until EKS is done.
+    slack.wait_for(lambda c: any(x["method"] == "chat.update" and "Scaled gpu-ng" in message_text(x["json"])
+                                 for x in c), timeout=60, what="the job's final edit")
     assert aws.eks.describe_nodegroup(clusterName="hpops-demo", nodegroupName="gpu-ng")["nodegroup"][
         "scalingConfig"]["desiredSize"] == 5
     assert any(r["command"] == "scale nodegroup" and r["actor_id"] == OPERATOR and "desired=5" in r["arguments"]
