@@ -184,6 +184,13 @@ std::vector<CommandSpec> build_table() {
 
     add(spec("alerts", {}, 0, opts({"status", "since", "limit"}), "Firing alerts",
              "Without `status`, shows firing alerts.", Role::viewer, "Listing alerts…"));
+    add(spec("jobs", {}, 0, opts({"status", "since", "limit"}), "Long-running work: scales, rollouts, launches",
+             "Newest first; `status` is one of running, done, failed, cancelled.", Role::viewer, "Listing jobs…"));
+    add(spec("job", {"id"}, 1, {}, "One job's message and history",
+             "The id comes from `jobs` or the job's message.", Role::viewer, "Reading job {0}…"));
+    add(spec("job cancel", {"id"}, 1, {}, "Stop following a job",
+             "Stops following; never undoes what the job already changed in AWS or Kubernetes.", Role::operator_,
+             "Cancelling job {0}…"));
     add(spec("digest schedule", {"cron"}, 1, opts({"channel"}), "Post a digest on a schedule",
              "The schedule is a 5-field cron expression in quotes, e.g. `\"0 9 * * 1-5\"`.", Role::operator_,
              "Scheduling digest…"));

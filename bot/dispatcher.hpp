@@ -64,7 +64,7 @@ public:
     const Config& config() const { return *config_; }
     // Long work from here on goes to `jobs` (the server's runner, made after
     // the dispatcher); without it handlers follow inline.
-    void set_jobs(JobStarter* jobs) { jobs_ = jobs; }
+    void set_jobs(Jobs* jobs) { jobs_ = jobs; }
     // A confirm token of `command_text` for a button that anyone in `channel`
     // may press (permission is checked at the press), valid for `ttl`: alert
     // action buttons.
@@ -87,7 +87,7 @@ private:
     Metrics& metrics_;
     Clients clients_;
     std::string confirm_key_;
-    JobStarter* jobs_ = nullptr;
+    Jobs* jobs_ = nullptr;
 };
 
 }  // namespace hpops::bot

@@ -7,6 +7,7 @@
 #include "handlers/alerts.hpp"
 #include "handlers/help.hpp"
 #include "handlers/instancegroup_add.hpp"
+#include "handlers/jobs.hpp"
 #include "handlers/nodegroup_lifecycle.hpp"
 #include "handlers/nodegroups.hpp"
 #include "handlers/scale_instancegroup.hpp"
@@ -50,6 +51,9 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::Undeploy>());
     registry.add(std::make_unique<handlers::KubeNodes>());
     registry.add(std::make_unique<handlers::Alerts>());
+    registry.add(std::make_unique<handlers::JobsList>());
+    registry.add(std::make_unique<handlers::JobShow>());
+    registry.add(std::make_unique<handlers::JobCancel>());
     return registry;
 }
 

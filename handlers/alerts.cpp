@@ -1,33 +1,10 @@
 #include "handlers/alerts.hpp"
 
-#include <charconv>
-
+#include "handlers/listing.hpp"
 #include "handlers/training_query.hpp"
 #include "hpops/errors.hpp"
 
 namespace hpops::handlers {
-namespace {
-
-constexpr std::size_t default_limit = 20, max_limit = 200;
-
-std::size_t parse_limit(std::string_view text) {
-    if (text.empty()) return default_limit;
-    std::size_t n = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > max_limit)
-        throw UserError("`limit` must be a whole number from 1 to " + std::to_string(max_limit) + ".");
-    return n;
-}
-
-std::string age(std::int64_t from_ms, std::int64_t to_ms) {
-    const std::int64_t s = std::max<std::int64_t>(0, (to_ms - from_ms) / 1000);
-    if (s >= 86400) return std::to_string(s / 86400) + "d" + std::to_string(s / 3600 % 24) + "h";
-    if (s >= 3600) return std::to_string(s / 3600) + "h" + std::to_string(s / 60 % 60) + "m";
-    if (s >= 60) return std::to_string(s / 60) + "m";
-    return std::to_string(s) + "s";
-}
-
-}  // namespace
 
 Reply render_alert_list(const std::vector<StoredAlert>& alerts, std::string_view status_word, std::size_t limit,
                         std::int64_t now_ms) {
@@ -49,7 +26,7 @@ Reply render_alert_list(const std::vector<StoredAlert>& alerts, std::string_view
         std::string status = to_string(a.status);
         if (!a.post_error.empty()) status += " (not posted: " + a.post_error + ")";
         t.rows.push_back({a.name.empty() ? a.fingerprint : a.name, a.severity.empty() ? "-" : a.severity, status,
-                          a.starts_unix_ms ? age(a.starts_unix_ms, until) : "-", a.channel,
+                          a.starts_unix_ms ? age_text(a.starts_unix_ms, until) : "-", a.channel,
                           a.summary.substr(0, 120)});
     }
     r.table(std::move(t));
@@ -66,7 +43,7 @@ boost::asio::awaitable<Reply> Alerts::handle(const Intent& intent, CommandContex
     else if (status == "all") wanted = std::nullopt;
     else if (!status.empty() && status != "firing")
         throw UserError("`status` is one of firing, resolved, all — not `" + status + "`.");
-    const std::size_t limit = parse_limit(option_or_empty(intent.options, "limit"));
+    const std::size_t limit = parse_list_limit(option_or_empty(intent.options, "limit"));
     const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch()).count();
     const std::string since = option_or_empty(intent.options, "since");

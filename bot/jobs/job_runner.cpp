@@ -81,6 +81,14 @@ const JobKind* JobRunner::kind(std::string_view name) const {
     return it == shared_->kinds.end() ? nullptr : it->second;
 }
 
+const JobStore& JobRunner::store() const { return shared_->jobs; }
+
+std::optional<Reply> JobRunner::render(const JobRecord& job) const {
+    const JobKind* k = kind(job.kind);
+    if (!k || !nlohmann::json::accept(job.state)) return std::nullopt;
+    return k->render(job);
+}
+
 JobRunnerStats JobRunner::stats() const {
     std::lock_guard lock(shared_->stats_mutex);
     return shared_->stats;

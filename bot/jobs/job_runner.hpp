@@ -43,7 +43,7 @@ struct JobRunnerStats {
 // stalls a step), while the store keeps wall times for display and for the
 // next start. Every step's result is committed before the message is edited,
 // so a crash repeats at most the edit, never loses the step.
-class JobRunner final : public JobStarter {
+class JobRunner final : public Jobs {
 public:
     using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
@@ -59,7 +59,9 @@ public:
     boost::asio::awaitable<std::int64_t> begin(JobRecord job, std::chrono::milliseconds first_step_after) override;
     // Stops following `id`; never undoes what the job already changed. False
     // when it is not running.
-    boost::asio::awaitable<bool> cancel(std::int64_t id, std::string by);
+    boost::asio::awaitable<bool> cancel(std::int64_t id, std::string by) override;
+    const JobStore& store() const override;
+    std::optional<Reply> render(const JobRecord& job) const override;
     // Takes no new steps, lets the ones in flight finish and persist. Jobs stay
     // running in the store for the next start.
     boost::asio::awaitable<void> stop();

@@ -19,7 +19,7 @@ class Tracking;
 class Progress;
 class Kube;
 class AlertLog;
-class JobStarter;
+class Jobs;
 
 // The backends, as interfaces; null where the config does not set one up.
 struct Clients {
@@ -57,7 +57,7 @@ struct CommandContext {
     std::string backend_request_id;
     // Where long work goes to be followed durably; null where jobs do not run
     // (the terminal, tests): the handler then follows inline.
-    JobStarter* jobs = nullptr;
+    Jobs* jobs = nullptr;
     std::int64_t audit_id = 0;    // the command's audit row, for a job to close
     std::string response_url;     // Slack: where the command's message can be replaced
     bool handed_to_job = false;   // set by a handler that began a job: it closes the audit row

@@ -84,14 +84,6 @@ public:
     virtual std::chrono::milliseconds deadline(const Config& config) const = 0;
 };
 
-// What a handler hands long work to: records the job, shows its first
-// rendering, and steps it from `first_step_after` on, across restarts.
-class JobStarter {
-public:
-    virtual ~JobStarter() = default;
-    virtual boost::asio::awaitable<std::int64_t> begin(JobRecord job, std::chrono::milliseconds first_step_after) = 0;
-};
-
 // Persistence of jobs. Calls are short and synchronous (local SQLite).
 class JobStore {
 public:
@@ -111,6 +103,21 @@ public:
     virtual void save_step(const JobRecord& job, const JobEvent& event) = 0;
     virtual void set_message(std::int64_t id, const JobMessage& message) = 0;
     virtual std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const = 0;
+};
+
+// What handlers see of the job runner.
+class Jobs {
+public:
+    virtual ~Jobs() = default;
+    // Records `job`, shows its first rendering, and steps it from
+    // `first_step_after` on, across restarts. Returns its id.
+    virtual boost::asio::awaitable<std::int64_t> begin(JobRecord job, std::chrono::milliseconds first_step_after) = 0;
+    // Stops following a running job; never undoes what it changed. False when
+    // it is not running (finished, unknown, or left for a newer hpops).
+    virtual boost::asio::awaitable<bool> cancel(std::int64_t id, std::string by) = 0;
+    virtual const JobStore& store() const = 0;
+    // The job's message as its kind renders it; nullopt for a kind this hpops lacks.
+    virtual std::optional<Reply> render(const JobRecord& job) const = 0;
 };
 
 }  // namespace hpops

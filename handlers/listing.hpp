@@ -1,0 +1,18 @@
+#pragma once
+// What every listing command (`alerts`, `jobs`) reads and shows the same way.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hpops::handlers {
+
+inline constexpr std::size_t default_list_limit = 20, max_list_limit = 200;
+
+// "" -> 20; "1".."200" -> that; anything else -> UserError.
+std::size_t parse_list_limit(std::string_view text);
+
+// A short age between two epoch-ms times: "45s", "12m", "3h5m", "2d4h".
+std::string age_text(std::int64_t from_ms, std::int64_t to_ms);
+
+}  // namespace hpops::handlers
