@@ -18,6 +18,7 @@
 #include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/jobs/slack_job_messenger.hpp"
 #include "bot/routes/router.hpp"
+#include "handlers/nodegroup_lifecycle_job.hpp"
 #include "handlers/scale_nodegroup_job.hpp"
 #include "hpops/version.hpp"
 #include "integrations/http/curl_client.hpp"
@@ -83,6 +84,7 @@ std::uint16_t App::start(asio::io_context& io) {
     jobs_ = std::make_unique<JobRunner>(io.get_executor(), *store_, JobContext{*config_, clients_},
                                         job_messenger_.get());
     jobs_->add_kind(handlers::scale_nodegroup_job());
+    jobs_->add_kind(handlers::nodegroup_lifecycle_job());
     services_->jobs = jobs_.get();
     dispatcher_->set_jobs(jobs_.get());
     jobs_->start();  // resumes what a stop or a crash left unfinished

@@ -4,7 +4,9 @@
 
 #include "handlers/aws_targets.hpp"
 #include "handlers/follow.hpp"
+#include "handlers/nodegroup_lifecycle_job.hpp"
 #include "handlers/scaling_rules.hpp"
+#include "handlers/start_job.hpp"
 #include "handlers/status_chips.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/node_groups.hpp"
@@ -86,6 +88,15 @@ boost::asio::awaitable<Reply> NodegroupCreate::handle(const Intent& intent, Comm
 
     NodeGroupChange created = co_await eks.create_nodegroup(cluster.name, spec);
     context.backend_request_id = created.request_id;
+    if (context.jobs)
+        co_return co_await start_job(
+            context, nodegroup_lifecycle_job(),
+            nodegroup_lifecycle_state("create", cluster.name, created, name,
+                                      type + ", min " + std::to_string(spec.scaling.min_size) + " max " +
+                                          std::to_string(spec.scaling.max_size) + " desired " +
+                                          std::to_string(spec.scaling.desired_size),
+                                      context.actor.id),
+            "nodegroup " + name, context.config.aws.poll_interval);
     context.progress.update(message_reply(":hourglass_flowing_sand: Creating node group " + name + " (" + type + ", " +
                                           std::to_string(spec.scaling.desired_size) + " nodes)…"));
     EksNodeGroup state = created.nodegroup;
@@ -112,6 +123,11 @@ boost::asio::awaitable<Reply> NodegroupDelete::handle(const Intent& intent, Comm
     co_await find_nodegroup(eks, cluster.name, name);
     NodeGroupChange deleting = co_await eks.delete_nodegroup(cluster.name, name);
     context.backend_request_id = deleting.request_id;
+    if (context.jobs)
+        co_return co_await start_job(context, nodegroup_lifecycle_job(),
+                                     nodegroup_lifecycle_state("delete", cluster.name, deleting, name, "",
+                                                               context.actor.id),
+                                     "nodegroup " + name, context.config.aws.poll_interval);
     context.progress.update(message_reply(":hourglass_flowing_sand: Deleting node group " + name + "…"));
     std::string status = deleting.nodegroup.status;
     const bool gone = co_await poll_until(context.config.aws.poll_interval, context.config.aws.follow_timeout,

@@ -4,9 +4,9 @@
 #include "handlers/follow.hpp"
 #include "handlers/scale_nodegroup_job.hpp"
 #include "handlers/scaling_rules.hpp"
+#include "handlers/start_job.hpp"
 #include "handlers/status_chips.hpp"
 #include "hpops/errors.hpp"
-#include "hpops/job.hpp"
 #include "hpops/node_groups.hpp"
 #include "hpops/progress.hpp"
 
@@ -30,20 +30,11 @@ boost::asio::awaitable<Reply> ScaleNodegroup::handle(const Intent& intent, Comma
 
     EksUpdate update = co_await eks.update_scaling(cluster.name, name, target);
     context.backend_request_id = update.request_id;
-    if (context.jobs) {
-        // Followed as a job: it survives a restart and edits one message to the end.
-        JobRecord job;
-        job.kind = std::string(ScaleNodegroupJob::kind);
-        job.state = scale_nodegroup_state(cluster.name, cluster.note, name, update, change, target, context.actor.id);
-        job.target = "nodegroup " + name;
-        job.actor_id = context.actor.id;
-        job.actor_name = context.actor.name;
-        job.message = JobMessage{context.platform, context.channel, "", context.response_url};
-        job.audit_id = context.audit_id;
-        job.id = co_await context.jobs->begin(job, context.config.aws.poll_interval);
-        context.handed_to_job = true;
-        co_return scale_nodegroup_job().render(job);
-    }
+    if (context.jobs)  // followed as a job: it survives a restart and edits one message to the end
+        co_return co_await start_job(context, scale_nodegroup_job(),
+                                     scale_nodegroup_state(cluster.name, cluster.note, name, update, change, target,
+                                                           context.actor.id),
+                                     "nodegroup " + name, context.config.aws.poll_interval);
     context.progress.update(message_reply(":hourglass_flowing_sand: Scaling " + change + " (update `" + update.id + "`)…"));
 
     // DescribeUpdate says when EKS is done; where it cannot describe the

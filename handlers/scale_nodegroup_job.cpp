@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "handlers/start_job.hpp"
 #include "handlers/status_chips.hpp"
 #include "hpops/config.hpp"
 #include "hpops/errors.hpp"
@@ -74,13 +75,9 @@ boost::asio::awaitable<JobStep> ScaleNodegroupJob::step(const JobRecord& job, Jo
 
 Reply ScaleNodegroupJob::render(const JobRecord& job) const {
     const json state = json::parse(job.state, nullptr, false);
+    if (!state.is_object()) return unreadable_job(job);
     Reply reply;
     reply.visibility = Visibility::channel;  // a fleet change is news for the channel
-    if (!state.is_object()) {
-        reply.summary = "Job " + std::to_string(job.id);
-        reply.text(":x: Job " + std::to_string(job.id) + ": " + job.outcome);
-        return reply;
-    }
     const std::string name = state.value("nodegroup", ""), change = state.value("change", "");
     const std::string update_id = state.value("update_id", ""), status = state.value("update_status", "");
     switch (job.status) {

@@ -137,3 +137,28 @@ def test_jobs_can_be_listed_read_and_cancelled_from_chat(tmp, moto, slack, recei
         assert outcomes["scale nodegroup"] == "cancelled", outcomes
     finally:
         bot.stop()
+
+
+def test_a_confirmed_nodegroup_create_shows_progress_edits_before_active(tmp, moto, slack, receiver, aws):
+    from test_slack_interactions import button_value
+    eks_takes(moto, 2)
+    bot = start_bot(tmp, moto, slack)
+    try:
+        status, body = bot.command("nodegroup create train-ng instance-type=g5.xlarge desired=2", user=OPERATOR,
+                                   channel=OPS_CHANNEL, response_url=receiver.url)
+        assert status == 200, body
+        bot.click("hpops.confirm", button_value(json.loads(body), "hpops.confirm"), user=OPERATOR, channel=OPS_CHANNEL,
+                  response_url=receiver.url)
+        calls = slack.wait_for(lambda c: any("Created node group train-ng" in message_text(x["json"]) for x in c),
+                               timeout=30, what="the final edit")
+        texts = [message_text(c["json"]) for c in calls]
+        progress = [t for t in texts if "EKS says CREATING" in t]
+        assert len(progress) >= 2, texts  # the post and at least one edit while EKS works
+        assert texts.index(progress[0]) < next(i for i, t in enumerate(texts) if "Created node group" in t)
+        assert {c["json"].get("ts") for c in calls if c["method"] == "chat.update"} == {calls[0]["ts"]}
+        assert aws.eks.describe_nodegroup(clusterName="hpops-demo", nodegroupName="train-ng")["nodegroup"][
+            "status"] == "ACTIVE"
+        rows = [r for r in bot.audit() if r["command"] == "nodegroup create" and r["outcome"] != "confirm-requested"]
+        assert [r["outcome"] for r in rows] == ["ok"], rows
+    finally:
+        bot.stop()
