@@ -141,9 +141,10 @@ asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_
                 finish(job, JobStatus::failed, "its saved state is unreadable; the row is kept", now);
                 event.what = "failed: unreadable state";
             } else if (job.deadline_unix_ms && now > job.deadline_unix_ms) {
+                const std::int64_t allowed_s = (job.deadline_unix_ms - job.created_unix_ms) / 1000;
                 finish(job, JobStatus::failed,
-                       "did not finish within " +
-                           std::to_string((job.deadline_unix_ms - job.created_unix_ms) / 60'000) + " min",
+                       "did not finish within " + (allowed_s >= 120 ? std::to_string(allowed_s / 60) + " min"
+                                                                    : std::to_string(allowed_s) + " s"),
                        now);
                 event.what = "failed: past its deadline";
             } else {

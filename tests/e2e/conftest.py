@@ -86,7 +86,7 @@ class Bot:
 
     def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None, extra_yaml="",
                  extra_env=None, body_limit="1MiB", webhook_body_limit="16MiB", header_timeout="1s", server_yaml="",
-                 preexec_fn=None, aws_timeout="5s", mlflow_timeout="10s"):
+                 preexec_fn=None, aws_timeout="5s", mlflow_timeout="10s", follow_timeout="60s"):
         self.port = free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
@@ -125,7 +125,7 @@ log:
   region: us-west-2
   endpoints: {{eks: "{aws_endpoint}", sagemaker: "{aws_endpoint}", sts: "{aws_endpoint}"}}
   poll_interval: 200ms
-  follow_timeout: 60s
+  follow_timeout: {follow_timeout}
   timeout: {aws_timeout}
 """ if aws_endpoint else "").replace("{tls_section}", f"  tls:\n    cert: {tls[0]}\n    key: {tls[1]}\n" if tls else "")
             + extra_yaml)

@@ -162,3 +162,57 @@ def test_a_confirmed_nodegroup_create_shows_progress_edits_before_active(tmp, mo
         assert [r["outcome"] for r in rows] == ["ok"], rows
     finally:
         bot.stop()
+
+
+def test_sigterm_mid_follow_lets_the_step_finish_and_the_next_start_ends_the_job(tmp, moto, slack, receiver):
+    eks_takes(moto, 4)
+    bot = start_bot(tmp, moto, slack)
+    try:
+        say(bot, receiver, SCALE, user=OPERATOR)
+        slack.wait_for(lambda c: len(c) >= 1, what="the job's message")
+        time.sleep(0.5)
+        stopping = time.monotonic()
+        bot.proc.send_signal(signal.SIGTERM)
+        bot.proc.wait(timeout=15)
+        stopped_in = time.monotonic() - stopping
+        assert stopped_in < 10, "within server.shutdown_grace (10 s here)"
+        assert "jobs: step of job" not in bot.logs(), "no step was cut off"
+    finally:
+        bot.stop()
+    with sqlite3.connect(os.path.join(tmp, "hpops.db")) as db:
+        assert db.execute("SELECT status FROM jobs").fetchall() == [("running",)]
+    bot = start_bot(tmp, moto, slack)
+    try:
+        slack.wait_for(lambda c: any("Scaled spot-ng-with-hypd" in message_text(x["json"]) for x in c),
+                       timeout=30, what="the final edit after the restart")
+        assert [r["outcome"] for r in bot.audit() if r["command"] == "scale nodegroup"] == ["ok"]
+        print(f"\nstopped {stopped_in:.2f} s after SIGTERM")
+    finally:
+        bot.stop()
+
+
+def test_a_job_whose_backend_stays_down_fails_at_its_deadline_with_its_retries_in_the_history(tmp, moto, receiver):
+    from fault_chain import chained
+    from toxiproxy_peer import start_toxiproxy
+    eks_takes(moto, 60)
+    proxy, stop_proxy = start_toxiproxy()
+    try:
+        with chained(proxy, "aws", moto) as chain:
+            bot = Bot(tmp, aws_endpoint=chain.url, aws_timeout="1s", follow_timeout="8s")
+            try:
+                assert "Scaling spot-ng-with-hypd" in say(bot, receiver, SCALE, user=OPERATOR)
+                proxy.enable(chain.name, False)  # AWS goes away for good
+                deadline = time.monotonic() + 40
+                while "failed" not in say(bot, receiver, "jobs"):
+                    assert time.monotonic() < deadline, say(bot, receiver, "job 1")
+                    time.sleep(0.5)
+                history = say(bot, receiver, "job 1")
+                assert "retry 1 in 1 s: eks Unreachable" in history, history
+                assert "did not finish within 8 s" in history, history
+                final = [blocks_text(p["json"]) for p in receiver.posts]
+                assert any("did not finish within 8 s" in t for t in final), final
+                assert [r["outcome"] for r in bot.audit() if r["command"] == "scale nodegroup"] == ["failed"]
+            finally:
+                bot.stop()
+    finally:
+        stop_proxy()
