@@ -18,8 +18,7 @@
 #include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/jobs/slack_job_messenger.hpp"
 #include "bot/routes/router.hpp"
-#include "handlers/nodegroup_lifecycle_job.hpp"
-#include "handlers/scale_nodegroup_job.hpp"
+#include "handlers/job_kinds.hpp"
 #include "hpops/version.hpp"
 #include "integrations/http/curl_client.hpp"
 #include "integrations/slack/web_api.hpp"
@@ -83,8 +82,7 @@ std::uint16_t App::start(asio::io_context& io) {
         config_->slack.bot_token.empty() ? nullptr : chat_poster_.get(), *http_);
     jobs_ = std::make_unique<JobRunner>(io.get_executor(), *store_, JobContext{*config_, clients_},
                                         job_messenger_.get());
-    jobs_->add_kind(handlers::scale_nodegroup_job());
-    jobs_->add_kind(handlers::nodegroup_lifecycle_job());
+    for (JobKind* kind : handlers::job_kinds()) jobs_->add_kind(*kind);
     services_->jobs = jobs_.get();
     dispatcher_->set_jobs(jobs_.get());
     jobs_->start();  // resumes what a stop or a crash left unfinished

@@ -2,7 +2,9 @@
 
 #include "handlers/aws_targets.hpp"
 #include "handlers/follow.hpp"
+#include "handlers/hyperpod_follow_job.hpp"
 #include "handlers/scaling_rules.hpp"
+#include "handlers/start_job.hpp"
 #include "handlers/status_chips.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/hyperpod.hpp"
@@ -32,6 +34,12 @@ boost::asio::awaitable<Reply> InstancegroupAdd::handle(const Intent& intent, Com
         throw UserError("HyperPod cluster `" + hyperpod.name + "` is " + cluster.status + "; try again when it is InService.");
 
     context.backend_request_id = co_await sagemaker.add_instance_group(hyperpod.name, spec);
+    if (context.jobs)
+        co_return co_await start_job(context, hyperpod_follow_job(),
+                                     hyperpod_follow_state("add", hyperpod.name, hyperpod.note, spec.name, spec.count,
+                                                           spec.name + " (" + spec.instance_type + " × " + count + ")",
+                                                           context.backend_request_id, context.actor.id),
+                                     "instancegroup " + spec.name, context.config.aws.poll_interval);
     context.progress.update(message_reply(":hourglass_flowing_sand: Adding " + spec.name + " (" + spec.instance_type +
                                           " × " + count + ") to `" + hyperpod.name + "`…"));
     const bool settled = co_await poll_until(context.config.aws.poll_interval, context.config.aws.follow_timeout,

@@ -2,7 +2,9 @@
 
 #include "handlers/aws_targets.hpp"
 #include "handlers/follow.hpp"
+#include "handlers/hyperpod_follow_job.hpp"
 #include "handlers/scaling_rules.hpp"
+#include "handlers/start_job.hpp"
 #include "handlers/status_chips.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/hyperpod.hpp"
@@ -49,6 +51,12 @@ boost::asio::awaitable<Reply> ScaleInstancegroup::handle(const Intent& intent, C
             throw ConfirmationNeeded("`" + change + "` — " + *why + ".");
 
     context.backend_request_id = co_await sagemaker.set_instance_count(hyperpod.name, name, count);
+    if (context.jobs)
+        co_return co_await start_job(context, hyperpod_follow_job(),
+                                     hyperpod_follow_state("scale", hyperpod.name, hyperpod.note, name, count,
+                                                           change, context.backend_request_id,
+                                                           context.actor.id),
+                                     "instancegroup " + name, context.config.aws.poll_interval);
     context.progress.update(message_reply(":hourglass_flowing_sand: Scaling " + change + " on `" + hyperpod.name + "`…"));
 
     HyperPodInstanceGroup after = *group;

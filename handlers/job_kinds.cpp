@@ -1,0 +1,11 @@
+#include "handlers/job_kinds.hpp"
+
+#include "handlers/hyperpod_follow_job.hpp"
+#include "handlers/nodegroup_lifecycle_job.hpp"
+#include "handlers/scale_nodegroup_job.hpp"
+
+namespace hpops::handlers {
+
+std::vector<JobKind*> job_kinds() { return {&scale_nodegroup_job(), &nodegroup_lifecycle_job(), &hyperpod_follow_job()}; }
+
+}  // namespace hpops::handlers
