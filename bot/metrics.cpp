@@ -50,8 +50,9 @@ std::string Metrics::render_prometheus() const {
         out << "hpops_commands_total{command=\"" << key.first << "\",outcome=\"" << key.second << "\"} " << n << '\n';
     out << "# HELP hpops_errors_total Failures by kind.\n# TYPE hpops_errors_total counter\n";
     for (const auto& [kind, n] : errors_) out << "hpops_errors_total{kind=\"" << kind << "\"} " << n << '\n';
-    out << "# HELP hpops_jobs_in_flight Long-running jobs not yet finished.\n# TYPE hpops_jobs_in_flight gauge\n"
-        << "hpops_jobs_in_flight " << jobs_in_flight() << '\n';
+    out << "# HELP hpops_followups_in_flight Replies being delivered after the inline budget (response_url posts).\n"
+           "# TYPE hpops_followups_in_flight gauge\n"
+        << "hpops_followups_in_flight " << jobs_in_flight() << '\n';
     return out.str();
 }
 

@@ -17,7 +17,7 @@ class Metrics;
 boost::asio::awaitable<Reply> reply_or_error(boost::asio::awaitable<Reply> work, Metrics* metrics,
                                              std::string request_id);
 
-// Counts a background task in hpops_jobs_in_flight for as long as it lives,
+// Counts a background task in hpops_followups_in_flight for as long as it lives,
 // however it ends.
 class JobInFlight {
 public:

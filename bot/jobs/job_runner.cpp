@@ -187,7 +187,10 @@ asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_
                 const double seconds = std::chrono::duration<double>(steady::now() - started).count();
                 s->stats.step_seconds_sum += seconds;
                 s->stats.step_seconds_max = std::max(s->stats.step_seconds_max, seconds);
-                if (job.status != JobStatus::running) ++s->stats.finished[static_cast<int>(job.status)];
+                if (job.status != JobStatus::running) {
+                    ++s->stats.finished[static_cast<int>(job.status)];
+                    --s->stats.running;
+                }
             }
             co_await show(s, job, kind);
         }
@@ -234,6 +237,7 @@ void JobRunner::start() {
         {
             std::lock_guard lock(s->stats_mutex);
             s->stats.resumed += resumed;
+            s->stats.running += static_cast<std::int64_t>(resumed);
         }
         if (resumed) spdlog::info("jobs: resuming {} unfinished job(s)", resumed);
         asio::co_spawn(s->strand, loop(s), asio::detached);
@@ -253,6 +257,10 @@ asio::awaitable<std::int64_t> begin_on_strand(std::shared_ptr<JobRunner::Shared>
     job.next_run_unix_ms = now + first_step_after.count();
     job.deadline_unix_ms = now + kind_it->second->deadline(s->context.config).count();
     job.id = s->jobs.create_job(job);
+    {
+        std::lock_guard lock(s->stats_mutex);
+        ++s->stats.running;
+    }
     co_await show(s, job, *kind_it->second);
     if (!s->stopping) s->plan(job.id, steady::now() + first_step_after);
     co_return job.id;

@@ -36,6 +36,7 @@ struct JobRunnerStats {
     std::uint64_t finished[4] = {};       // by JobStatus
     double step_seconds_sum = 0;
     double step_seconds_max = 0;
+    std::int64_t running = 0;             // jobs begun or resumed and not yet ended
 };
 
 // Steps every running job until it ends. All of its bookkeeping runs on one

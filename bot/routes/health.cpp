@@ -56,6 +56,8 @@ std::string job_metrics(const JobRunner& jobs) {
         "hpops_job_step_seconds_sum " + std::to_string(s.step_seconds_sum) + "\n"
         "hpops_job_step_seconds_count " + std::to_string(s.steps) + "\n"
         "hpops_job_step_seconds_max " + std::to_string(s.step_seconds_max) + "\n"
+        "# HELP hpops_jobs_running Jobs begun or resumed by this process and not yet ended.\n"
+        "# TYPE hpops_jobs_running gauge\nhpops_jobs_running " + std::to_string(s.running) + "\n"
         "# HELP hpops_jobs_finished_total Jobs that ended, by status.\n# TYPE hpops_jobs_finished_total counter\n";
     for (JobStatus status : {JobStatus::done, JobStatus::failed, JobStatus::cancelled})
         out += "hpops_jobs_finished_total{status=\"" + std::string(to_string(status)) + "\"} " +

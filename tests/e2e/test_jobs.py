@@ -118,6 +118,7 @@ def test_jobs_can_be_listed_read_and_cancelled_from_chat(tmp, moto, slack, recei
     bot = start_bot(tmp, moto, slack)
     try:
         assert "Scaling spot-ng-with-hypd" in say(bot, receiver, SCALE, user=OPERATOR)
+        assert metric(bot, "hpops_jobs_running") == 1
         listing = say(bot, receiver, "jobs")
         assert "#1" in listing and "scale_nodegroup" in listing and "running" in listing, listing
         history = say(bot, receiver, "job 1")

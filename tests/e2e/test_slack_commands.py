@@ -164,7 +164,7 @@ def test_health_readiness_and_metrics(bot):
     assert status == 200
     assert 'hpops_http_requests_total{route="/slack/commands",status="200"} 1' in text
     assert "hpops_http_request_duration_seconds_bucket{le=\"+Inf\"}" in text
-    assert "hpops_jobs_in_flight 0" in text
+    assert "hpops_followups_in_flight 0" in text
 
 
 def test_sigterm_finishes_follow_ups_in_flight(slow_bot, receiver):

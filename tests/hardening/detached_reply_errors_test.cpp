@@ -1,5 +1,5 @@
 // Finding 12: an exception in a detached reply task (a SQLite error during
-// Confirm) gave no reply and left hpops_jobs_in_flight up for good.
+// Confirm) gave no reply and left the in-flight count (now hpops_followups_in_flight) up for good.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -74,7 +74,7 @@ TEST(DetachedReplyErrors, JobCountComesDownWhenTheTaskThrows) {
         co_await failing_work();
     }, boost::asio::detached);
     io.run();
-    EXPECT_NE(metrics.render_prometheus().find("hpops_jobs_in_flight 0"), std::string::npos)
+    EXPECT_NE(metrics.render_prometheus().find("hpops_followups_in_flight 0"), std::string::npos)
         << metrics.render_prometheus();
 }
 

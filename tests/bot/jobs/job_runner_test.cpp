@@ -164,6 +164,8 @@ TEST_F(JobRunnerTest, StepsAJobToTheEndEditingOneMessageAndClosingItsAuditRow) {
     }
     EXPECT_EQ(store.recent_audit(1)[0].outcome, "ok");
     EXPECT_EQ(store.job_events(id, 10).size(), 3u);
+    EXPECT_EQ(r->stats().running, 0);
+    EXPECT_EQ(r->stats().finished[static_cast<int>(JobStatus::done)], 1u);
     await(r->stop());
 }
 
