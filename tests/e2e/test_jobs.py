@@ -51,6 +51,25 @@ def say(bot, receiver, text, user=VIEWER, channel=OPS_CHANNEL):
     return blocks_text(json.loads(body))
 
 
+def interrupt_mid_scale(tmp, moto, slack, receiver, sig):
+    """Starts a scale that EKS takes 4 s to finish, and sends `sig` to hpops
+    half a second into its follow. Returns the job's posted message, the
+    stopped bot, how long it took to stop and its log."""
+    eks_takes(moto, 4)
+    bot = start_bot(tmp, moto, slack)
+    try:
+        assert "Scaling spot-ng-with-hypd" in say(bot, receiver, SCALE, user=OPERATOR)
+        [posted] = slack.wait_for(lambda c: len(c) >= 1, what="the job's message")
+        assert "Scaling spot-ng-with-hypd" in message_text(posted["json"])
+        time.sleep(0.5)  # a step or two in
+        stopping = time.monotonic()
+        bot.proc.send_signal(sig)
+        bot.proc.wait(timeout=15)
+        return posted, bot, time.monotonic() - stopping, bot.logs()
+    finally:
+        bot.stop()
+
+
 def test_a_row_from_a_newer_hpops_is_left_alone_across_a_restart(tmp):
     bot = Bot(tmp)
     try:
@@ -81,17 +100,7 @@ def test_a_scale_followed_as_a_job_survives_kill_9_and_edits_the_same_message(tm
     """kill -9 in the middle of a follow; the next start resumes the job, edits
     the same Slack message (same ts, at the Web API stand-in) to the final
     state, and closes the command's audit row once."""
-    eks_takes(moto, 4)  # long enough to kill hpops half-way
-    bot = start_bot(tmp, moto, slack)
-    try:
-        assert "Scaling spot-ng-with-hypd" in say(bot, receiver, SCALE, user=OPERATOR)
-        [posted] = slack.wait_for(lambda c: len(c) >= 1, what="the job's message")
-        assert "Scaling spot-ng-with-hypd" in message_text(posted["json"])
-        time.sleep(0.5)  # a step or two in
-        bot.proc.send_signal(signal.SIGKILL)
-        bot.proc.wait()
-    finally:
-        bot.stop()
+    posted, bot, _, _ = interrupt_mid_scale(tmp, moto, slack, receiver, signal.SIGKILL)
     assert [r["outcome"] for r in bot.audit() if r["command"] == "scale nodegroup"] == ["started"]
     started = time.monotonic()
     bot = start_bot(tmp, moto, slack)
@@ -166,20 +175,9 @@ def test_a_confirmed_nodegroup_create_shows_progress_edits_before_active(tmp, mo
 
 
 def test_sigterm_mid_follow_lets_the_step_finish_and_the_next_start_ends_the_job(tmp, moto, slack, receiver):
-    eks_takes(moto, 4)
-    bot = start_bot(tmp, moto, slack)
-    try:
-        say(bot, receiver, SCALE, user=OPERATOR)
-        slack.wait_for(lambda c: len(c) >= 1, what="the job's message")
-        time.sleep(0.5)
-        stopping = time.monotonic()
-        bot.proc.send_signal(signal.SIGTERM)
-        bot.proc.wait(timeout=15)
-        stopped_in = time.monotonic() - stopping
-        assert stopped_in < 10, "within server.shutdown_grace (10 s here)"
-        assert "jobs: step of job" not in bot.logs(), "no step was cut off"
-    finally:
-        bot.stop()
+    _, bot, stopped_in, log = interrupt_mid_scale(tmp, moto, slack, receiver, signal.SIGTERM)
+    assert stopped_in < 10, "within server.shutdown_grace (10 s here)"
+    assert "jobs: step of job" not in log, "no step was cut off"
     with sqlite3.connect(os.path.join(tmp, "hpops.db")) as db:
         assert db.execute("SELECT status FROM jobs").fetchall() == [("running",)]
     bot = start_bot(tmp, moto, slack)
