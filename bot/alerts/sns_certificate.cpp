@@ -54,7 +54,7 @@ std::vector<std::string> sns_certificate_names(const SnsTopic& topic) {
     return {"sns.amazonaws.com", "sns-signing." + topic.region + ".amazonaws.com"};
 }
 
-std::shared_ptr<const SnsTrust> SnsTrust::system() {
+std::shared_ptr<const SnsTrust> SnsTrust::system_roots() {
     X509_STORE* store = X509_STORE_new();
     if (!store || X509_STORE_set_default_paths(store) != 1) {
         X509_STORE_free(store);

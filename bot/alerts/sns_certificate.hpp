@@ -26,7 +26,7 @@ std::vector<std::string> sns_certificate_names(const SnsTopic& topic);
 class SnsTrust {
 public:
     // The system's trust store (what curl and the TLS fetch trust).
-    static std::shared_ptr<const SnsTrust> system();
+    static std::shared_ptr<const SnsTrust> system_roots();
     // Only the CA certificates in `pem`: for the test-only server; throws
     // std::invalid_argument when `pem` holds none.
     static std::shared_ptr<const SnsTrust> from_pem(std::string_view pem);

@@ -22,7 +22,7 @@ struct UntrustedSigningCertificate : std::runtime_error {
 // is_sns_url (sns_url.hpp) are ever fetched.
 class SnsClient {
 public:
-    explicit SnsClient(HttpClient& http) : http_(http), trust_(SnsTrust::system()) {}
+    explicit SnsClient(HttpClient& http) : http_(http), trust_(SnsTrust::system_roots()) {}
 
     // The PEM at `url`, once it chains to a trusted root and is issued to the
     // name SNS signs `topic`'s messages with; throws UntrustedSigningCertificate
