@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <mutex>
 
+#include "bot/error_reply.hpp"
 #include "hpops/errors.hpp"
+#include "integrations/aws/aws_transport.hpp"
 
 namespace hpops::bot {
 namespace asio = boost::asio;
@@ -24,12 +26,10 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
 }
 
 // Worth another try later: the service did not answer, or said so itself
-// (throttling, 5xx). Anything else (a 4xx, a user error) ends the job.
+// (throttling, 5xx: the AWS SDKs' standard-mode list, which covers the other
+// backends' statuses too). Anything else (a 4xx, a user error) ends the job.
 bool transient(const UpstreamError& e) {
-    if (e.code() == "Unreachable" || e.code() == "Timeout" || e.service() == "http") return true;
-    if (e.http_status() == 429 || e.http_status() >= 500) return true;
-    return e.code().find("Throttl") != std::string::npos || e.code() == "TooManyRequestsException" ||
-           e.code() == "ServiceUnavailable" || e.code() == "InternalFailure";
+    return is_transport_failure(e) || integrations::aws::is_retryable_aws_error(e.http_status(), e.code());
 }
 
 std::string seconds_text(std::chrono::milliseconds d) {
