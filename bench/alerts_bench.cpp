@@ -18,9 +18,9 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
-#include "bot/alerts/alert_intake.hpp"
-#include "bot/alerts/sqlite_alert_store.hpp"
-#include "bot/alerts/webhook_payload.hpp"
+#include "alerts/alert_intake.hpp"
+#include "alerts/webhook_payload.hpp"
+#include "store/sqlite_alert_store.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // jobs_bench: N concurrent follows on one process, as durable jobs (JobRunner
 // over the SQLite store, synchronous=FULL, every step committed) and, as the
 // baseline in the same run, as the detached poll loops hpops used before
-// (handlers/follow.cpp's poll_until: nothing stored).
+// (poll_until below: nothing stored, as handlers followed before jobs).
 //
 //   jobs_bench [JOBS] [STEPS] [POLL_MS] [BACKEND_MS]     defaults: 200 10 200 20
 //
@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -31,10 +32,9 @@
 #include <vector>
 
 #include "bot/jobs/job_runner.hpp"
-#include "bot/sqlite_store.hpp"
-#include "handlers/follow.hpp"
 #include "hpops/config.hpp"
 #include "hpops/handler.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace {
 
@@ -42,6 +42,20 @@ namespace asio = boost::asio;
 using namespace hpops;
 using steady = std::chrono::steady_clock;
 using json = nlohmann::json;
+
+// How handlers followed long work before jobs: a loop in the handler's own
+// coroutine, checking every `interval` until done or `timeout` passes.
+asio::awaitable<bool> poll_until(std::chrono::milliseconds interval, std::chrono::milliseconds timeout,
+                                 std::function<asio::awaitable<bool>()> check) {
+    const auto deadline = steady::now() + timeout;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        if (co_await check()) co_return true;
+        if (steady::now() + interval > deadline) co_return false;
+        timer.expires_after(interval);
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+}
 
 struct Settings {
     int jobs = 200, steps = 10;
@@ -169,7 +183,7 @@ void run_poll_loops(const Settings& s, int threads) {
             [&]() -> asio::awaitable<void> {
                 int n = 0;
                 std::optional<steady::time_point> due;
-                co_await handlers::poll_until(s.poll, std::chrono::hours(1), [&]() -> asio::awaitable<bool> {
+                co_await poll_until(s.poll, std::chrono::hours(1), [&]() -> asio::awaitable<bool> {
                     if (due) late.add(steady::now() - *due);
                     co_await backend_call(s.backend);
                     due = steady::now() + s.poll;

@@ -21,21 +21,21 @@
 #include <string>
 #include <vector>
 
-#include "bot/authorizer.hpp"
-#include "bot/deferred_reply.hpp"
-#include "bot/dispatcher.hpp"
-#include "bot/filters/replay_guard.hpp"
-#include "bot/filters/slack_signature.hpp"
-#include "bot/form_decode.hpp"
-#include "bot/handler_registry.hpp"
-#include "bot/metrics.hpp"
-#include "bot/parser.hpp"
+#include "bot/dispatch/authorizer.hpp"
+#include "bot/dispatch/deferred_reply.hpp"
+#include "bot/dispatch/dispatcher.hpp"
+#include "bot/dispatch/handler_registry.hpp"
+#include "bot/dispatch/services.hpp"
 #include "bot/routes/router.hpp"
-#include "bot/routes/services.hpp"
-#include "bot/sqlite_store.hpp"
+#include "bot/slack/block_kit_renderer.hpp"
+#include "bot/slack/form_decode.hpp"
+#include "bot/slack/slack_signature.hpp"
+#include "command/parser.hpp"
+#include "common/metrics.hpp"
+#include "common/replay_guard.hpp"
 #include "handlers/help.hpp"
 #include "integrations/http/curl_client.hpp"
-#include "integrations/slack/block_kit_renderer.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace {
 

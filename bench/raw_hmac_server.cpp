@@ -41,9 +41,9 @@
 #include <thread>
 #include <vector>
 
-#include "bot/filters/slack_signature.hpp"
 #include "bot/server/buffered_parse.hpp"
 #include "bot/server/response_writer.hpp"
+#include "bot/slack/slack_signature.hpp"
 
 namespace {
 namespace asio = boost::asio;

@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "bot/filters/replay_guard.hpp"
-#include "bot/filters/slack_signature.hpp"
+#include "bot/slack/slack_signature.hpp"
+#include "common/replay_guard.hpp"
 
 namespace {
 

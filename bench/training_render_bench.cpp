@@ -22,10 +22,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/slack/block_kit_renderer.hpp"
+#include "bot/terminal/plain_text_renderer.hpp"
 #include "handlers/training_table.hpp"
 #include "integrations/mlflow/mlflow_json.hpp"
-#include "integrations/slack/block_kit_renderer.hpp"
-#include "integrations/text/plain_text_renderer.hpp"
 
 namespace {
 

@@ -9,19 +9,19 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
-#include "bot/alerts/alert_capacity.hpp"
-#include "bot/alerts/alert_intake.hpp"
-#include "bot/alerts/alert_poster.hpp"
-#include "bot/alerts/grafana_replay.hpp"
-#include "bot/alerts/pooled_alert_log.hpp"
-#include "bot/alerts/sns_client.hpp"
-#include "bot/alerts/sqlite_alert_store.hpp"
-#include "bot/jobs/slack_job_messenger.hpp"
+#include "alerts/alert_capacity.hpp"
+#include "alerts/alert_intake.hpp"
+#include "alerts/alert_poster.hpp"
+#include "alerts/grafana_replay.hpp"
+#include "alerts/sns_client.hpp"
 #include "bot/routes/router.hpp"
+#include "bot/slack/slack_job_messenger.hpp"
+#include "bot/slack/web_api.hpp"
 #include "handlers/job_kinds.hpp"
 #include "hpops/version.hpp"
 #include "integrations/http/curl_client.hpp"
-#include "integrations/slack/web_api.hpp"
+#include "store/pooled_alert_log.hpp"
+#include "store/sqlite_alert_store.hpp"
 
 namespace hpops::bot {
 namespace asio = boost::asio;

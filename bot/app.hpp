@@ -4,25 +4,25 @@
 #include <string_view>
 
 #include "bot/backends.hpp"
-#include "bot/dispatcher.hpp"
-#include "bot/filters/replay_guard.hpp"
-#include "bot/handler_registry.hpp"
+#include "bot/dispatch/dispatcher.hpp"
+#include "bot/dispatch/handler_registry.hpp"
+#include "bot/dispatch/services.hpp"
 #include "bot/jobs/job_runner.hpp"
-#include "bot/metrics.hpp"
-#include "bot/routes/services.hpp"
 #include "bot/server/http_server.hpp"
-#include "bot/sqlite_store.hpp"
+#include "common/metrics.hpp"
+#include "common/replay_guard.hpp"
 #include "hpops/config.hpp"
 #include "hpops/http_client.hpp"
 #include "hpops/store.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace hpops {
 class ChatPoster;
+class AlertStore;
 }
 
 namespace hpops::bot {
 
-class AlertStore;
 class AlertIntake;
 class AlertPoster;
 class SnsClient;

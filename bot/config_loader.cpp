@@ -13,9 +13,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "bot/alerts/alerts_config.hpp"
-#include "bot/config_walker.hpp"
+#include "alerts/alerts_config.hpp"
 #include "bot/public_exposure.hpp"
+#include "common/config_walker.hpp"
 #include "integrations/mlflow/mlflow_target.hpp"
 
 namespace hpops::bot {

@@ -7,9 +7,9 @@
 
 #include "bot/app.hpp"
 #include "bot/config_loader.hpp"
-#include "bot/config_values.hpp"
 #include "bot/public_exposure.hpp"
 #include "bot/terminal_run.hpp"
+#include "common/config_values.hpp"
 #include "hpops/version.hpp"
 
 namespace {

@@ -2,23 +2,28 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <ostream>
 
-#include "bot/alerts/pooled_alert_log.hpp"
-#include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/backends.hpp"
-#include "bot/crypto.hpp"
-#include "bot/dispatcher.hpp"
-#include "bot/metrics.hpp"
-#include "bot/sqlite_store.hpp"
-#include "hpops/version.hpp"
+#include "bot/dispatch/dispatcher.hpp"
+#include "bot/jobs/job_runner.hpp"
+#include "bot/slack/block_kit_renderer.hpp"
+#include "bot/terminal/plain_text_renderer.hpp"
+#include "bot/terminal/terminal_job_messenger.hpp"
+#include "common/crypto.hpp"
+#include "common/metrics.hpp"
+#include "handlers/job_kinds.hpp"
 #include "hpops/progress.hpp"
+#include "hpops/version.hpp"
 #include "integrations/http/curl_client.hpp"
-#include "integrations/slack/block_kit_renderer.hpp"
-#include "integrations/text/plain_text_renderer.hpp"
+#include "store/pooled_alert_log.hpp"
+#include "store/sqlite_alert_store.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace hpops::bot {
 namespace asio = boost::asio;
@@ -72,14 +77,28 @@ int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRun
                   "cli-" + to_hex(random_bytes(4)), Role::admin, {}, std::make_shared<TerminalProgress>()};
 
     asio::io_context io;
+    // Long work runs as the server runs it, a durable job in the store, but
+    // followed here to its end, each state printed as chat would show it.
+    TerminalJobMessenger messenger(std::cerr);
+    JobRunner jobs(io.get_executor(), store, JobContext{*config, clients}, &messenger);
+    for (JobKind* kind : handlers::job_kinds()) jobs.add_kind(*kind);
+    jobs.start(/*resume_unfinished=*/false);
+    dispatcher.set_jobs(&jobs);
     auto future = asio::co_spawn(
         io,
         [&]() -> asio::awaitable<std::pair<Reply, bool>> {
             Reply reply = co_await dispatcher.run_text(caller, text);
             std::string token = confirmation_token(reply);
-            if (token.empty()) co_return std::pair{std::move(reply), false};
-            if (!options.yes) co_return std::pair{std::move(reply), true};
-            co_return std::pair{co_await dispatcher.confirm(caller, token), false};
+            bool stopped_at_confirmation = false;
+            if (!token.empty() && options.yes) reply = co_await dispatcher.confirm(caller, token);
+            else stopped_at_confirmation = !token.empty();
+            asio::steady_timer timer(io);
+            while (jobs.stats().running > 0) {
+                timer.expires_after(std::chrono::milliseconds(50));
+                co_await timer.async_wait(asio::use_awaitable);
+            }
+            co_await jobs.stop();
+            co_return std::pair{std::move(reply), stopped_at_confirmation};
         },
         asio::use_future);
     io.run();
@@ -89,8 +108,10 @@ int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRun
         std::erase_if(reply.blocks.edit(), [](const Block& b) { return std::holds_alternative<Actions>(b); });
         reply.context("Not done yet. Re-run with --yes to proceed.");
     }
-    print(reply, options.format, out);
-    return stopped_at_confirmation ? 3 : 0;
+    const auto job = messenger.last();
+    print(job ? job->rendering : reply, options.format, out);
+    if (stopped_at_confirmation) return 3;
+    return job && job->status != JobStatus::done ? 1 : 0;
 }
 
 }  // namespace hpops::bot

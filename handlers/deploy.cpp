@@ -2,9 +2,8 @@
 
 #include "handlers/deploy_common.hpp"
 #include "handlers/deploy_manifests.hpp"
-#include "handlers/deploy_rollout.hpp"
-#include "handlers/follow.hpp"
-#include "hpops/progress.hpp"
+#include "handlers/deploy_rollout_job.hpp"
+#include "handlers/start_job.hpp"
 
 namespace hpops::handlers {
 namespace {
@@ -48,28 +47,6 @@ boost::asio::awaitable<void> apply_all(Kube& kube, const DeploySpec& spec, const
     }
 }
 
-// The last output of a crashing container: its logs through the kubelet, or
-// when no kubelet answers, the termination message Kubernetes kept.
-boost::asio::awaitable<std::pair<std::string, std::string>> crash_output(Kube& kube, const DeploySpec& spec,
-                                                                         const RolloutState& state) {
-    if (state.reason != "CrashLoopBackOff" || state.pod.empty()) co_return std::pair<std::string, std::string>{};
-    std::string logs, why;
-    try {
-        auto fetch = kube.logs(spec.ns, state.pod, state.container, 15, true);
-        logs = co_await std::move(fetch);
-        why = "the kubelet sent none";
-    } catch (const UpstreamError& error) {
-        why = error.upstream_message().substr(0, 120);
-    }
-    std::string note = "last 15 log lines of " + state.pod;
-    if (logs.find_first_not_of(" \n") == std::string::npos) {
-        logs = state.last_message;
-        note = "logs unavailable (" + why + "); showing the container's termination message";
-    }
-    if (logs.size() > 2500) logs = "…" + logs.substr(logs.size() - 2500);
-    co_return std::pair{logs, note};
-}
-
 }  // namespace
 
 boost::asio::awaitable<Reply> Deploy::handle(const Intent& intent, CommandContext& context) {
@@ -92,36 +69,9 @@ boost::asio::awaitable<Reply> Deploy::handle(const Intent& intent, CommandContex
     auto applying = apply_all(kube, spec, manifests);
     co_await std::move(applying);
 
-    RolloutState state;
-    std::string last_progress;
-    const KubeListOptions pods_of{std::string(managed_selector) + "," + instance_label + "=" + spec.name};
-    // vLLM: the Deployment and its pods; HyperPod kinds: what the operator reports.
-    const KubeResource& primary = manifests.front().resource;
-    auto check = [&]() -> boost::asio::awaitable<bool> {
-        auto lookup = kube.get(primary, spec.ns, spec.name);
-        auto object = co_await std::move(lookup);
-        if (!object) throw UserError(primary.kind + " `" + spec.name + "` was deleted while it rolled out.");
-        if (spec.engine == Engine::vllm) {
-            auto listing = kube.list(kube::pods, spec.ns, pods_of);
-            KubeList pods = co_await std::move(listing);
-            state = assess_rollout(*object, pods.items);
-        } else {
-            state = assess_custom_resource(*object);
-        }
-        if (state.phase != RolloutPhase::progressing) co_return true;
-        // One edit per change, not per poll: Slack allows few.
-        const std::string key = json(state.pod_phases).dump() + std::to_string(state.ready);
-        if (key != last_progress) context.progress.update(rollout_reply(spec, state, false, {}, {}));
-        last_progress = key;
-        co_return false;
-    };
-    auto following = poll_until(config.poll_interval, config.rollout_timeout, check);
-    co_await std::move(following);
-    auto fetching = crash_output(kube, spec, state);
-    auto output = co_await std::move(fetching);
-    Reply reply = rollout_reply(spec, state, true, output.first, output.second);
-    if (!spec.name_note.empty()) reply.text(spec.name_note);
-    co_return reply;
+    // Followed as a job: a restart resumes it, and it edits one message to ready.
+    co_return co_await start_job(context, deploy_rollout_job(), deploy_rollout_state(spec, manifests.front().resource),
+                                 "deploy " + spec.name, std::chrono::milliseconds(0));
 }
 
 }  // namespace hpops::handlers

@@ -1,7 +1,7 @@
 #include "handlers/deploy_common.hpp"
 
+#include "common/timestamps.hpp"
 #include "hpops/errors.hpp"
-#include "integrations/aws/credential_sources.hpp"
 
 namespace hpops::handlers {
 
@@ -28,7 +28,7 @@ bool managed_by_hpops(const nlohmann::json& object) { return label_of(object, ma
 
 std::string age_of(const nlohmann::json& object, std::chrono::system_clock::time_point now) {
     const std::string created = object["metadata"].value("creationTimestamp", "");
-    const auto at = integrations::aws::parse_aws_timestamp(created);
+    const auto at = parse_aws_timestamp(created);
     if (!at) return "?";
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now - *at).count();
     if (seconds < 120) return std::to_string(std::max<long long>(seconds, 0)) + "s";

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "bot/parser.hpp"
+#include "command/parser.hpp"
 #include "hpops/errors.hpp"
 
 namespace hpops::handlers {

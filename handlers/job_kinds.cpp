@@ -1,11 +1,14 @@
 #include "handlers/job_kinds.hpp"
 
+#include "handlers/deploy_rollout_job.hpp"
 #include "handlers/hyperpod_follow_job.hpp"
 #include "handlers/nodegroup_lifecycle_job.hpp"
 #include "handlers/scale_nodegroup_job.hpp"
 
 namespace hpops::handlers {
 
-std::vector<JobKind*> job_kinds() { return {&scale_nodegroup_job(), &nodegroup_lifecycle_job(), &hyperpod_follow_job()}; }
+std::vector<JobKind*> job_kinds() {
+    return {&scale_nodegroup_job(), &nodegroup_lifecycle_job(), &hyperpod_follow_job(), &deploy_rollout_job()};
+}
 
 }  // namespace hpops::handlers

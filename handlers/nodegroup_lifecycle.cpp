@@ -3,14 +3,11 @@
 #include <algorithm>
 
 #include "handlers/aws_targets.hpp"
-#include "handlers/follow.hpp"
 #include "handlers/nodegroup_lifecycle_job.hpp"
 #include "handlers/scaling_rules.hpp"
 #include "handlers/start_job.hpp"
-#include "handlers/status_chips.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/node_groups.hpp"
-#include "hpops/progress.hpp"
 
 namespace hpops::handlers {
 namespace {
@@ -26,15 +23,6 @@ std::vector<std::string> split_list(const std::string& text) {
         start = comma + 1;
     }
     return out;
-}
-
-Reply outcome(const std::string& text, const std::string& summary, const std::string& chip, Status status,
-              const std::string& context_line) {
-    Reply reply = message_reply(text, Visibility::channel);
-    reply.summary = summary;
-    reply.chips({{chip, status}});
-    reply.context(context_line);
-    return reply;
 }
 
 }  // namespace
@@ -88,31 +76,14 @@ boost::asio::awaitable<Reply> NodegroupCreate::handle(const Intent& intent, Comm
 
     NodeGroupChange created = co_await eks.create_nodegroup(cluster.name, spec);
     context.backend_request_id = created.request_id;
-    if (context.jobs)
-        co_return co_await start_job(
-            context, nodegroup_lifecycle_job(),
-            nodegroup_lifecycle_state("create", cluster.name, created, name,
-                                      type + ", min " + std::to_string(spec.scaling.min_size) + " max " +
-                                          std::to_string(spec.scaling.max_size) + " desired " +
-                                          std::to_string(spec.scaling.desired_size),
-                                      context.actor.id),
-            "nodegroup " + name, context.config.aws.poll_interval);
-    context.progress.update(message_reply(":hourglass_flowing_sand: Creating node group " + name + " (" + type + ", " +
-                                          std::to_string(spec.scaling.desired_size) + " nodes)…"));
-    EksNodeGroup state = created.nodegroup;
-    const bool settled = co_await poll_until(context.config.aws.poll_interval, context.config.aws.follow_timeout,
-                                             [&]() -> boost::asio::awaitable<bool> {
-        state = co_await eks.describe_nodegroup(cluster.name, name);
-        co_return state.status != "CREATING";
-    });
-    const std::string where = "EKS `" + cluster.name + "` · by <@" + context.actor.id + "> · request " + created.request_id;
-    if (settled && state.status == "ACTIVE")
-        co_return outcome(":white_check_mark: Created node group " + name + ": " + type + ", min " +
-                              std::to_string(spec.scaling.min_size) + " max " + std::to_string(spec.scaling.max_size) +
-                              " desired " + std::to_string(spec.scaling.desired_size) + ".",
-                          "Created " + name, name + " ACTIVE", Status::ok, where);
-    co_return outcome((settled ? ":x: Node group " : ":warning: Node group ") + name + " is " + state.status + ".",
-                      name + " " + state.status, name + " " + state.status, status_colour(state.status), where);
+    co_return co_await start_job(
+        context, nodegroup_lifecycle_job(),
+        nodegroup_lifecycle_state("create", cluster.name, created, name,
+                                  type + ", min " + std::to_string(spec.scaling.min_size) + " max " +
+                                      std::to_string(spec.scaling.max_size) + " desired " +
+                                      std::to_string(spec.scaling.desired_size),
+                                  context.actor.id),
+        "nodegroup " + name, context.config.aws.poll_interval);
 }
 
 boost::asio::awaitable<Reply> NodegroupDelete::handle(const Intent& intent, CommandContext& context) {
@@ -123,26 +94,10 @@ boost::asio::awaitable<Reply> NodegroupDelete::handle(const Intent& intent, Comm
     co_await find_nodegroup(eks, cluster.name, name);
     NodeGroupChange deleting = co_await eks.delete_nodegroup(cluster.name, name);
     context.backend_request_id = deleting.request_id;
-    if (context.jobs)
-        co_return co_await start_job(context, nodegroup_lifecycle_job(),
-                                     nodegroup_lifecycle_state("delete", cluster.name, deleting, name, "",
-                                                               context.actor.id),
-                                     "nodegroup " + name, context.config.aws.poll_interval);
-    context.progress.update(message_reply(":hourglass_flowing_sand: Deleting node group " + name + "…"));
-    std::string status = deleting.nodegroup.status;
-    const bool gone = co_await poll_until(context.config.aws.poll_interval, context.config.aws.follow_timeout,
-                                          [&]() -> boost::asio::awaitable<bool> {
-        const auto names = co_await eks.list_nodegroups(cluster.name);
-        if (std::find(names.begin(), names.end(), name) == names.end()) co_return true;
-        status = (co_await eks.describe_nodegroup(cluster.name, name)).status;
-        co_return status == "DELETE_FAILED";
-    });
-    const std::string where = "EKS `" + cluster.name + "` · by <@" + context.actor.id + "> · request " + deleting.request_id;
-    if (gone && status != "DELETE_FAILED")
-        co_return outcome(":white_check_mark: Deleted node group " + name + ".", "Deleted " + name, name + " deleted",
-                          Status::ok, where);
-    co_return outcome((gone ? ":x: Deleting " : ":warning: Still deleting ") + name + " (" + status + ").",
-                      name + " " + status, name + " " + status, status_colour(status), where);
+    co_return co_await start_job(context, nodegroup_lifecycle_job(),
+                                 nodegroup_lifecycle_state("delete", cluster.name, deleting, name, "",
+                                                           context.actor.id),
+                                 "nodegroup " + name, context.config.aws.poll_interval);
 }
 
 }  // namespace hpops::handlers

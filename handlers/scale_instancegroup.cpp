@@ -1,14 +1,11 @@
 #include "handlers/scale_instancegroup.hpp"
 
 #include "handlers/aws_targets.hpp"
-#include "handlers/follow.hpp"
 #include "handlers/hyperpod_follow_job.hpp"
 #include "handlers/scaling_rules.hpp"
 #include "handlers/start_job.hpp"
-#include "handlers/status_chips.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/hyperpod.hpp"
-#include "hpops/progress.hpp"
 
 namespace hpops::handlers {
 namespace {
@@ -51,40 +48,11 @@ boost::asio::awaitable<Reply> ScaleInstancegroup::handle(const Intent& intent, C
             throw ConfirmationNeeded("`" + change + "` — " + *why + ".");
 
     context.backend_request_id = co_await sagemaker.set_instance_count(hyperpod.name, name, count);
-    if (context.jobs)
-        co_return co_await start_job(context, hyperpod_follow_job(),
-                                     hyperpod_follow_state("scale", hyperpod.name, hyperpod.note, name, count,
-                                                           change, context.backend_request_id,
-                                                           context.actor.id),
-                                     "instancegroup " + name, context.config.aws.poll_interval);
-    context.progress.update(message_reply(":hourglass_flowing_sand: Scaling " + change + " on `" + hyperpod.name + "`…"));
-
-    HyperPodInstanceGroup after = *group;
-    const bool settled = co_await poll_until(context.config.aws.poll_interval, context.config.aws.follow_timeout,
-                                             [&]() -> boost::asio::awaitable<bool> {
-        cluster = co_await sagemaker.describe_cluster(hyperpod.name);
-        if (const auto* g = find_group(cluster, name)) after = *g;
-        co_return cluster.status == "InService" || cluster.status == "Failed";
-    });
-
-    Reply reply;
-    reply.visibility = Visibility::channel;
-    const std::string counts = std::to_string(after.current_count) + "/" + std::to_string(after.target_count);
-    if (!settled) {
-        reply.summary = "Still scaling " + name;
-        reply.text(":warning: " + change + ": the cluster is still " + cluster.status + " (" + counts + ").");
-    } else if (cluster.status == "InService" && after.target_count == count) {
-        reply.summary = "Scaled " + name;
-        reply.text(":white_check_mark: Scaled " + change + " (current/target " + counts + ").");
-    } else {
-        reply.summary = "Scaling " + name + " failed";
-        reply.text(":x: " + change + ": the cluster is " + cluster.status + " (" + counts + ").");
-    }
-    reply.chips({{hyperpod.name + " " + cluster.status, status_colour(cluster.status)},
-                 {name + " " + after.status, status_colour(after.status)}});
-    reply.context("HyperPod `" + hyperpod.name + "`" + (hyperpod.note.empty() ? "" : " (" + hyperpod.note + ")") +
-                  " · by <@" + context.actor.id + "> · request " + context.backend_request_id);
-    co_return reply;
+    co_return co_await start_job(context, hyperpod_follow_job(),
+                                 hyperpod_follow_state("scale", hyperpod.name, hyperpod.note, name, count,
+                                                       change, context.backend_request_id,
+                                                       context.actor.id),
+                                 "instancegroup " + name, context.config.aws.poll_interval);
 }
 
 }  // namespace hpops::handlers

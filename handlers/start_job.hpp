@@ -8,11 +8,13 @@
 
 namespace hpops::handlers {
 
-// Hands a handler's long work to the job runner (context.jobs must be set):
-// records the job with the command's actor, channel, response_url and audit
-// row (which the job closes when it ends), shows its first rendering, and
-// returns that rendering as the command's answer.
-boost::asio::awaitable<Reply> start_job(CommandContext& context, const JobKind& kind, std::string state,
+// Hands a handler's long work to the job runner: records the job with the
+// command's actor, channel, response_url and audit row (which the job closes
+// when it ends), shows its first rendering, and returns that rendering as the
+// command's answer. Where no runner is set (context.jobs null: tests of a
+// handler alone), steps the kind inline instead, each rendering through
+// context.progress, and returns the last.
+boost::asio::awaitable<Reply> start_job(CommandContext& context, JobKind& kind, std::string state,
                                         std::string target, std::chrono::milliseconds first_step_after);
 
 // What a kind renders when the job's saved state cannot be read (the runner

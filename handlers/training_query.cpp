@@ -5,10 +5,10 @@
 #include <charconv>
 #include <chrono>
 
-#include "bot/text_similarity.hpp"
+#include "common/text_similarity.hpp"
 #include "handlers/training_view.hpp"
-#include "hpops/intent.hpp"
 #include "hpops/errors.hpp"
+#include "hpops/intent.hpp"
 
 namespace hpops::handlers {
 namespace {

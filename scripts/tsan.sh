@@ -16,6 +16,6 @@ cd "$(dirname "$0")/.."
 build=build-tsan
 source scripts/clang-configure.sh
 clang_configure "$build" thread
-cmake --build "$build" -j2 --target foundation_tests alerts_tests hardening_tests jobs_tests
+cmake --build "$build" -j2 --target tests_foundation tests_alerts tests_hardening tests_jobs
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 ctest --test-dir "$build" --output-on-failure -j2 -L 'foundation|alerts|hardening|jobs' -E '^(e2e|peers)\.' "$@"

@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <mutex>
 
-#include "bot/error_reply.hpp"
+#include "bot/dispatch/error_reply.hpp"
 #include "hpops/errors.hpp"
 #include "integrations/aws/aws_transport.hpp"
 
@@ -227,10 +227,10 @@ asio::awaitable<void> loop(std::shared_ptr<JobRunner::Shared> s) {
 
 }  // namespace
 
-void JobRunner::start() {
-    asio::dispatch(shared_->strand, [s = shared_] {
+void JobRunner::start(bool resume_unfinished) {
+    asio::dispatch(shared_->strand, [s = shared_, resume_unfinished] {
         std::size_t resumed = 0;
-        for (const JobRecord& job : s->jobs.running_jobs()) {
+        for (const JobRecord& job : resume_unfinished ? s->jobs.running_jobs() : std::vector<JobRecord>{}) {
             s->plan(job.id, steady::now());
             ++resumed;
         }

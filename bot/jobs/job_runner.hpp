@@ -15,14 +15,6 @@
 
 namespace hpops::bot {
 
-// Shows a job's message where people see it: posts it the first time, edits
-// it after (chat.postMessage / chat.update), and returns where it now is.
-class JobMessenger {
-public:
-    virtual ~JobMessenger() = default;
-    virtual boost::asio::awaitable<JobMessage> show(const JobRecord& job, Reply rendering) = 0;
-};
-
 struct JobRunnerOptions {
     std::size_t concurrency = 32;                       // steps in flight at once
     std::chrono::milliseconds first_retry{1'000};       // after a transient failure, doubling...
@@ -54,8 +46,9 @@ public:
 
     void add_kind(JobKind& kind);
     // Resumes every unfinished job in the store (their steps run at once) and
-    // starts stepping. Call once.
-    void start();
+    // starts stepping. Call once. `hpops run` passes false: it follows only
+    // the jobs its one command begins, never a server's.
+    void start(bool resume_unfinished = true);
     // Records a new job (its message shown at once) and schedules its first step.
     boost::asio::awaitable<std::int64_t> begin(JobRecord job, std::chrono::milliseconds first_step_after) override;
     // Stops following `id`; never undoes what the job already changed. False

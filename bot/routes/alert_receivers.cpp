@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "bot/alerts/alert_intake.hpp"
-#include "bot/alerts/grafana_replay.hpp"
-#include "bot/alerts/receiver_auth.hpp"
-#include "bot/alerts/webhook_payload.hpp"
+#include "alerts/alert_intake.hpp"
+#include "alerts/grafana_replay.hpp"
+#include "alerts/receiver_auth.hpp"
+#include "alerts/webhook_payload.hpp"
 
 namespace hpops::bot {
 namespace {

@@ -4,10 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "bot/alerts/cloudwatch_alarm.hpp"
-#include "bot/alerts/sns_client.hpp"
-#include "bot/alerts/sns_message.hpp"
-#include "bot/alerts/sns_url.hpp"
+#include "alerts/cloudwatch_alarm.hpp"
+#include "alerts/sns_client.hpp"
+#include "alerts/sns_message.hpp"
+#include "alerts/sns_url.hpp"
 #include "bot/routes/alert_receivers.hpp"
 #include "hpops/errors.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "bot/routes/services.hpp"
+#include "bot/dispatch/services.hpp"
 #include "bot/server/http_message.hpp"
 
 namespace hpops::bot {

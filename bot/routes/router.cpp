@@ -6,8 +6,8 @@
 #include "bot/routes/alert_receivers.hpp"
 #include "bot/routes/alert_sns.hpp"
 #include "bot/routes/health.hpp"
-#include "bot/routes/slack_commands.hpp"
-#include "bot/routes/slack_interactions.hpp"
+#include "bot/slack/slack_commands.hpp"
+#include "bot/slack/slack_interactions.hpp"
 
 namespace hpops::bot {
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
-#include "bot/routes/services.hpp"
+#include "bot/dispatch/services.hpp"
 #include "bot/server/http_message.hpp"
 
 namespace hpops::bot {

@@ -15,12 +15,12 @@
 #include <optional>
 #include <spdlog/spdlog.h>
 
-#include "bot/log_throttle.hpp"
 #include "bot/server/body_budget.hpp"
 #include "bot/server/buffered_parse.hpp"
 #include "bot/server/connection_gate.hpp"
 #include "bot/server/request_framing.hpp"
 #include "bot/server/response_writer.hpp"
+#include "common/log_throttle.hpp"
 
 namespace hpops::bot {
 namespace asio = boost::asio;

@@ -105,6 +105,15 @@ public:
     virtual std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const = 0;
 };
 
+// Shows a job's message where people see it: posts it the first time, edits
+// it after (Slack: chat.postMessage, then chat.update), and returns where it
+// now is. One per chat platform; the terminal prints.
+class JobMessenger {
+public:
+    virtual ~JobMessenger() = default;
+    virtual boost::asio::awaitable<JobMessage> show(const JobRecord& job, Reply rendering) = 0;
+};
+
 // What handlers see of the job runner.
 class Jobs {
 public:

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "common/timestamps.hpp"
 #include "hpops/errors.hpp"
 #include "integrations/aws/shared_config_file.hpp"
 #include "integrations/aws/web_identity_source.hpp"
@@ -95,16 +96,6 @@ std::string error_detail(const std::string& body) {
     return {};
 }
 
-bool all_digits(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-int to_int(std::string_view digits) {
-    int value = 0;
-    for (char c : digits) value = value * 10 + (c - '0');
-    return value;
-}
-
 }  // namespace
 
 std::optional<std::string> env_value(const EnvLookup& env, const std::string& name) {
@@ -119,45 +110,6 @@ std::string expand_home(const std::string& path, const EnvLookup& env) {
     return path;
 }
 
-std::optional<std::chrono::system_clock::time_point> parse_aws_timestamp(std::string_view s) {
-    using namespace std::chrono;
-    auto digits = [&](std::size_t pos, std::size_t count) -> std::optional<int> {
-        if (pos + count > s.size() || !all_digits(s.substr(pos, count))) return std::nullopt;
-        return to_int(s.substr(pos, count));
-    };
-    auto at = [&](std::size_t pos, std::string_view allowed) {
-        return pos < s.size() && allowed.find(s[pos]) != std::string_view::npos;
-    };
-    const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2), sec = digits(17, 2);
-    if (!y || !mo || !d || !h || !mi || !sec || !at(4, "-") || !at(7, "-") || !at(10, "Tt ") || !at(13, ":") || !at(16, ":"))
-        return std::nullopt;
-    std::size_t pos = 19;
-    nanoseconds fraction{0};
-    if (at(pos, ".")) {
-        const std::size_t start = ++pos;
-        while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
-        if (pos == start) return std::nullopt;
-        std::string nanos(s.substr(start, std::min<std::size_t>(pos - start, 9)));
-        nanos.resize(9, '0');
-        fraction = nanoseconds(std::stoll(nanos));
-    }
-    minutes offset{0};
-    if (at(pos, "Zz")) {
-        ++pos;
-    } else if (at(pos, "+-")) {
-        const auto oh = digits(pos + 1, 2), om = digits(pos + 4, 2);
-        if (!oh || !om || !at(pos + 3, ":")) return std::nullopt;
-        offset = (s[pos] == '-' ? -1 : 1) * (hours(*oh) + minutes(*om));
-        pos += 6;
-    } else {
-        return std::nullopt;
-    }
-    const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
-    // The upper year bound keeps the nanosecond clock from overflowing.
-    if (pos != s.size() || !date.ok() || *y < 1970 || *y > 2200 || *h > 23 || *mi > 59 || *sec > 60) return std::nullopt;
-    const auto utc = sys_days{date} + hours{*h} + minutes{*mi} + seconds{*sec} + fraction - offset;
-    return time_point_cast<system_clock::duration>(utc);
-}
 
 AwsCredentials parse_credentials_json(std::string_view body, const std::string& source) {
     const auto json = nlohmann::json::parse(body, nullptr, false);

@@ -93,9 +93,6 @@ private:
 
 // Shared by the sources; exposed for tests.
 
-// ISO 8601 as AWS writes it: 2024-05-01T12:00:00Z, with optional fractional
-// seconds and a numeric offset instead of Z. nullopt when malformed.
-std::optional<std::chrono::system_clock::time_point> parse_aws_timestamp(std::string_view text);
 
 // {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"} as the container
 // endpoint and IMDS serve it. Errors name `source` and the missing field, never the body.

@@ -2,10 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/crypto.hpp"
+#include "common/crypto.hpp"
 #include "hpops/errors.hpp"
-#include "integrations/json_fields.hpp"
 #include "integrations/aws/sigv4_canonical.hpp"
+#include "integrations/json_fields.hpp"
 
 namespace hpops::integrations::aws {
 namespace asio = boost::asio;

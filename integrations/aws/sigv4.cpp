@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "bot/crypto.hpp"
+#include "common/crypto.hpp"
 
 namespace hpops::integrations::aws {
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "common/timestamps.hpp"
 #include "hpops/errors.hpp"
 
 namespace hpops::integrations::aws {

@@ -1,6 +1,6 @@
 #include "integrations/kubernetes/eks_token.hpp"
 
-#include "bot/crypto.hpp"
+#include "common/crypto.hpp"
 #include "integrations/aws/credential_chain.hpp"
 #include "integrations/aws/sigv4.hpp"
 

@@ -14,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include "common/timestamps.hpp"
 #include "integrations/aws/credential_sources.hpp"
 
 extern char** environ;
@@ -169,7 +170,7 @@ ExecResult parse_exec_credential(const std::string& text, const std::string& exp
     if (out.token.empty() && (out.client_cert_pem.empty() || out.client_key_pem.empty()))
         throw KubeconfigError("exec plugin's ExecCredential has neither a token nor a client certificate and key");
     if (const std::string at = status.value("expirationTimestamp", ""); !at.empty()) {
-        out.expires = aws::parse_aws_timestamp(at);
+        out.expires = parse_aws_timestamp(at);
         if (!out.expires) throw KubeconfigError("exec plugin's expirationTimestamp `" + at + "` is not RFC 3339");
     }
     return out;

@@ -2,12 +2,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
-#include "bot/crypto.hpp"
+#include "common/crypto.hpp"
 
 namespace hpops::integrations::kubernetes {
 namespace {
@@ -52,7 +53,11 @@ void merge_named(const YAML::Node& list, const char* field, const std::string& f
 std::string data_or_file(const YAML::Node& node, const std::string& file, const char* data_key,
                          const char* file_key, const std::string& what) {
     if (const std::string data = text(node, data_key); !data.empty()) {
-        auto decoded = base64_decode(data);
+        // The field may be wrapped across lines, as PEM-like data often is.
+        std::string compact;
+        for (char c : data)
+            if (!std::isspace(static_cast<unsigned char>(c))) compact.push_back(c);
+        auto decoded = bot::base64_decode(compact);
         if (!decoded) throw KubeconfigError(file + ": " + what + " `" + data_key + "` is not valid base64");
         return *decoded;
     }
@@ -74,16 +79,6 @@ ExecPlugin read_exec(const YAML::Node& exec, const std::string& file, const std:
 }
 
 }  // namespace
-
-std::optional<std::string> base64_decode(std::string_view input) {
-    std::string url;
-    url.reserve(input.size());
-    for (char c : input) {
-        if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
-        url += c == '+' ? '-' : c == '/' ? '_' : c;
-    }
-    return bot::base64url_decode(url);
-}
 
 std::string read_file(const std::string& path) {
     // Kubeconfigs, certificates and tokens are a few KiB. A path to a device

@@ -54,9 +54,6 @@ KubeConnection load_kubeconfig(const std::vector<std::string>& paths, const std:
 KubeConnection in_cluster_connection(const EnvLookup& env,
                                      const std::string& secrets_dir = "/var/run/secrets/kubernetes.io/serviceaccount");
 
-// Standard base64 (with padding, line breaks allowed), as kubeconfig *-data fields hold.
-std::optional<std::string> base64_decode(std::string_view text);
-
 std::string read_file(const std::string& path);  // throws KubeconfigError
 
 }  // namespace hpops::integrations::kubernetes

@@ -1,9 +1,8 @@
 #include "integrations/mlflow/mlflow_target.hpp"
 
-#include <openssl/evp.h>
-
 #include <stdexcept>
 
+#include "common/crypto.hpp"
 #include "integrations/aws/sigv4_canonical.hpp"
 
 namespace hpops::integrations::mlflow {
@@ -38,14 +37,6 @@ std::string without_userinfo(const std::string& url) {
     const auto at = url.rfind('@', authority_end == std::string::npos ? url.size() : authority_end);
     if (at == std::string::npos || at < start) return url;
     return url.substr(0, start + 3) + url.substr(at + 1);
-}
-
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
 }
 
 // Only the partitions whose MLflow endpoint the sagemaker-mlflow plugin knows.
@@ -94,7 +85,7 @@ MlflowTarget resolve_target(const MlflowConfig& config, std::string_view aws_reg
         if (!config.token.empty())
             target.authorization = "Bearer " + config.token;
         else if (!config.username.empty() || !config.password.empty())
-            target.authorization = "Basic " + base64(config.username + ":" + config.password);
+            target.authorization = "Basic " + bot::base64_encode(config.username + ":" + config.password);
         return target;
     }
     const auto arn = parse_tracking_server_arn(uri);

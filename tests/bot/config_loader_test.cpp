@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "bot/config_values.hpp"
+#include "common/config_values.hpp"
 
 namespace hpops::bot {
 namespace {

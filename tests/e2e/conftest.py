@@ -137,6 +137,7 @@ log:
                      "MLFLOW_TRACKING_PASSWORD", "KUBECONFIG"):
             env.pop(name, None)
         env.update(extra_env or {})
+        self.env = env  # for `hpops run` against the same config
         self.log = open(os.path.join(tmp, "hpops.log"), "w+")
         self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)

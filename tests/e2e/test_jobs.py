@@ -6,13 +6,14 @@ import json
 import os
 import signal
 import sqlite3
+import subprocess
 import time
 import urllib.request
 
 import pytest
 
 from alerts_support import BOT_TOKEN, message_text
-from conftest import CHANNEL, OPERATOR, OPS_CHANNEL, VIEWER, Bot
+from conftest import BINARY, CHANNEL, OPERATOR, OPS_CHANNEL, VIEWER, Bot
 from test_alerts import slack_api, tmpdir_path  # noqa: F401
 from test_slack_commands import blocks_text
 
@@ -215,3 +216,25 @@ def test_a_job_whose_backend_stays_down_fails_at_its_deadline_with_its_retries_i
                 bot.stop()
     finally:
         stop_proxy()
+
+
+def test_hpops_run_follows_a_job_to_its_end_printing_each_state(tmp, moto, slack):
+    """The terminal runs a scale as chat does, as a durable job, and follows it
+    to its end: each state on stderr as the chat message would be edited, the
+    last on stdout, and the job's row and audit row closed as the server would."""
+    eks_takes(moto, 2)
+    bot = start_bot(tmp, moto, slack)
+    try:
+        out = subprocess.run([BINARY, "run", "--config", bot.config, SCALE], env=bot.env, capture_output=True,
+                             text=True, timeout=60)
+        db = sqlite3.connect(bot.db)
+        jobs = db.execute("SELECT kind, status, actor_id FROM jobs").fetchall()
+        audit = db.execute("SELECT outcome FROM audit WHERE command = 'scale nodegroup'").fetchall()
+    finally:
+        bot.stop()
+    assert out.returncode == 0, out.stderr
+    assert "--- job 1 · running" in out.stderr and "Scaling spot-ng-with-hypd" in out.stderr, out.stderr
+    assert "Scaled spot-ng-with-hypd" in out.stdout and "job 1" in out.stdout, out.stdout
+    assert "Scaling" not in out.stdout, "stdout holds the last state alone"
+    assert jobs == [("scale_nodegroup", "done", os.environ.get("USER", "local"))], jobs
+    assert audit == [("ok",)], audit

@@ -9,14 +9,16 @@ from test_slack_interactions import button_value
 
 
 def answer(bot, receiver, text, user=OPERATOR, posts=1):
-    """The final answer to a command: inline, or the last post at response_url."""
+    """The final answer to a command: inline, or the last post at response_url
+    made since the command was sent (a job's message ends there)."""
+    earlier = len(receiver.posts)
     status, body = bot.command(text, user=user, response_url=receiver.url)
     assert status == 200, body
     message = json.loads(body)
     if "hourglass" in blocks_text(message) or "…" in message.get("text", ""):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            finals = [p for p in receiver.posts if "hourglass" not in blocks_text(p["json"])]
+            finals = [p for p in receiver.posts[earlier:] if "hourglass" not in blocks_text(p["json"])]
             if len(finals) >= posts:
                 return finals[-1]["json"]
             time.sleep(0.1)

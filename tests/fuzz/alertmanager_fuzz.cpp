@@ -1,5 +1,5 @@
 // POST /alerts/alertmanager bodies (webhook v4) and the routing they go through.
-#include "bot/alerts/webhook_payload.hpp"
+#include "alerts/webhook_payload.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

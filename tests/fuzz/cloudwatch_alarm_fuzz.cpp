@@ -1,5 +1,5 @@
 // The Message of an SNS notification from a CloudWatch alarm.
-#include "bot/alerts/cloudwatch_alarm.hpp"
+#include "alerts/cloudwatch_alarm.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

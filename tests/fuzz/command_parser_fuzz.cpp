@@ -1,5 +1,5 @@
 // What people type after /hp: quotes, options, did-you-mean, UTF-8 checks.
-#include "bot/parser.hpp"
+#include "command/parser.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,5 +1,5 @@
 // POST /alerts/grafana bodies (Grafana's webhook contact point, version 1).
-#include "bot/alerts/webhook_payload.hpp"
+#include "alerts/webhook_payload.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

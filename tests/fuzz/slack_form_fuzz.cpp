@@ -1,5 +1,5 @@
 // The body of every Slack request: application/x-www-form-urlencoded.
-#include "bot/form_decode.hpp"
+#include "bot/slack/form_decode.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,6 +1,6 @@
 // POST /slack/interactions bodies: a form whose `payload` field is JSON.
-#include "bot/form_decode.hpp"
-#include "bot/routes/slack_interaction_payload.hpp"
+#include "bot/slack/form_decode.hpp"
+#include "bot/slack/slack_interaction_payload.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

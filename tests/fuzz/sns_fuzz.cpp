@@ -1,7 +1,7 @@
 // POST /alerts/sns: the envelope, the URL checks and the string to sign, all
 // of which run before the signature is known to be good.
-#include "bot/alerts/sns_message.hpp"
-#include "bot/alerts/sns_url.hpp"
+#include "alerts/sns_message.hpp"
+#include "alerts/sns_url.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "bot/sqlite_store.hpp"
+#include "bot/slack/block_kit_renderer.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/progress.hpp"
-#include "integrations/slack/block_kit_renderer.hpp"
+#include "store/sqlite_store.hpp"
 #include "tests/support/block_kit_rules.hpp"
 #include "tests/support/run_sync.hpp"
 

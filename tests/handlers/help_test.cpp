@@ -9,7 +9,7 @@
 #include <boost/asio/use_future.hpp>
 #include <set>
 
-#include "bot/parser.hpp"
+#include "command/parser.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/store.hpp"
 

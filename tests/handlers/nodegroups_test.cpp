@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "integrations/slack/block_kit_renderer.hpp"
+#include "bot/slack/block_kit_renderer.hpp"
 #include "tests/support/block_kit_rules.hpp"
 
 namespace hpops::handlers {

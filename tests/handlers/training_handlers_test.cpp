@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "bot/handler_registry.hpp"
+#include "bot/dispatch/handler_registry.hpp"
 #include "hpops/command_spec.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/progress.hpp"

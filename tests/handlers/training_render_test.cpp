@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
+#include "bot/slack/block_kit_renderer.hpp"
+#include "bot/terminal/plain_text_renderer.hpp"
 #include "handlers/training_detail.hpp"
 #include "handlers/training_table.hpp"
-#include "integrations/slack/block_kit_renderer.hpp"
-#include "integrations/text/plain_text_renderer.hpp"
 #include "tests/handlers/training_fixtures.hpp"
 #include "tests/support/block_kit_rules.hpp"
 

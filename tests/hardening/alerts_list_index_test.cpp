@@ -12,9 +12,9 @@
 
 #include <sqlite3.h>
 
-#include "bot/alerts/pooled_alert_log.hpp"
-#include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/config_loader.hpp"
+#include "store/pooled_alert_log.hpp"
+#include "store/sqlite_alert_store.hpp"
 #include "tests/support/run_sync.hpp"
 
 namespace hpops::bot {

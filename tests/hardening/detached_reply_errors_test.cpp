@@ -7,9 +7,9 @@
 #include <boost/asio/io_context.hpp>
 #include <stdexcept>
 
-#include "bot/deferred_reply.hpp"
-#include "bot/metrics.hpp"
-#include "bot/reply_or_error.hpp"
+#include "bot/dispatch/deferred_reply.hpp"
+#include "bot/dispatch/reply_or_error.hpp"
+#include "common/metrics.hpp"
 #include "tests/support/dispatcher_fixture.hpp"
 
 using namespace hpops;

@@ -7,9 +7,9 @@
 
 #include <filesystem>
 
-#include "bot/alerts/sqlite_alert_store.hpp"
 #include "bot/config_loader.hpp"
-#include "bot/sqlite_store.hpp"
+#include "store/sqlite_alert_store.hpp"
+#include "store/sqlite_store.hpp"
 
 using namespace hpops;
 using namespace hpops::bot;

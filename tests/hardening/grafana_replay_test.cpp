@@ -3,7 +3,7 @@
 // would fire again). Signatures are now remembered and a repeat refused.
 #include <gtest/gtest.h>
 
-#include "bot/alerts/grafana_replay.hpp"
+#include "alerts/grafana_replay.hpp"
 
 namespace hpops::bot {
 namespace {

@@ -4,10 +4,10 @@
 // decoder now refuses JSON nested deeper than 64 levels before parsing.
 #include <gtest/gtest.h>
 
-#include "bot/alerts/cloudwatch_alarm.hpp"
-#include "bot/alerts/sns_message.hpp"
-#include "bot/alerts/webhook_payload.hpp"
-#include "bot/json_depth.hpp"
+#include "alerts/cloudwatch_alarm.hpp"
+#include "alerts/sns_message.hpp"
+#include "alerts/webhook_payload.hpp"
+#include "common/json_depth.hpp"
 
 namespace hpops::bot {
 namespace {

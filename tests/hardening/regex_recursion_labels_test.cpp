@@ -4,8 +4,8 @@
 // RE2-syntax regexp), and labels and annotations have size limits at intake.
 #include <gtest/gtest.h>
 
-#include "bot/alerts/alert_router.hpp"
-#include "bot/alerts/webhook_payload.hpp"
+#include "alerts/alert_router.hpp"
+#include "alerts/webhook_payload.hpp"
 #include "bot/config_loader.hpp"
 
 namespace hpops::bot {

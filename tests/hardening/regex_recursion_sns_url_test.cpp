@@ -4,7 +4,7 @@
 // through std::regex too.
 #include <gtest/gtest.h>
 
-#include "bot/alerts/sns_url.hpp"
+#include "alerts/sns_url.hpp"
 #include "handlers/scaling_rules.hpp"
 #include "hpops/errors.hpp"
 

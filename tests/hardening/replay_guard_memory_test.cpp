@@ -9,8 +9,8 @@
 
 #include <string>
 
-#include "bot/crypto.hpp"
-#include "bot/filters/replay_guard.hpp"
+#include "common/crypto.hpp"
+#include "common/replay_guard.hpp"
 
 using namespace hpops::bot;
 using namespace std::chrono;

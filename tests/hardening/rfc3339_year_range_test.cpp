@@ -2,10 +2,11 @@
 // (undefined behaviour; in practice it wrapped to a date before 1970).
 #include <gtest/gtest.h>
 
-#include "bot/alerts/sns_message.hpp"
-#include "bot/alerts/webhook_payload.hpp"
+#include "alerts/sns_message.hpp"
+#include "alerts/webhook_payload.hpp"
+#include "common/timestamps.hpp"
 
-using hpops::bot::parse_rfc3339;
+using hpops::parse_rfc3339;
 using namespace std::chrono;
 
 TEST(Rfc3339YearRange, FarFutureIsClampedTo2200NotWrapped) {

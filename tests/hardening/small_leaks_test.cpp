@@ -11,8 +11,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "bot/crypto.hpp"
-#include "bot/error_reply.hpp"
+#include "bot/dispatch/error_reply.hpp"
+#include "common/crypto.hpp"
 #include "integrations/http/curl_client.hpp"
 #include "integrations/kubernetes/kube_setup.hpp"
 #include "tests/support/dispatcher_fixture.hpp"

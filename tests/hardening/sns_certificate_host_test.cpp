@@ -12,8 +12,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "bot/alerts/sns_certificate.hpp"
-#include "bot/alerts/sns_url.hpp"
+#include "alerts/sns_certificate.hpp"
+#include "alerts/sns_url.hpp"
 
 namespace hpops::bot {
 namespace {

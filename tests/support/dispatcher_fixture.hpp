@@ -3,10 +3,10 @@
 // dispatcher's checks are under test, not AWS.
 #include <gtest/gtest.h>
 
-#include "bot/dispatcher.hpp"
-#include "bot/metrics.hpp"
-#include "bot/sqlite_store.hpp"
+#include "bot/dispatch/dispatcher.hpp"
+#include "common/metrics.hpp"
 #include "hpops/errors.hpp"
+#include "store/sqlite_store.hpp"
 #include "tests/support/run_sync.hpp"
 
 namespace hpops::testing {

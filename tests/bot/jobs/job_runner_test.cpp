@@ -15,10 +15,10 @@
 #include <mutex>
 #include <thread>
 
-#include "bot/sqlite_store.hpp"
 #include "hpops/config.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/handler.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace hpops::bot {
 namespace {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/timestamps.hpp"
 #include "integrations/aws/web_identity_source.hpp"
 #include "integrations/http/curl_client.hpp"
 #include "tests/integrations/aws/credential_test_support.hpp"

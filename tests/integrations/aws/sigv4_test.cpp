@@ -12,7 +12,7 @@
 #include <sstream>
 #include <thread>
 
-#include "bot/crypto.hpp"
+#include "common/crypto.hpp"
 
 using namespace hpops::integrations::aws;
 using hpops::HttpRequest;

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "bot/crypto.hpp"
+#include "common/crypto.hpp"
 #include "integrations/kubernetes/exec_plugin.hpp"
 
 namespace hpops::integrations::kubernetes {

@@ -1,0 +1,10 @@
+#pragma once
+#include "common/config_walker.hpp"
+#include "hpops/config.hpp"
+
+namespace hpops::bot {
+
+// The `alerts:` section: receivers' credentials, routes, flood control.
+void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out);
+
+}  // namespace hpops::bot

@@ -1,0 +1,60 @@
+#include "bot/dispatch/handler_registry.hpp"
+
+#include <stdexcept>
+
+#include "hpops/command_spec.hpp"
+
+#include "handlers/alerts.hpp"
+#include "handlers/deploy.hpp"
+#include "handlers/help.hpp"
+#include "handlers/instancegroup_add.hpp"
+#include "handlers/jobs.hpp"
+#include "handlers/kube_nodes.hpp"
+#include "handlers/models.hpp"
+#include "handlers/nodegroup_lifecycle.hpp"
+#include "handlers/nodegroups.hpp"
+#include "handlers/scale_instancegroup.hpp"
+#include "handlers/scale_nodegroup.hpp"
+#include "handlers/status.hpp"
+#include "handlers/training.hpp"
+#include "handlers/undeploy.hpp"
+
+namespace hpops::bot {
+
+void HandlerRegistry::add(std::unique_ptr<Handler> handler) {
+    std::string key(handler->command());
+    if (!find_command(key)) throw std::logic_error("handler for unknown command: " + key);
+    if (!handlers_.emplace(key, std::move(handler)).second) throw std::logic_error("two handlers for: " + key);
+}
+
+Handler* HandlerRegistry::find(std::string_view command) const {
+    auto it = handlers_.find(command);
+    return it == handlers_.end() ? nullptr : it->second.get();
+}
+
+HandlerRegistry default_handlers() {
+    HandlerRegistry registry;
+    registry.add(std::make_unique<handlers::Help>());
+    registry.add(std::make_unique<handlers::Status>());
+    registry.add(std::make_unique<handlers::Nodegroups>());
+    registry.add(std::make_unique<handlers::ScaleNodegroup>());
+    registry.add(std::make_unique<handlers::ScaleInstancegroup>());
+    registry.add(std::make_unique<handlers::NodegroupCreate>());
+    registry.add(std::make_unique<handlers::NodegroupDelete>());
+    registry.add(std::make_unique<handlers::InstancegroupAdd>());
+    registry.add(std::make_unique<handlers::Training>());
+    registry.add(std::make_unique<handlers::TrainingShow>());
+    registry.add(std::make_unique<handlers::TrainingCompare>());
+    registry.add(std::make_unique<handlers::TrainingDelete>());
+    registry.add(std::make_unique<handlers::Deploy>());
+    registry.add(std::make_unique<handlers::Models>());
+    registry.add(std::make_unique<handlers::Undeploy>());
+    registry.add(std::make_unique<handlers::KubeNodes>());
+    registry.add(std::make_unique<handlers::Alerts>());
+    registry.add(std::make_unique<handlers::JobsList>());
+    registry.add(std::make_unique<handlers::JobShow>());
+    registry.add(std::make_unique<handlers::JobCancel>());
+    return registry;
+}
+
+}  // namespace hpops::bot

@@ -1,0 +1,399 @@
+#include "store/sqlite_alert_store.hpp"
+
+#include "store/alert_row.hpp"
+#include "store/alert_store_sql.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite_statement.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_set>
+
+#include <sqlite3.h>
+
+namespace hpops::bot {
+namespace {
+
+using namespace alert_sql;
+
+// Batches keep each purge transaction short: intake waits for the same lock.
+constexpr std::int64_t purge_batch = 2000;
+
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) {
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
+// One use of a cached statement, reset on scope exit.
+// One use of a cached statement, reported as "sqlite alerts: alert store: …".
+class Use : public StatementUse {
+public:
+    Use(sqlite3* db, sqlite3_stmt* stmt) : StatementUse(db, stmt, "alerts", "alert store") {}
+};
+
+std::string key_of(const Alert& a) { return a.source + "/" + a.fingerprint; }
+
+// `sql` prepared once per connection; the caller holds that connection's lock.
+sqlite3_stmt* prepared(sqlite3* db, std::unordered_map<const char*, sqlite_detail::StmtPtr>& cache, const char* sql,
+                       const std::string& path) {
+    auto& slot = cache[sql];
+    if (!slot) {
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
+            cache.erase(sql);
+            throw std::runtime_error("sqlite " + path + ": prepare: " + sqlite3_errmsg(db));
+        }
+        slot.reset(raw);
+    }
+    return slot.get();
+}
+
+// RAII transaction: rolls back unless committed.
+class Transaction {
+public:
+    explicit Transaction(sqlite3* db) : db_(db) { run("BEGIN IMMEDIATE"); }
+    ~Transaction() {
+        if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    void commit() {
+        run("COMMIT");
+        done_ = true;
+    }
+
+private:
+    void run(const char* sql) {
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+            throw std::runtime_error(std::string("sqlite alerts: ") + sql + ": " + sqlite3_errmsg(db_));
+    }
+    sqlite3* db_;
+    bool done_ = false;
+};
+
+}  // namespace
+
+const char* alert_list_sql(bool by_status) { return (by_status ? sql_list_by_status : sql_list_all).c_str(); }
+
+SqliteAlertStore::SqliteAlertStore(const std::string& path, std::size_t max_firing, Synchronous synchronous)
+    : path_(path), max_firing_(max_firing) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK)
+        throw std::runtime_error("sqlite " + path + ": open: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    std::lock_guard lock(mutex_);
+    exec("PRAGMA busy_timeout = 5000");
+    exec("PRAGMA journal_mode = WAL");
+    // With WAL, NORMAL loses no committed transaction on a crash of hpops, but
+    // may on power loss; FULL syncs the WAL at each commit, before the 200.
+    exec(synchronous == Synchronous::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    store::migrate(db_.get(), path, std::chrono::system_clock::now());
+    {
+        Use count(db_.get(), statement(sql_count_firing));
+        if (count.step()) firing_ = count.integer(0);
+    }
+    if (path == ":memory:") return;
+    sqlite3* reader = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
+        read_db_.reset(reader);
+        sqlite3_busy_timeout(reader, 5000);
+    } else {
+        sqlite3_close_v2(reader);  // listings share the writer's connection, as before
+    }
+    sqlite3* checkpoint = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &checkpoint, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        sqlite3_close_v2(checkpoint);
+        return;  // the writer's own automatic checkpoints still run
+    }
+    checkpoint_db_.reset(checkpoint);
+    sqlite3_busy_timeout(checkpoint, 5000);
+    // The writer checkpoints itself only when the background thread falls far
+    // behind (a long burst), so the WAL stays bounded; after a reset it is
+    // truncated back to 64 MiB.
+    exec("PRAGMA wal_autocheckpoint = 16384");
+    exec("PRAGMA journal_size_limit = 67108864");
+    checkpointer_ = std::jthread([this](std::stop_token stop) { checkpoint_loop(stop); });
+}
+
+SqliteAlertStore::~SqliteAlertStore() {
+    if (checkpointer_.joinable()) {
+        checkpointer_.request_stop();
+        checkpoint_wake_.notify_all();
+        checkpointer_.join();
+    }
+    {
+        std::lock_guard lock(read_mutex_);
+        read_statements_.clear();
+    }
+    std::lock_guard lock(mutex_);
+    statements_.clear();
+}
+
+void SqliteAlertStore::checkpoint_loop(std::stop_token stop) {
+    std::unique_lock lock(checkpoint_mutex_);
+    while (!stop.stop_requested()) {
+        checkpoint_wake_.wait_for(lock, stop, std::chrono::milliseconds(250), [] { return false; });
+        if (stop.stop_requested()) break;
+        // PASSIVE: copies what it can without blocking the writer.
+        sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
+}
+
+int SqliteAlertStore::synchronous_level() const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement("PRAGMA synchronous"));
+    return q.step() ? static_cast<int>(q.integer(0)) : -1;
+}
+
+void SqliteAlertStore::exec(const char* sql) const {
+    char* error = nullptr;
+    if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &error) != SQLITE_OK) {
+        const std::string message = error ? error : sqlite3_errmsg(db_.get());
+        sqlite3_free(error);
+        throw std::runtime_error("sqlite " + path_ + ": alerts: " + message);
+    }
+}
+
+sqlite3_stmt* SqliteAlertStore::statement(const char* sql) const { return prepared(db_.get(), statements_, sql, path_); }
+
+AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, const FloodPolicy& flood,
+                                      std::chrono::system_clock::time_point now_tp) {
+    std::lock_guard lock(mutex_);
+    sqlite3* db = db_.get();
+    const std::int64_t now = unix_ms(now_tp);
+    AcceptCounts counts;
+    Transaction tx(db);
+    std::unordered_set<std::string> seen;
+    seen.reserve(batch.size());
+    // New alerts by channel, in arrival order.
+    struct Fresh {
+        const RoutedAlert* routed;
+        std::uint64_t digest;
+    };
+    std::vector<std::pair<std::string, std::vector<Fresh>>> fresh;
+    std::int64_t firing_change = 0;
+    for (const RoutedAlert& r : batch) {
+        const Alert& a = r.alert;
+        std::string key = key_of(a);
+        if (!seen.insert(key).second) {
+            ++counts.unchanged;  // a fingerprint twice in one payload: the first wins
+            continue;
+        }
+        const std::uint64_t digest = alert_digest(a);
+        std::optional<std::int64_t> stored_status, message_id;
+        std::uint64_t stored_digest = 0;
+        {
+            Use find(db, statement(sql_find));
+            find.bind(1, key);
+            if (find.step()) {
+                stored_status = find.integer(0);
+                stored_digest = static_cast<std::uint64_t>(find.integer(1));
+                message_id = find.integer(2);
+            }
+        }
+        const bool refiring = stored_status && *stored_status == static_cast<int>(AlertStatus::resolved) &&
+                              a.status == AlertStatus::firing;
+        if (stored_status && !refiring) {
+            if (stored_digest == digest) {
+                ++counts.unchanged;
+                continue;
+            }
+            Use change(db, statement(sql_change));
+            change.bind(1, key).bind(2, static_cast<std::int64_t>(a.status)).bind(3, a.severity).bind(4, a.name)
+                .bind(5, a.summary).bind(6, static_cast<std::int64_t>(digest)).bind(7, alert_body(a))
+                .bind(8, unix_ms(a.starts_at)).bind(9, a.ends_at ? unix_ms(*a.ends_at) : 0).bind(10, now).step();
+            Use bump(db, statement(sql_bump));
+            bump.bind(1, *message_id).step();
+            if (*stored_status == static_cast<int>(AlertStatus::firing) && a.status == AlertStatus::resolved)
+                --firing_change;
+            ++counts.changed;
+            continue;
+        }
+        if (a.status == AlertStatus::resolved) {
+            ++counts.ignored;
+            continue;
+        }
+        auto slot = std::find_if(fresh.begin(), fresh.end(), [&](const auto& p) { return p.first == r.channel; });
+        if (slot == fresh.end()) slot = fresh.insert(fresh.end(), {r.channel, {}});
+        slot->second.push_back({&r, digest});
+    }
+
+    auto new_message = [&](const std::string& channel, MessageKind kind) {
+        Use insert(db, statement(sql_new_message));
+        insert.bind(1, channel).bind(2, static_cast<std::int64_t>(kind)).bind(3, now).step();
+        return sqlite3_last_insert_rowid(db);
+    };
+    auto store_new = [&](const Fresh& f, std::int64_t message_id) {
+        const RoutedAlert& r = *f.routed;
+        const Alert& a = r.alert;
+        Use up(db, statement(sql_upsert));
+        up.bind(1, key_of(a)).bind(2, a.source).bind(3, a.fingerprint).bind(4, static_cast<std::int64_t>(a.status))
+            .bind(5, a.severity).bind(6, a.name).bind(7, a.summary).bind(8, r.channel).bind(9, message_id)
+            .bind(10, static_cast<std::int64_t>(f.digest)).bind(11, alert_body(a)).bind(12, unix_ms(a.starts_at))
+            .bind(13, a.ends_at ? unix_ms(*a.ends_at) : 0).bind(14, now);
+        up.step();
+    };
+    const std::int64_t window_start = now - flood.window.count();
+    for (const auto& [channel, alerts] : fresh) {
+        std::size_t recent = 0;
+        {
+            Use q(db, statement(sql_recent_new));
+            q.bind(1, channel).bind(2, window_start).bind(3, static_cast<std::int64_t>(flood.max_new));
+            if (q.step()) recent = static_cast<std::size_t>(q.integer(0));
+        }
+        // Up to max_new per window get their own (or a group) message; the rest
+        // join the channel's summary.
+        const std::size_t own = recent >= flood.max_new ? 0 : std::min(alerts.size(), flood.max_new - recent);
+        if (own > 0) {
+            const std::int64_t id = new_message(channel, own == 1 ? MessageKind::alert : MessageKind::group);
+            for (std::size_t i = 0; i < own; ++i) store_new(alerts[i], id);
+        }
+        if (own < alerts.size()) {
+            std::optional<std::int64_t> summary;
+            {
+                Use q(db, statement(sql_open_flood));
+                q.bind(1, channel).bind(2, window_start);
+                if (q.step()) summary = q.integer(0);
+            }
+            if (summary) {
+                Use bump(db, statement(sql_bump));
+                bump.bind(1, *summary).step();
+            } else {
+                summary = new_message(channel, MessageKind::flood);
+            }
+            for (std::size_t i = own; i < alerts.size(); ++i) store_new(alerts[i], *summary);
+            counts.flooded += alerts.size() - own;
+        }
+        counts.fresh += alerts.size();
+        firing_change += static_cast<std::int64_t>(alerts.size());  // only firing alerts are new
+    }
+    if (const std::int64_t over = firing_ + firing_change - static_cast<std::int64_t>(max_firing_); over > 0) {
+        counts.dropped = drop_oldest_firing(over);
+        firing_change -= static_cast<std::int64_t>(counts.dropped);
+    }
+    tx.commit();
+    firing_ += firing_change;
+    return counts;
+}
+
+std::size_t SqliteAlertStore::drop_oldest_firing(std::int64_t over) {
+    static_assert(static_cast<int>(AlertStatus::firing) == 0, "the firing statements and index say status = 0");
+    std::size_t dropped = 0;
+    {
+        Use drop(db_.get(), statement(sql_drop_oldest_firing));
+        drop.bind(1, over).step();
+        dropped = static_cast<std::size_t>(sqlite3_changes(db_.get()));
+    }
+    if (dropped > 0) Use(db_.get(), statement(sql_settle_emptied)).step();
+    return dropped;
+}
+
+std::vector<std::string> SqliteAlertStore::channels_with_pending() const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_pending_channels));
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.text(0));
+    return out;
+}
+
+std::optional<PendingMessage> SqliteAlertStore::next_pending(const std::string& channel, std::size_t limit) const {
+    std::lock_guard lock(mutex_);
+    sqlite3* db = db_.get();
+    PendingMessage m;
+    {
+        Use q(db, statement(sql_next_pending));
+        q.bind(1, channel);
+        if (!q.step()) return std::nullopt;
+        m.id = q.integer(0);
+        m.kind = static_cast<MessageKind>(q.integer(1));
+        m.channel = channel;
+        m.posted_channel = q.text(2);
+        m.ts = q.text(3);
+        m.version = q.integer(4);
+    }
+    {
+        Use q(db, statement(sql_message_alerts));
+        q.bind(1, m.id).bind(2, static_cast<std::int64_t>(limit));
+        while (q.step()) {
+            Alert a;
+            a.source = q.text(0);
+            a.fingerprint = q.text(1);
+            a.status = static_cast<AlertStatus>(q.integer(2));
+            a.severity = q.text(3);
+            a.name = q.text(4);
+            a.summary = q.text(5);
+            read_body(q.text(6), a);
+            a.starts_at = from_unix_ms(q.integer(7));
+            if (const auto ends = q.integer(8); ends != 0) a.ends_at = from_unix_ms(ends);
+            m.alerts.push_back(std::move(a));
+        }
+    }
+    Use q(db, statement(sql_message_counts));
+    q.bind(1, m.id);
+    while (q.step())
+        (q.integer(0) == static_cast<int>(AlertStatus::firing) ? m.firing : m.resolved) = static_cast<std::size_t>(q.integer(1));
+    return m;
+}
+
+void SqliteAlertStore::mark_posted(std::int64_t id, std::int64_t version, const std::string& posted_channel,
+                                   const std::string& ts) {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_mark_posted));
+    q.bind(1, id).bind(2, version).bind(3, posted_channel).bind(4, ts).step();
+}
+
+void SqliteAlertStore::mark_failed(std::int64_t id, std::int64_t version, const std::string& error) {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_mark_failed));
+    q.bind(1, id).bind(2, version).bind(3, error).step();
+}
+
+std::size_t SqliteAlertStore::purge_resolved(std::chrono::system_clock::time_point resolved_before) {
+    static_assert(static_cast<int>(AlertStatus::resolved) == 1, "the purge statements and index say status = 1");
+    const std::int64_t cutoff =
+        std::chrono::duration_cast<std::chrono::milliseconds>(resolved_before.time_since_epoch()).count();
+    std::size_t alerts = 0;
+    for (const char* sql : {sql_purge_alerts, sql_purge_messages}) {
+        for (;;) {
+            std::lock_guard lock(mutex_);
+            Use q(db_.get(), statement(sql));
+            q.bind(1, cutoff).bind(2, purge_batch).step();
+            const auto removed = static_cast<std::size_t>(sqlite3_changes(db_.get()));
+            if (sql == sql_purge_alerts) alerts += removed;
+            if (removed < static_cast<std::size_t>(purge_batch)) break;
+        }
+    }
+    return alerts;
+}
+
+std::vector<StoredAlert> SqliteAlertStore::list_alerts(std::optional<AlertStatus> status, std::int64_t since,
+                                                       std::size_t limit) const {
+    // The read-only connection and its own lock: intake's lock is not taken.
+    std::lock_guard lock(read_db_ ? read_mutex_ : mutex_);
+    sqlite3* db = read_db_ ? read_db_.get() : db_.get();
+    Use q(db, prepared(db, read_db_ ? read_statements_ : statements_, alert_list_sql(status.has_value()), path_));
+    if (status) q.bind(1, static_cast<std::int64_t>(*status));
+    q.bind(2, since).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<StoredAlert> out;
+    while (q.step()) {
+        StoredAlert s;
+        s.source = q.text(0);
+        s.fingerprint = q.text(1);
+        s.status = static_cast<AlertStatus>(q.integer(2));
+        s.severity = q.text(3);
+        s.name = q.text(4);
+        s.summary = q.text(5);
+        s.channel = q.text(6);
+        s.starts_unix_ms = q.integer(7);
+        s.ends_unix_ms = q.integer(8);
+        s.post_error = q.text(9);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace hpops::bot

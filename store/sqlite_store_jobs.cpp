@@ -1,0 +1,165 @@
+// SqliteStore's JobStore half: the jobs and job_events tables (migration 2).
+#include "store/sqlite_statement.hpp"
+#include "store/sqlite_store.hpp"
+
+#include <array>
+
+#include <sqlite3.h>
+
+namespace hpops::bot {
+namespace {
+
+constexpr const char* job_columns =
+    "id, kind, kind_version, status, state, target, actor_id, actor_name, platform, channel, ts, response_url,"
+    " audit_id, created_unix_ms, updated_unix_ms, next_run_unix_ms, deadline_unix_ms, finished_unix_ms, attempts,"
+    " outcome";
+constexpr const char* sql_insert_job =
+    "INSERT INTO jobs (kind, kind_version, status, state, target, actor_id, actor_name, platform, channel, ts,"
+    " response_url, audit_id, created_unix_ms, updated_unix_ms, next_run_unix_ms, deadline_unix_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)";
+const std::string sql_job_by_id = std::string("SELECT ") + job_columns + " FROM jobs WHERE id = ?1";
+const std::string sql_due_jobs = std::string("SELECT ") + job_columns +
+    " FROM jobs WHERE status = 'running' AND next_run_unix_ms <= ?1 ORDER BY next_run_unix_ms LIMIT ?2";
+const std::string sql_running_jobs =
+    std::string("SELECT ") + job_columns + " FROM jobs WHERE status = 'running' ORDER BY id";
+const std::string sql_recent_jobs = std::string("SELECT ") + job_columns +
+    " FROM jobs WHERE created_unix_ms >= ?1 ORDER BY id DESC LIMIT ?2";
+const std::string sql_recent_jobs_by_status = std::string("SELECT ") + job_columns +
+    " FROM jobs WHERE status = ?3 AND created_unix_ms >= ?1 ORDER BY id DESC LIMIT ?2";
+constexpr const char* sql_save_step =
+    "UPDATE jobs SET status = ?2, state = ?3, updated_unix_ms = ?4, next_run_unix_ms = ?5, finished_unix_ms = ?6,"
+    " attempts = ?7, outcome = ?8 WHERE id = ?1";
+constexpr const char* sql_add_event = "INSERT INTO job_events (job_id, time_unix_ms, what) VALUES (?1, ?2, ?3)";
+constexpr const char* sql_set_message =
+    "UPDATE jobs SET platform = ?2, channel = ?3, ts = ?4, response_url = ?5 WHERE id = ?1";
+constexpr const char* sql_job_events =
+    "SELECT time_unix_ms, what FROM job_events WHERE job_id = ?1 ORDER BY time_unix_ms DESC, rowid DESC LIMIT ?2";
+
+constexpr const char* sql_close_audit = "UPDATE audit SET outcome = ?2, detail = ?3 WHERE id = ?1";
+
+std::string_view audit_outcome(JobStatus status) {
+    switch (status) {
+        case JobStatus::done: return "ok";
+        case JobStatus::cancelled: return "cancelled";
+        default: return "failed";
+    }
+}
+
+class Use : public StatementUse {
+public:
+    Use(sqlite3* db, sqlite3_stmt* stmt, const char* operation) : StatementUse(db, stmt, "jobs", operation) {}
+};
+
+JobRecord read_job(const Use& q) {
+    JobRecord job;
+    job.id = q.integer(0);
+    job.kind = q.text(1);
+    job.kind_version = static_cast<int>(q.integer(2));
+    // An unknown status (a newer hpops's) reads as running: the runner then
+    // meets the kind's version check and leaves the row alone.
+    job.status = job_status_from(q.text(3)).value_or(JobStatus::running);
+    job.state = q.text(4);
+    job.target = q.text(5);
+    job.actor_id = q.text(6);
+    job.actor_name = q.text(7);
+    job.message = JobMessage{q.text(8), q.text(9), q.text(10), q.text(11)};
+    job.audit_id = q.integer(12);
+    job.created_unix_ms = q.integer(13);
+    job.updated_unix_ms = q.integer(14);
+    job.next_run_unix_ms = q.integer(15);
+    job.deadline_unix_ms = q.integer(16);
+    job.finished_unix_ms = q.integer(17);
+    job.attempts = static_cast<int>(q.integer(18));
+    job.outcome = q.text(19);
+    return job;
+}
+
+}  // namespace
+
+std::int64_t SqliteStore::create_job(const JobRecord& job) {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_insert_job), "create job");
+    q.bind(1, job.kind).bind(2, job.kind_version).bind(3, to_string(job.status)).bind(4, job.state);
+    q.bind(5, job.target).bind(6, job.actor_id).bind(7, job.actor_name).bind(8, job.message.platform);
+    q.bind(9, job.message.channel).bind(10, job.message.ts).bind(11, job.message.response_url);
+    q.bind(12, job.audit_id).bind(13, job.created_unix_ms).bind(14, job.next_run_unix_ms);
+    q.bind(15, job.deadline_unix_ms).step();
+    return sqlite3_last_insert_rowid(db_.get());
+}
+
+std::optional<JobRecord> SqliteStore::job(std::int64_t id) const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_job_by_id.c_str()), "read job");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_job(q);
+}
+
+std::vector<JobRecord> SqliteStore::due_jobs(std::int64_t now_unix_ms, std::size_t limit) const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_due_jobs.c_str()), "list due jobs");
+    q.bind(1, now_unix_ms).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<JobRecord> out;
+    while (q.step()) out.push_back(read_job(q));
+    return out;
+}
+
+std::vector<JobRecord> SqliteStore::running_jobs() const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_running_jobs.c_str()), "list running jobs");
+    std::vector<JobRecord> out;
+    while (q.step()) out.push_back(read_job(q));
+    return out;
+}
+
+std::vector<JobRecord> SqliteStore::recent_jobs(std::optional<JobStatus> status, std::int64_t since_unix_ms,
+                                                std::size_t limit) const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement((status ? sql_recent_jobs_by_status : sql_recent_jobs).c_str()), "list jobs");
+    q.bind(1, since_unix_ms).bind(2, static_cast<std::int64_t>(limit));
+    if (status) q.bind(3, to_string(*status));
+    std::vector<JobRecord> out;
+    while (q.step()) out.push_back(read_job(q));
+    return out;
+}
+
+void SqliteStore::save_step(const JobRecord& job, const JobEvent& event) {
+    std::lock_guard lock(mutex_);
+    run_sql("BEGIN IMMEDIATE", "begin job step");
+    try {
+        Use q(db_.get(), statement(sql_save_step), "save job step");
+        q.bind(1, job.id).bind(2, to_string(job.status)).bind(3, job.state).bind(4, job.updated_unix_ms);
+        q.bind(5, job.next_run_unix_ms).bind(6, job.finished_unix_ms).bind(7, job.attempts).bind(8, job.outcome);
+        q.step();
+        if (!event.what.empty()) {
+            Use e(db_.get(), statement(sql_add_event), "record job event");
+            e.bind(1, job.id).bind(2, event.time_unix_ms).bind(3, event.what).step();
+        }
+        if (job.status != JobStatus::running && job.audit_id != 0) {
+            Use a(db_.get(), statement(sql_close_audit), "close the job's audit row");
+            a.bind(1, job.audit_id).bind(2, audit_outcome(job.status)).bind(3, job.outcome).step();
+        }
+        run_sql("COMMIT", "commit job step");
+    } catch (...) {
+        sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+void SqliteStore::set_message(std::int64_t id, const JobMessage& message) {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_set_message), "record job message");
+    q.bind(1, id).bind(2, message.platform).bind(3, message.channel).bind(4, message.ts);
+    q.bind(5, message.response_url).step();
+}
+
+std::vector<JobEvent> SqliteStore::job_events(std::int64_t id, std::size_t limit) const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_job_events), "read job history");
+    q.bind(1, id).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<JobEvent> out;
+    while (q.step()) out.push_back(JobEvent{q.integer(0), q.text(1)});
+    return out;
+}
+
+}  // namespace hpops::bot
