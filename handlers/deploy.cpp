@@ -70,8 +70,9 @@ boost::asio::awaitable<Reply> Deploy::handle(const Intent& intent, CommandContex
     co_await std::move(applying);
 
     // Followed as a job: a restart resumes it, and it edits one message to ready.
-    co_return co_await start_job(context, deploy_rollout_job(), deploy_rollout_state(spec, manifests.front().resource),
-                                 "deploy " + spec.name, std::chrono::milliseconds(0));
+    auto starting = start_job(context, deploy_rollout_job(), deploy_rollout_state(spec, manifests.front().resource),
+                              "deploy " + spec.name, std::chrono::milliseconds(0));
+    co_return co_await std::move(starting);
 }
 
 }  // namespace hpops::handlers

@@ -31,11 +31,12 @@ boost::asio::awaitable<Reply> InstancegroupAdd::handle(const Intent& intent, Com
         throw UserError("HyperPod cluster `" + hyperpod.name + "` is " + cluster.status + "; try again when it is InService.");
 
     context.backend_request_id = co_await sagemaker.add_instance_group(hyperpod.name, spec);
-    co_return co_await start_job(context, hyperpod_follow_job(),
-                                 hyperpod_follow_state("add", hyperpod.name, hyperpod.note, spec.name, spec.count,
-                                                       spec.name + " (" + spec.instance_type + " × " + count + ")",
-                                                       context.backend_request_id, context.actor.id),
-                                 "instancegroup " + spec.name, context.config.aws.poll_interval);
+    auto starting = start_job(context, hyperpod_follow_job(),
+                              hyperpod_follow_state("add", hyperpod.name, hyperpod.note, spec.name, spec.count,
+                                                    spec.name + " (" + spec.instance_type + " × " + count + ")",
+                                                    context.backend_request_id, context.actor.id),
+                              "instancegroup " + spec.name, context.config.aws.poll_interval);
+    co_return co_await std::move(starting);
 }
 
 }  // namespace hpops::handlers

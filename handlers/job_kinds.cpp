@@ -4,11 +4,13 @@
 #include "handlers/hyperpod_follow_job.hpp"
 #include "handlers/nodegroup_lifecycle_job.hpp"
 #include "handlers/scale_nodegroup_job.hpp"
+#include "handlers/undeploy_job.hpp"
 
 namespace hpops::handlers {
 
 std::vector<JobKind*> job_kinds() {
-    return {&scale_nodegroup_job(), &nodegroup_lifecycle_job(), &hyperpod_follow_job(), &deploy_rollout_job()};
+    return {&scale_nodegroup_job(), &nodegroup_lifecycle_job(), &hyperpod_follow_job(), &deploy_rollout_job(),
+            &undeploy_job()};
 }
 
 }  // namespace hpops::handlers

@@ -76,14 +76,14 @@ boost::asio::awaitable<Reply> NodegroupCreate::handle(const Intent& intent, Comm
 
     NodeGroupChange created = co_await eks.create_nodegroup(cluster.name, spec);
     context.backend_request_id = created.request_id;
-    co_return co_await start_job(
-        context, nodegroup_lifecycle_job(),
-        nodegroup_lifecycle_state("create", cluster.name, created, name,
-                                  type + ", min " + std::to_string(spec.scaling.min_size) + " max " +
-                                      std::to_string(spec.scaling.max_size) + " desired " +
-                                      std::to_string(spec.scaling.desired_size),
-                                  context.actor.id),
-        "nodegroup " + name, context.config.aws.poll_interval);
+    auto starting = start_job(context, nodegroup_lifecycle_job(),
+                              nodegroup_lifecycle_state("create", cluster.name, created, name,
+                                                        type + ", min " + std::to_string(spec.scaling.min_size) +
+                                                            " max " + std::to_string(spec.scaling.max_size) +
+                                                            " desired " + std::to_string(spec.scaling.desired_size),
+                                                        context.actor.id),
+                              "nodegroup " + name, context.config.aws.poll_interval);
+    co_return co_await std::move(starting);
 }
 
 boost::asio::awaitable<Reply> NodegroupDelete::handle(const Intent& intent, CommandContext& context) {
@@ -94,10 +94,11 @@ boost::asio::awaitable<Reply> NodegroupDelete::handle(const Intent& intent, Comm
     co_await find_nodegroup(eks, cluster.name, name);
     NodeGroupChange deleting = co_await eks.delete_nodegroup(cluster.name, name);
     context.backend_request_id = deleting.request_id;
-    co_return co_await start_job(context, nodegroup_lifecycle_job(),
-                                 nodegroup_lifecycle_state("delete", cluster.name, deleting, name, "",
-                                                           context.actor.id),
-                                 "nodegroup " + name, context.config.aws.poll_interval);
+    auto starting = start_job(context, nodegroup_lifecycle_job(),
+                              nodegroup_lifecycle_state("delete", cluster.name, deleting, name, "",
+                                                        context.actor.id),
+                              "nodegroup " + name, context.config.aws.poll_interval);
+    co_return co_await std::move(starting);
 }
 
 }  // namespace hpops::handlers

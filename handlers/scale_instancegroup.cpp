@@ -48,11 +48,12 @@ boost::asio::awaitable<Reply> ScaleInstancegroup::handle(const Intent& intent, C
             throw ConfirmationNeeded("`" + change + "` — " + *why + ".");
 
     context.backend_request_id = co_await sagemaker.set_instance_count(hyperpod.name, name, count);
-    co_return co_await start_job(context, hyperpod_follow_job(),
-                                 hyperpod_follow_state("scale", hyperpod.name, hyperpod.note, name, count,
-                                                       change, context.backend_request_id,
-                                                       context.actor.id),
-                                 "instancegroup " + name, context.config.aws.poll_interval);
+    auto starting = start_job(context, hyperpod_follow_job(),
+                              hyperpod_follow_state("scale", hyperpod.name, hyperpod.note, name, count,
+                                                    change, context.backend_request_id,
+                                                    context.actor.id),
+                              "instancegroup " + name, context.config.aws.poll_interval);
+    co_return co_await std::move(starting);
 }
 
 }  // namespace hpops::handlers

@@ -28,10 +28,11 @@ boost::asio::awaitable<Reply> ScaleNodegroup::handle(const Intent& intent, Comma
     EksUpdate update = co_await eks.update_scaling(cluster.name, name, target);
     context.backend_request_id = update.request_id;
     // Followed as a job: it survives a restart and edits one message to the end.
-    co_return co_await start_job(context, scale_nodegroup_job(),
-                                 scale_nodegroup_state(cluster.name, cluster.note, name, update, change, target,
-                                                       context.actor.id),
-                                 "nodegroup " + name, context.config.aws.poll_interval);
+    auto starting = start_job(context, scale_nodegroup_job(),
+                              scale_nodegroup_state(cluster.name, cluster.note, name, update, change, target,
+                                                    context.actor.id),
+                              "nodegroup " + name, context.config.aws.poll_interval);
+    co_return co_await std::move(starting);
 }
 
 }  // namespace hpops::handlers

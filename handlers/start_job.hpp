@@ -13,7 +13,10 @@ namespace hpops::handlers {
 // when it ends), shows its first rendering, and returns that rendering as the
 // command's answer. Where no runner is set (context.jobs null: tests of a
 // handler alone), steps the kind inline instead, each rendering through
-// context.progress, and returns the last.
+// context.progress, and returns the last. Call it in a statement of its own
+// (`auto starting = start_job(...); co_return co_await std::move(starting);`):
+// GCC 12 mishandles temporaries (the state's string, a `?:`) that live in the
+// same full-expression as a co_await, and an undeploy crashed on one.
 boost::asio::awaitable<Reply> start_job(CommandContext& context, JobKind& kind, std::string state,
                                         std::string target, std::chrono::milliseconds first_step_after);
 

@@ -2,6 +2,8 @@
 
 #include "handlers/deploy_common.hpp"
 #include "handlers/deploy_manifests.hpp"
+#include "handlers/start_job.hpp"
+#include "handlers/undeploy_job.hpp"
 
 namespace hpops::handlers {
 
@@ -11,7 +13,8 @@ boost::asio::awaitable<Reply> Undeploy::handle(const Intent& intent, CommandCont
     if (!is_dns_label(name)) throw UserError("`" + name + "` is not a valid Kubernetes name.");
     const std::string ns = target_namespace(context, intent);
 
-    std::vector<std::string> removed, left;
+    std::vector<KubeResource> removed;
+    std::vector<std::string> left;
     for (const KubeResource& resource : deployable_kinds()) {
         std::optional<nlohmann::json> object;
         try {
@@ -29,20 +32,19 @@ boost::asio::awaitable<Reply> Undeploy::handle(const Intent& intent, CommandCont
         // Background: the API server deletes the object now and the garbage
         // collector its ReplicaSets and pods after.
         auto deleting = kube.remove(resource, ns, name, "Background");
-        if (co_await std::move(deleting)) removed.push_back(resource.kind);
+        if (co_await std::move(deleting)) removed.push_back(resource);
     }
     if (removed.empty()) {
         std::string text = "Nothing deployed by hpops is named `" + name + "` in `" + ns + "`.";
         if (!left.empty()) text += " A " + left.front() + " of that name exists but hpops does not manage it; left alone.";
         throw UserError(text, "models namespace=" + ns);
     }
-    std::string kinds;
-    for (const auto& k : removed) kinds += (kinds.empty() ? "" : ", ") + k;
-    Reply reply = message_reply(":wastebasket: Removed `" + name + "` from `" + ns + "`: " + kinds + ".",
-                                Visibility::channel);
-    if (!left.empty()) reply.text("Left alone (not managed by hpops): " + left.front() + " `" + name + "`.");
-    reply.context("by <@" + context.actor.id + "> · " + kube.server());
-    co_return reply;
+    // Followed as a job until every deleted object is gone (finalizers first).
+    auto starting = start_job(context, undeploy_job(),
+                              undeploy_state(name, ns, removed, left.empty() ? "" : left.front(), kube.server(),
+                                             context.actor.id),
+                              "undeploy " + name, std::chrono::milliseconds(0));
+    co_return co_await std::move(starting);
 }
 
 }  // namespace hpops::handlers

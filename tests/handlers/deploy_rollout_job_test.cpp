@@ -8,7 +8,7 @@
 #include "hpops/errors.hpp"
 #include "hpops/handler.hpp"
 #include "tests/support/fake_kube.hpp"
-#include "tests/support/run_sync.hpp"
+#include "tests/support/step_job.hpp"
 
 // The rollout follow as a job kind: one read per step against an in-memory
 // Kube, its state surviving a round trip through the store's JSON text.
@@ -32,13 +32,7 @@ protected:
     }
 
     // One step, its state kept as the runner keeps it.
-    JobStep step() {
-        JobStep s = hpops::testing::run_sync(deploy_rollout_job().step(job, context));
-        job.state = s.state;
-        job.status = s.status;
-        job.outcome = s.note;
-        return s;
-    }
+    JobStep step() { return hpops::testing::step_job(deploy_rollout_job(), job, context); }
     // As a terminal shows it (`hpops run`): markup gone, mentions as @id.
     std::string text() const { return integrations::render_plain_text(deploy_rollout_job().render(job)); }
 

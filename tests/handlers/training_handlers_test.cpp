@@ -51,7 +51,7 @@ struct TrainingHandlers : ::testing::Test {
         return {};
     }
 
-    FakeTracking mlflow;
+    FakeTracking mlflow = hpops::testing::seed_tracking();
     Config config;
     NullStore store;
     BotInfo bot{"test", std::chrono::system_clock::now()};

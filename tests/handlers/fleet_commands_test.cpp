@@ -1,0 +1,97 @@
+// Fleet commands end to end in-process: the dispatcher (permissions,
+// confirmations, audit) and the real handlers over in-memory EKS and
+// SageMaker. Without a job runner, start_job steps the job inline.
+#include <gtest/gtest.h>
+
+#include "bot/dispatch/dispatcher.hpp"
+#include "bot/dispatch/handler_registry.hpp"
+#include "bot/terminal/plain_text_renderer.hpp"
+#include "common/metrics.hpp"
+#include "store/sqlite_store.hpp"
+#include "tests/support/fake_aws.hpp"
+#include "tests/support/run_sync.hpp"
+
+namespace hpops::bot {
+namespace {
+
+class FleetCommands : public ::testing::Test {
+protected:
+    FleetCommands() {
+        auto cfg = std::make_shared<Config>();
+        cfg->slack.signing_secret = "secret";
+        cfg->access.default_role = Role::viewer;
+        cfg->access.users["UOPS"] = Role::operator_;
+        cfg->aws.region = "us-west-2";
+        cfg->aws.poll_interval = std::chrono::milliseconds(1);
+        config = cfg;
+        eks.clusters["demo"]["gpu-ng"] = EksNodeGroup{"gpu-ng", "ACTIVE", {"g5.xlarge"}, "ON_DEMAND", "", {0, 4, 2}};
+        hyperpod.clusters["hp"] = HyperPodCluster{
+            "hp", "arn:hp", "InService", "arn:aws:eks:us-west-2:123456789012:cluster/demo",
+            {{"workers", "InService", "ml.g5.xlarge", 2, 2, "role"}}};
+        dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
+                                                  Clients{&eks, &hyperpod, nullptr, nullptr});
+    }
+    std::string run(const std::string& user, const std::string& text) {
+        last = hpops::testing::run_sync(dispatcher->run_text(Caller{"slack", user, user, "C1", "req", std::nullopt}, text));
+        return integrations::render_plain_text(last);
+    }
+    std::string confirm(const std::string& user) {
+        std::string token;
+        for (const auto& block : last.blocks)
+            if (const auto* actions = std::get_if<Actions>(&block))
+                for (const auto& b : actions->buttons)
+                    if (b.action_id == "hpops.confirm") token = b.value;
+        EXPECT_FALSE(token.empty()) << "no Confirm button";
+        last = hpops::testing::run_sync(dispatcher->confirm(Caller{"slack", user, user, "C1", "req2", std::nullopt}, token));
+        return integrations::render_plain_text(last);
+    }
+
+    hpops::testing::FakeNodeGroups eks;
+    hpops::testing::FakeHyperPod hyperpod;
+    ConfigPtr config;
+    SqliteStore store{":memory:"};
+    BotInfo bot{"test", std::chrono::system_clock::now()};
+    HandlerRegistry handlers = default_handlers();
+    Metrics metrics;
+    std::unique_ptr<Dispatcher> dispatcher;
+    Reply last;
+};
+
+TEST_F(FleetCommands, NodegroupsListsBothKindsInOneMessage) {
+    const std::string text = run("UVIEW", "nodegroups");
+    for (const char* expected : {"gpu-ng", "g5.xlarge", "workers", "ml.g5.xlarge", "hp"})
+        EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+}
+
+TEST_F(FleetCommands, AViewerCannotScaleAndNothingChanges) {
+    const std::string text = run("UVIEW", "scale nodegroup gpu-ng desired=3");
+    EXPECT_NE(text.find("operator"), std::string::npos) << text;
+    EXPECT_EQ(eks.group("demo", "gpu-ng").scaling.desired_size, 2);
+    EXPECT_TRUE(eks.updates.empty());
+}
+
+TEST_F(FleetCommands, ScalingToZeroAsksFirstThenFollowsTheUpdateToTheEnd) {
+    eks.updates_finish = true;
+    const std::string asked = run("UOPS", "scale nodegroup gpu-ng desired=0");
+    EXPECT_TRUE(eks.updates.empty()) << "nothing before the confirmation:\n" << asked;
+    const std::string done = confirm("UOPS");
+    EXPECT_EQ(eks.group("demo", "gpu-ng").scaling.desired_size, 0);
+    EXPECT_NE(done.find("Scaled gpu-ng"), std::string::npos) << done;
+    EXPECT_EQ(store.recent_audit(1).at(0).outcome, "ok");
+}
+
+TEST_F(FleetCommands, AnUnknownNodeGroupIsNamedWithTheOnesThatExist) {
+    const std::string text = run("UOPS", "scale nodegroup gpu-nq desired=3");
+    EXPECT_NE(text.find("gpu-ng"), std::string::npos) << text;
+    EXPECT_TRUE(eks.updates.empty());
+}
+
+TEST_F(FleetCommands, AnInstanceGroupScaleIsFollowedUntilTheClusterIsInService) {
+    hyperpod.changes_finish = true;
+    const std::string text = run("UOPS", "scale instancegroup workers count=3");
+    EXPECT_EQ(hyperpod.clusters["hp"].instance_groups[0].target_count, 3);
+    EXPECT_NE(text.find("Scaled workers: instances 2 → 3 (current/target 3/3)"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace hpops::bot
