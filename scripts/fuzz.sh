@@ -6,11 +6,21 @@
 #
 #   scripts/fuzz.sh            # 30 s each, as CI runs them
 #   scripts/fuzz.sh 3600 sns   # one hour on the SNS decoder
+#   scripts/fuzz.sh --release  # the release goal: 10 million executions per
+#                              # decoder, in an -O1 build (build-fuzz-release/),
+#                              # because -O0 runs several times fewer per second
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-30}"
-shift || true
 build=build-fuzz
+runs=-1
+if [ "${1:-}" = --release ]; then
+  shift
+  build=build-fuzz-release runs=10000000
+  export CLANG_OPT=-O1
+fi
+seconds="${1:-30}"
+((runs < 0)) || seconds="${1:-0}"  # a release run stops at its count, not a clock
+shift || true
 source scripts/clang-configure.sh
 clang_configure "$build" address,undefined -DHPOPS_FUZZ=ON
 targets=("$@")
@@ -22,7 +32,7 @@ cmake --build "$build" -j2 --target "${targets[@]/#/fuzz_}"
 run_one() {
   local name=$1 work="$build/tests/fuzz/corpus/$1" log="$build/fuzz-$1.log"
   mkdir -p "$work"
-  if "$build/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+  if "$build/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -runs="$runs" -rss_limit_mb=2048 -timeout=10 \
       -print_final_stats=1 -artifact_prefix="$build/crash-$name-" "$work" "tests/fuzz/corpus/$name" >"$log" 2>&1; then
     local runs units
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
@@ -35,7 +45,7 @@ run_one() {
   fi
 }
 export -f run_one
-export build seconds
+export build seconds runs
 status=0
 results=$(printf '%s\n' "${targets[@]}" | xargs -P 2 -I{} bash -c 'run_one {}') || status=$?
 printf '%s\n' "$results"

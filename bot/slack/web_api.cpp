@@ -7,7 +7,10 @@
 #include <spdlog/spdlog.h>
 
 #include "bot/slack/block_kit_renderer.hpp"
+#include "bot/slack/form_decode.hpp"
+#include "common/crypto.hpp"
 #include "hpops/errors.hpp"
+#include "integrations/http/curl_client.hpp"
 
 namespace hpops::integrations {
 namespace asio = boost::asio;
@@ -32,11 +35,95 @@ json SlackWebApi::message_body(const Reply& message) {
     return page;
 }
 
+bool slack_may_have_acted(const UpstreamError& error) {
+    if (error.service() == "http") return !failed_before_sending(error);
+    return error.http_status() >= 500;
+}
+
 asio::awaitable<PostedMessage> SlackWebApi::post(std::string channel, Reply message) {
     json body = message_body(message);
     body["channel"] = channel;
-    auto work = call("chat.postMessage", channel, std::move(body));
-    co_return co_await std::move(work);
+    const std::string post_id = bot::to_hex(bot::random_bytes(12));
+    body["metadata"] = {{"event_type", post_event_type}, {"event_payload", {{"post_id", post_id}}}};
+    const std::string thread_ts = body.value("thread_ts", std::string());
+    const auto sent_at = std::chrono::system_clock::now();
+    std::exception_ptr failure;
+    try {
+        auto work = call("chat.postMessage", channel, std::move(body));
+        co_return co_await std::move(work);
+    } catch (const UpstreamError& e) {
+        if (!slack_may_have_acted(e)) throw;
+        failure = std::current_exception();
+    }
+    auto finding = find_post(channel, thread_ts, post_id, sent_at);
+    if (std::optional<PostedMessage> found = co_await std::move(finding)) {
+        spdlog::info("slack: the answer to a post in {} was lost, but the post is there ({}); not posting it again",
+                     channel, found->ts);
+        co_return *found;
+    }
+    std::rethrow_exception(failure);
+}
+
+asio::awaitable<std::optional<PostedMessage>> SlackWebApi::find_post(std::string channel, std::string thread_ts,
+                                                                     std::string post_id,
+                                                                     std::chrono::system_clock::time_point sent_at) {
+    {
+        // The history wants the channel's id; a post by name may never have learnt it.
+        std::lock_guard lock(mutex_);
+        if (auto id = channel_ids_.find(channel); id != channel_ids_.end()) channel = id->second;
+    }
+    if (channel.starts_with('#')) {
+        spdlog::warn("slack: the answer to the first post to {} was lost; its id is not known yet, so its history "
+                     "cannot be read and the post may repeat",
+                     channel);
+        co_return std::nullopt;
+    }
+    // A few seconds of slack for the difference between our clock and Slack's.
+    const auto oldest = std::chrono::duration_cast<std::chrono::seconds>(sent_at.time_since_epoch()).count() - 10;
+    const std::string method = thread_ts.empty() ? "conversations.history" : "conversations.replies";
+    std::string cursor;
+    // 15 messages a page is the most a non-Marketplace app may ask for; a few
+    // pages cover any channel that is not posting several messages a second.
+    for (int page = 0; page < 4; ++page) {
+        HttpRequest request;
+        request.method = "POST";
+        request.url = options_.base_url + method;
+        request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                           {"Authorization", "Bearer " + options_.token}};
+        request.body = "channel=" + bot::form_encode_component(channel) + "&oldest=" + std::to_string(oldest) +
+                       "&limit=15&include_all_metadata=true";
+        if (!thread_ts.empty()) request.body += "&ts=" + bot::form_encode_component(thread_ts);
+        if (!cursor.empty()) request.body += "&cursor=" + bot::form_encode_component(cursor);
+        request.timeout = options_.timeout;
+        std::string failure;
+        try {
+            auto send = http_.send(std::move(request), RetryPolicy{2, std::chrono::milliseconds(200), {}});
+            HttpResponse response = co_await std::move(send);
+            json answer = json::parse(response.body, nullptr, false);
+            if (response.status == 200 && answer.is_object() && answer.value("ok", false)) {
+                for (const json& m : answer.value("messages", json::array())) {
+                    const json* metadata = m.is_object() && m.contains("metadata") ? &m["metadata"] : nullptr;
+                    if (metadata && metadata->is_object() &&
+                        metadata->value("event_type", std::string()) == post_event_type &&
+                        metadata->value("event_payload", json::object()).value("post_id", std::string()) == post_id)
+                        co_return PostedMessage{channel, m.value("ts", std::string())};
+                }
+                cursor = answer.value("response_metadata", json::object()).value("next_cursor", std::string());
+                if (cursor.empty()) co_return std::nullopt;
+                continue;
+            }
+            failure = answer.is_object() ? answer.value("error", "HTTP " + std::to_string(response.status))
+                                         : "HTTP " + std::to_string(response.status);
+        } catch (const UpstreamError& e) {
+            failure = e.code();
+        }
+        spdlog::warn("slack: could not read {} of {} to see whether a post whose answer was lost is there ({}); "
+                     "it may be posted twice{}",
+                     method, channel, failure,
+                     failure == "missing_scope" ? ": grant the bot channels:history and groups:history" : "");
+        co_return std::nullopt;
+    }
+    co_return std::nullopt;
 }
 
 asio::awaitable<PostedMessage> SlackWebApi::update(std::string channel, std::string ts, Reply message) {

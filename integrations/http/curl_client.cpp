@@ -122,6 +122,15 @@ HttpResponse perform_once(const HttpRequest& request) {
 
 }  // namespace
 
+bool failed_before_sending(const UpstreamError& error) {
+    if (error.service() != "http") return false;
+    for (CURLcode code : {CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY,
+                          CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_UNSUPPORTED_PROTOCOL,
+                          CURLE_URL_MALFORMAT})
+        if (error.code() == curl_easy_strerror(code)) return true;
+    return false;
+}
+
 bool is_retryable_status(long status) { return status == 429 || (status >= 500 && status <= 599 && status != 501); }
 
 std::chrono::milliseconds retry_delay(const RetryPolicy& policy, int attempt, std::string_view retry_after) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <boost/asio/thread_pool.hpp>
 
+#include "hpops/errors.hpp"
 #include "hpops/http_client.hpp"
 
 namespace hpops::integrations {
@@ -23,5 +24,10 @@ private:
 // Retry-After value in seconds when the server sent one.
 std::chrono::milliseconds retry_delay(const RetryPolicy& policy, int attempt, std::string_view retry_after);
 bool is_retryable_status(long status);
+
+// True when a transport failure happened before the request could reach the
+// server (no connection, no name, a failed TLS handshake): the server cannot
+// have acted on it. A reset or timeout after connecting is not such a failure.
+bool failed_before_sending(const UpstreamError& error);
 
 }  // namespace hpops::integrations

@@ -87,16 +87,33 @@ def test_a_429_waits_the_retry_after(chain, fault_bot, slack_api):
            f"posted {waited:.1f} s later, as asked")
 
 
-def test_a_post_whose_answer_is_lost_is_posted_again(chain, fault_bot, slack_api):
-    """Slack has no idempotency key for chat.postMessage: when the answer to a
-    post that Slack made is lost, hpops cannot know and posts again. The alert
-    is never lost; the channel may see it twice (recorded, not hidden)."""
+def test_a_post_whose_answer_is_lost_is_found_not_repeated(chain, fault_bot, slack_api):
+    """Slack has no idempotency key for chat.postMessage. Each post carries a
+    random id in its message metadata; when the answer is lost, hpops reads
+    the channel's history for that id and finds the post there."""
     chain.script(Fault.reset_after_forward(when=POST))
     fire(fault_bot, "lost-1")
+    slack_api.wait_for(lambda c: any(x["method"] == "conversations.history" for x in c), what="the history read")
+    time.sleep(1.5)  # the lane's retry, were it to come, would come within this
+    posts = slack_api.ok_calls("chat.postMessage")
+    assert len(posts) == 1, posts
+    [read] = slack_api.ok_calls("conversations.history")
+    assert read["json"]["channel"] == posts[0]["channel"] and read["json"]["include_all_metadata"] == "true"
+    assert posts[0]["json"]["metadata"]["event_type"] == "hpops_post"
+    record("Slack Web API", "reset after chat.postMessage reached Slack", message_text(posts[0]["json"]),
+           "1 chat.postMessage, 1 conversations.history", "posted once: found by its metadata id in the history")
+
+
+def test_without_the_history_scope_a_lost_answer_may_post_twice(chain, fault_bot, slack_api):
+    """A bot without channels:history cannot look: the alert is never lost,
+    and the channel may see it twice (recorded, not hidden)."""
+    slack_api.history_scopes = False
+    chain.script(Fault.reset_after_forward(when=POST))
+    fire(fault_bot, "lost-2")
     calls = slack_api.wait_for(lambda c: len([x for x in c if x["method"] == "chat.postMessage"]) >= 2,
                                what="the post and its repeat")
     time.sleep(1)
-    posts = [c for c in slack_api.ok_calls("chat.postMessage")]
-    assert len(posts) == 2, posts
-    record("Slack Web API", "reset after chat.postMessage reached Slack", message_text(calls[-1]["json"]),
-           "2 chat.postMessage", "posted twice: at least once, never lost (Slack has no idempotency key)")
+    assert len(slack_api.ok_calls("chat.postMessage")) == 2
+    assert [c["error"] for c in slack_api.calls if c["method"] == "conversations.history"] == ["missing_scope"]
+    record("Slack Web API", "reset after chat.postMessage, no channels:history scope", message_text(calls[-1]["json"]),
+           "2 chat.postMessage", "posted twice: at least once, never lost; the log says which scope to grant")

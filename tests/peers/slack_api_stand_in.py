@@ -1,17 +1,24 @@
-"""A stand-in for Slack's Web API (chat.postMessage, chat.update) on loopback.
+"""A stand-in for Slack's Web API on loopback: chat.postMessage, chat.update,
+and the two reads hpops makes after a post whose answer was lost,
+conversations.history and conversations.replies.
 
 Slack's servers cannot run here, so this answers as Slack documents: HTTP 200
 with {"ok": true, "channel", "ts", "message"} or {"ok": false, "error"}. It
-checks the bearer token and the JSON content type, and refuses payloads that
-break Block Kit's rules (invalid_blocks) so a renderer bug fails the test.
-Tests can script 429s (with Retry-After) and ok:false errors, and read every
-call it recorded, with the time it arrived."""
+checks the bearer token and the content type (JSON for the chat methods; form
+or query for the reads), refuses payloads that break Block Kit's rules
+(invalid_blocks) or message metadata's (invalid_metadata) so a renderer bug
+fails the test, and returns a message's metadata only when the read asks with
+include_all_metadata. Tests can script 429s (with Retry-After) and ok:false
+errors, withhold the history scopes (missing_scope), and read every call it
+recorded, with the time it arrived."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
 
 KNOWN_BLOCKS = {"section", "header", "context", "actions", "divider", "image", "rich_text", "input", "file", "video"}
 INTERACTIVE = {"button", "checkboxes", "datepicker", "datetimepicker", "overflow", "radio_buttons", "timepicker",
@@ -34,6 +41,20 @@ def _text_object(t, where, limit, plain_only=False):
         problems.append(f"{where}.text: must be a non-empty string")
     elif len(text) > limit:
         problems.append(f"{where}.text: {len(text)} characters, limit {limit}")
+    return problems
+
+
+def metadata_problems(metadata) -> list[str]:
+    """Message metadata as Slack's reference describes it: an alphanumeric
+    event_type and a free-form event_payload object."""
+    if not isinstance(metadata, dict):
+        return ["metadata: not an object"]
+    problems = []
+    if not isinstance(metadata.get("event_type"), str) or not re.fullmatch(r"[A-Za-z0-9_]{1,255}",
+                                                                           metadata["event_type"]):
+        problems.append("metadata.event_type: missing or not alphanumeric")
+    if not isinstance(metadata.get("event_payload"), dict):
+        problems.append("metadata.event_payload: missing or not an object")
     return problems
 
 
@@ -106,12 +127,16 @@ class SlackApiStandIn:
         self.messages: dict[tuple, dict] = {}  # (channel id, ts) -> latest message body
         self.script: list[tuple] = []    # answers to give first: (http status, retry_after|None, error|None)
         self.channel_ids: dict[str, str] = {}
+        self.history_scopes = True       # False: reads answer missing_scope, as for a bot without them
         self.cond = threading.Condition()
         self._ts = 0
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                self.do_POST()
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -139,6 +164,9 @@ class SlackApiStandIn:
         return self.channel_ids.setdefault(channel, "C" + format(abs(hash(channel)) % 10**9, "09d"))
 
     def _answer(self, path, headers, body):
+        path, _, query = path.partition("?")
+        if query:
+            headers = dict(headers, **{"X-Query": query})
         method = path.rsplit("/", 1)[-1]
         call = {"method": method, "time": time.monotonic(), "headers": headers, "ok": False}
         with self.cond:
@@ -152,14 +180,19 @@ class SlackApiStandIn:
         if headers.get("Authorization") != f"Bearer {self.token}":
             call["error"] = "invalid_auth"
             return 200, {}, {"ok": False, "error": "invalid_auth"}
-        if not headers.get("Content-Type", "").startswith("application/json"):
+        reading = method in ("conversations.history", "conversations.replies")
+        content_type = headers.get("Content-Type", "")
+        if reading and (content_type.startswith("application/x-www-form-urlencoded") or "X-Query" in headers):
+            payload = dict(parse_qsl(body.decode() or headers.get("X-Query", ""), keep_blank_values=True))
+        elif content_type.startswith("application/json"):
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                call["error"] = "invalid_json"
+                return 200, {}, {"ok": False, "error": "invalid_json"}
+        else:
             call["error"] = "invalid_form_data"
             return 200, {}, {"ok": False, "error": "invalid_form_data"}
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            call["error"] = "invalid_json"
-            return 200, {}, {"ok": False, "error": "invalid_json"}
         call["json"] = payload
         if self.script:
             status, retry_after, error = self.script.pop(0)
@@ -167,6 +200,8 @@ class SlackApiStandIn:
             if status == 429:
                 return 429, {"Retry-After": str(retry_after or 1)}, {"ok": False, "error": "ratelimited"}
             return status, {}, {"ok": False, "error": error}
+        if reading:
+            return self._read(method, payload, call)
         if method not in ("chat.postMessage", "chat.update"):
             call["error"] = "unknown_method"
             return 404, {}, {"ok": False, "error": "unknown_method"}
@@ -180,6 +215,10 @@ class SlackApiStandIn:
             call["problems"] = problems
             return 200, {}, {"ok": False, "error": "invalid_blocks",
                              "response_metadata": {"messages": [f"[ERROR] {p}" for p in problems]}}
+        if "metadata" in payload and metadata_problems(payload["metadata"]):
+            call["error"] = "invalid_metadata"
+            call["problems"] = metadata_problems(payload["metadata"])
+            return 200, {}, {"ok": False, "error": "invalid_metadata"}
         cid = self.channel_id(channel)
         if method == "chat.postMessage":
             self._ts += 1
@@ -189,9 +228,57 @@ class SlackApiStandIn:
             if (cid, ts) not in self.messages:
                 call["error"] = "message_not_found"
                 return 200, {}, {"ok": False, "error": "message_not_found"}
+            # chat.update keeps the metadata and thread a message was posted with.
+            kept = self.messages[(cid, ts)]
+            payload = dict(payload, **{k: kept[k] for k in ("metadata", "thread_ts") if k in kept and k not in payload})
         self.messages[(cid, ts)] = payload
         call.update(ok=True, channel=cid, ts=ts)
         return 200, {}, {"ok": True, "channel": cid, "ts": ts, "message": {"text": payload.get("text", "")}}
+
+    def _read(self, method, args, call):
+        """conversations.history (a channel's top-level messages, newest first)
+        and conversations.replies (a thread, oldest first), one page of `limit`
+        with a cursor, messages since `oldest`."""
+        if not self.history_scopes:
+            call["error"] = "missing_scope"
+            return 200, {}, {"ok": False, "error": "missing_scope", "needed": "channels:history",
+                             "provided": "chat:write"}
+        cid = args.get("channel", "")
+        if not re.fullmatch(r"[CGD][A-Z0-9]+", cid) or cid not in {c for c, _ in self.messages}:
+            call["error"] = "channel_not_found"
+            return 200, {}, {"ok": False, "error": "channel_not_found"}
+        try:
+            limit = int(args.get("limit", "100"))
+            oldest = float(args.get("oldest", "0"))
+            start = int(args.get("cursor") or 0)
+        except ValueError:
+            call["error"] = "invalid_arguments"
+            return 200, {}, {"ok": False, "error": "invalid_arguments"}
+        if not 1 <= limit <= 999:
+            call["error"] = "invalid_limit"
+            return 200, {}, {"ok": False, "error": "invalid_limit"}
+        with_metadata = args.get("include_all_metadata") in ("true", "1")
+        found = [(ts, m) for (c, ts), m in self.messages.items() if c == cid and float(ts) >= oldest]
+        if method == "conversations.replies":
+            parent = args.get("ts", "")
+            if (cid, parent) not in self.messages:
+                call["error"] = "thread_not_found"
+                return 200, {}, {"ok": False, "error": "thread_not_found"}
+            found = sorted((x for x in found if x[0] == parent or x[1].get("thread_ts") == parent),
+                           key=lambda x: float(x[0]))
+        else:
+            found = sorted((x for x in found if x[1].get("thread_ts") in (None, x[0])), key=lambda x: -float(x[0]))
+        page = found[start:start + limit]
+        messages = []
+        for ts, m in page:
+            out = {"type": "message", "ts": ts, "text": m.get("text", ""), "bot_id": "B0HPOPS"}
+            if with_metadata and "metadata" in m:
+                out["metadata"] = m["metadata"]
+            messages.append(out)
+        more = start + limit < len(found)
+        call.update(ok=True, channel=cid)
+        return 200, {}, {"ok": True, "messages": messages, "has_more": more,
+                         "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def ok_calls(self, method=None):
         with self.cond:

@@ -73,3 +73,43 @@ def test_auth_content_type_and_scripted_answers(slack):
     assert call(slack, "chat.postMessage", {"channel": "C1", "text": "t"})[2]["ok"] is True
     assert [c.get("error") for c in slack.calls] == ["invalid_auth", "invalid_form_data", "http_429",
                                                      "not_in_channel", None]
+
+
+def read(slack, method, args):
+    from urllib.parse import urlencode
+    req = urllib.request.Request(slack.url + method, data=urlencode(args).encode(), method="POST",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded",
+                                          "Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.loads(r.read())
+
+
+def test_metadata_is_checked_and_read_back_only_when_asked(slack):
+    bad = call(slack, "chat.postMessage", {"channel": "C1", "text": "t", "metadata": {"event_type": "has space",
+                                                                                       "event_payload": {}}})[2]
+    assert bad == {"ok": False, "error": "invalid_metadata"}
+    meta = {"event_type": "hpops_post", "event_payload": {"post_id": "p1"}}
+    first = call(slack, "chat.postMessage", {"channel": "C1", "text": "one", "metadata": meta})[2]
+    call(slack, "chat.postMessage", {"channel": "C1", "text": "reply", "thread_ts": first["ts"],
+                                     "metadata": {"event_type": "hpops_post", "event_payload": {"post_id": "p2"}}})
+    call(slack, "chat.update", {"channel": "C1", "ts": first["ts"], "text": "one, edited"})
+    plain = read(slack, "conversations.history", {"channel": "C1"})
+    assert [m["text"] for m in plain["messages"]] == ["one, edited"] and "metadata" not in plain["messages"][0]
+    full = read(slack, "conversations.history", {"channel": "C1", "include_all_metadata": "true"})
+    assert full["messages"][0]["metadata"] == meta  # an update keeps the metadata
+    thread = read(slack, "conversations.replies", {"channel": "C1", "ts": first["ts"], "include_all_metadata": "1"})
+    assert [m["metadata"]["event_payload"]["post_id"] for m in thread["messages"]] == ["p1", "p2"]
+    assert read(slack, "conversations.history", {"channel": "#alerts"})["error"] == "channel_not_found"
+    assert read(slack, "conversations.history", {"channel": "C1", "limit": "1000"})["error"] == "invalid_limit"
+
+
+def test_history_pages_with_a_cursor_and_needs_its_scope(slack):
+    for i in range(5):
+        call(slack, "chat.postMessage", {"channel": "C2", "text": f"m{i}"})
+    page = read(slack, "conversations.history", {"channel": "C2", "limit": "3"})
+    assert [m["text"] for m in page["messages"]] == ["m4", "m3", "m2"] and page["has_more"]
+    rest = read(slack, "conversations.history", {"channel": "C2", "limit": "3",
+                                                 "cursor": page["response_metadata"]["next_cursor"]})
+    assert [m["text"] for m in rest["messages"]] == ["m1", "m0"] and not rest["has_more"]
+    slack.history_scopes = False
+    assert read(slack, "conversations.history", {"channel": "C2"})["error"] == "missing_scope"

@@ -103,6 +103,65 @@ TEST(SlackWebApi, APostByNameAndAnUpdateByIdShareOneQueue) {
     EXPECT_GE(steady_clock::now() - start, milliseconds(290));
 }
 
+// A post Slack made although its answer was an error is found by the id in
+// its metadata, and answered as posted: the caller does not post it again.
+TEST(SlackWebApi, APostWhoseAnswerFailedIsLookedUpByItsMetadataId) {
+    std::string posted_body;
+    ScriptedServer slack([&posted_body](const bot::HttpIn& in, int) {
+        if (in.target.ends_with("chat.postMessage")) {
+            posted_body = in.body;
+            return answer(500, "upstream failed after posting");
+        }
+        auto sent = nlohmann::json::parse(posted_body);
+        nlohmann::json other = {{"ts", "5.1"}, {"metadata", {{"event_type", "hpops_post"},
+                                                             {"event_payload", {{"post_id", "someone-else"}}}}}};
+        nlohmann::json ours = {{"ts", "5.2"}, {"metadata", sent["metadata"]}};
+        return answer(200, nlohmann::json{{"ok", true}, {"messages", {other, ours}}}.dump());
+    });
+    CurlClient http(1);
+    SlackWebApi api(http, {slack.url() + "/api/", "xoxb-1", milliseconds(0)});
+    auto posted = testing::run_sync(api.post("C7", hello()));
+    EXPECT_EQ(posted.ts, "5.2");
+    ASSERT_EQ(slack.received().size(), 2u);
+    const auto read = slack.received().at(1);
+    EXPECT_EQ(read.target, "/api/conversations.history");
+    EXPECT_EQ(read.header("content-type"), "application/x-www-form-urlencoded");
+    EXPECT_NE(read.body.find("channel=C7&"), std::string::npos);
+    EXPECT_NE(read.body.find("include_all_metadata=true"), std::string::npos);
+}
+
+// Not found (or not readable): the failure stands, for the caller to retry.
+TEST(SlackWebApi, APostNotFoundInTheHistoryStaysFailed) {
+    ScriptedServer slack([](const bot::HttpIn& in, int) {
+        if (in.target.ends_with("chat.postMessage")) return answer(503, "");
+        return answer(200, R"({"ok":false,"error":"missing_scope","needed":"channels:history"})");
+    });
+    CurlClient http(1);
+    SlackWebApi api(http, {slack.url() + "/api/", "xoxb-1", milliseconds(0)});
+    try {
+        testing::run_sync(api.post("C7", hello()));
+        FAIL() << "no error";
+    } catch (const UpstreamError& e) {
+        EXPECT_EQ(e.code(), "http_503");
+    }
+    EXPECT_EQ(slack.received().size(), 2u);
+}
+
+// An ok:false answer (Slack refused) and an unreachable Slack did nothing: no read.
+TEST(SlackWebApi, OnlyAFailureAfterSendingIsLookedUp) {
+    EXPECT_FALSE(slack_may_have_acted(UpstreamError("slack", "not_in_channel", "", "", 200)));
+    EXPECT_TRUE(slack_may_have_acted(UpstreamError("slack", "http_502", "", "", 502)));
+    CurlClient http(1);
+    SlackWebApi api(http, {"http://127.0.0.1:1/api/", "xoxb-1", milliseconds(0)});
+    try {
+        testing::run_sync(api.post("C7", hello()));
+        FAIL() << "no error";
+    } catch (const UpstreamError& e) {
+        EXPECT_TRUE(failed_before_sending(e)) << e.what();
+        EXPECT_FALSE(slack_may_have_acted(e));
+    }
+}
+
 TEST(SlackRetryAfter, Parses) {
     EXPECT_EQ(slack_retry_after("30"), seconds(30));
     EXPECT_EQ(slack_retry_after(""), seconds(1));
