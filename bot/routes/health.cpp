@@ -1,6 +1,7 @@
 #include "bot/routes/health.hpp"
 
 #include "bot/jobs/job_runner.hpp"
+#include "bot/routes/memory_metrics.hpp"
 #include "bot/server/http_server.hpp"
 
 namespace hpops::bot {
@@ -71,6 +72,7 @@ HttpOut handle_metrics(Services& services) {
     std::string text = services.metrics.render_prometheus();
     if (services.server) text += server_metrics(*services.server);
     if (services.jobs) text += job_metrics(*services.jobs);
+    text += memory_metrics(services.replays, services.grafana_replays);
     HttpOut out = text_response(200, std::move(text));
     out.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return out;
