@@ -7,11 +7,11 @@ namespace {
 
 using std::chrono::system_clock;
 
-std::string status_icon(const Alert& a) {
-    if (a.status == AlertStatus::resolved) return ":white_check_mark:";
-    if (a.severity == "critical" || a.severity == "page") return ":red_circle:";
-    if (a.severity == "warning") return ":large_orange_circle:";
-    return ":large_blue_circle:";
+Mark status_mark(const Alert& a) {
+    if (a.status == AlertStatus::resolved) return Mark::resolved;
+    if (a.severity == "critical" || a.severity == "page") return Mark::critical;
+    if (a.severity == "warning") return Mark::major;
+    return Mark::minor;
 }
 
 std::string display_name(const Alert& a) { return a.name.empty() ? a.fingerprint : a.name; }
@@ -33,12 +33,12 @@ std::string fired_for(const Alert& a, system_clock::time_point now) {
 }
 
 // One line per alert in group and flood messages.
-std::string alert_line(const Alert& a, system_clock::time_point now) {
-    std::string line = status_icon(a) + " *" + mrkdwn_escape(display_name(a)) + "*";
+Text alert_line(const Alert& a, system_clock::time_point now) {
+    std::string line = "*" + mrkdwn_escape(display_name(a)) + "*";
     if (!a.severity.empty()) line += " `" + mrkdwn_escape(a.severity) + "`";
     if (!a.summary.empty()) line += " — " + mrkdwn_escape(a.summary.substr(0, 200));
     if (a.status == AlertStatus::resolved) line += " _(resolved after " + fired_for(a, now) + ")_";
-    return line;
+    return Text{std::move(line), status_mark(a)};
 }
 
 std::string links_text(const Alert& a) {
@@ -66,7 +66,7 @@ Reply single(const Alert& a, system_clock::time_point now, const AlertEnrichment
     r.visibility = Visibility::channel;
     const bool resolved = a.status == AlertStatus::resolved;
     r.summary = std::string(resolved ? "RESOLVED: " : "FIRING: ") + display_name(a);
-    r.heading(status_icon(a) + (resolved ? " Resolved: " : " Firing: ") + display_name(a));
+    r.heading((resolved ? "Resolved: " : "Firing: ") + display_name(a), status_mark(a));
     if (!a.summary.empty()) r.text(mrkdwn_escape(a.summary));
     std::vector<Field> fields;
     if (!a.severity.empty()) fields.push_back({"Severity", a.severity});
@@ -94,16 +94,14 @@ Reply many(const PendingMessage& m, system_clock::time_point now) {
     std::string title = flood ? "Alert flood: " + std::to_string(total) + " alerts" : std::to_string(total) + " alerts";
     title += " (" + std::to_string(m.firing) + " firing, " + std::to_string(m.resolved) + " resolved)";
     r.summary = title;
-    r.heading((m.firing == 0 ? ":white_check_mark: " : ":rotating_light: ") + title);
+    r.heading(title, m.firing == 0 ? Mark::resolved : Mark::firing);
     if (flood)
         r.text("More new alerts arrived here than the flood limit allows; they are collected in this message, "
                "which is kept up to date.");
-    std::string lines;
-    for (const Alert& a : m.alerts) {
-        if (!lines.empty()) lines += "\n";
-        lines += alert_line(a, now);
-    }
-    if (!lines.empty()) r.text(lines);
+    std::vector<Text> lines;
+    lines.reserve(m.alerts.size());
+    for (const Alert& a : m.alerts) lines.push_back(alert_line(a, now));
+    if (!lines.empty()) r.lines(std::move(lines));
     if (total > m.alerts.size())
         r.context("…and " + std::to_string(total - m.alerts.size()) + " more. `/hp alerts` lists them all.");
     return r;

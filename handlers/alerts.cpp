@@ -13,11 +13,11 @@ Reply render_alert_list(const std::vector<StoredAlert>& alerts, std::string_view
     const std::size_t shown = std::min(alerts.size(), limit);
     if (alerts.empty()) {
         r.summary = "No " + std::string(status_word) + " alerts.";
-        r.text(":white_check_mark: " + r.summary);
+        r.text(r.summary, Mark::done);
         return r;
     }
     r.summary = std::to_string(shown) + (more ? "+ " : " ") + std::string(status_word) + " alerts";
-    r.heading((status_word == "firing" ? ":rotating_light: " : "") + r.summary);
+    r.heading(r.summary, status_word == "firing" ? Mark::firing : Mark::none);
     Table t;
     t.columns = {"Alert", "Severity", "Status", "For", "Channel", "Summary"};
     for (std::size_t i = 0; i < shown; ++i) {

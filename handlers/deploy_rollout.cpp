@@ -141,28 +141,28 @@ Reply rollout_reply(const DeploySpec& spec, const RolloutState& state, bool fina
         const std::string endpoint = spec.engine == Engine::vllm
                                          ? "`http://" + spec.name + "." + spec.ns + ".svc:8000/v1`"
                                          : "SageMaker endpoint `" + spec.name + "`";
-        reply.text(":white_check_mark: " + where + " is ready: " + counts + ". Serving " + mrkdwn_escape(spec.model) +
-                   " at " + endpoint + ".");
+        reply.text(where + " is ready: " + counts + ". Serving " + mrkdwn_escape(spec.model) + " at " + endpoint + ".",
+                   Mark::done);
         chip = Status::ok;
     } else if (state.phase == RolloutPhase::failed) {
         reply.summary = "Deploying " + spec.name + " failed: " + state.reason;
-        std::string text = ":x: " + where + " is not coming up: *" + state.reason + "*";
+        std::string text = where + " is not coming up: *" + state.reason + "*";
         if (!state.pod.empty()) text += " (pod `" + state.pod + "`)";
         if (!state.detail.empty()) text += ": " + mrkdwn_escape(state.detail);
-        reply.text(text + ".");
+        reply.text(text + ".", Mark::failed);
         if (auto fix = remedy(state.reason); !fix.empty()) reply.text(fix);
         if (!logs.empty()) reply.text("```" + logs + "```");
         chip = Status::bad;
     } else if (final) {
         reply.summary = "Still deploying " + spec.name;
-        reply.text(":warning: " + where + " is not ready yet: " + counts + ". `/hp models` shows how it goes.");
+        reply.text(where + " is not ready yet: " + counts + ". `/hp models` shows how it goes.", Mark::warning);
     } else {
         reply.summary = "Deploying " + spec.name + "…";
         if (spec.engine == Engine::vllm)
-            reply.text(":hourglass_flowing_sand: Rolling out " + where + ": " + counts + ".");
+            reply.text("Rolling out " + where + ": " + counts + ".", Mark::working);
         else
-            reply.text(":hourglass_flowing_sand: Applied " + where + "; HyperPod's inference operator is creating the "
-                       "SageMaker endpoint.");
+            reply.text("Applied " + where + "; HyperPod's inference operator is creating the SageMaker endpoint.",
+                       Mark::working);
     }
     reply.chips({{spec.name + ": " + count_text(state.pod_phases), chip}});
     std::string context = spec.engine == Engine::vllm

@@ -143,13 +143,14 @@ Reply DeployRolloutJob::render(const JobRecord& job) const {
     Reply reply = rollout_reply(spec, rollout, final, state.value("logs", ""), state.value("logs_note", ""));
     if (job.status == JobStatus::cancelled) {
         reply.summary = "Stopped following " + spec.name;
-        reply.text(":no_entry_sign: Stopped following `" + spec.name + "`; Kubernetes carries on with the rollout. "
-                   "Check with `/hp models`.");
+        reply.text("Stopped following `" + spec.name + "`; Kubernetes carries on with the rollout. "
+                   "Check with `/hp models`.",
+                   Mark::stopped);
     } else if (job.status == JobStatus::failed && rollout.phase != RolloutPhase::failed && !job.outcome.empty()) {
         reply.text(job.outcome);  // the deadline, or what ended the follow
     }
     if (final && !spec.name_note.empty()) reply.text(spec.name_note);
-    reply.context("by <@" + spec.actor + "> · job " + std::to_string(job.id));
+    reply.context("by " + mention(job.actor_id, job.actor_name) + " · job " + std::to_string(job.id));
     return reply;
 }
 

@@ -62,32 +62,35 @@ Reply HyperPodFollowJob::render(const JobRecord& job) const {
     switch (job.status) {
         case JobStatus::running:
             reply.summary = (add ? "Adding " : "Scaling ") + group;
-            reply.text(":hourglass_flowing_sand: " + std::string(add ? "Adding " : "Scaling ") + what + " on `" +
-                       hyperpod + "`… the cluster is " + cluster_status +
-                       (state.value("target", 0) ? " (" + counts + ")" : "") + ".");
+            reply.text(std::string(add ? "Adding " : "Scaling ") + what + " on `" + hyperpod + "`… the cluster is " +
+                           cluster_status + (state.value("target", 0) ? " (" + counts + ")" : "") + ".",
+                       Mark::working);
             break;
         case JobStatus::done:
             reply.summary = (add ? "Added " : "Scaled ") + group;
-            reply.text(add ? ":white_check_mark: Added instance group " + what + " to `" + hyperpod + "`."
-                           : ":white_check_mark: Scaled " + what + " (current/target " + counts + ").");
+            reply.text(add ? "Added instance group " + what + " to `" + hyperpod + "`."
+                           : "Scaled " + what + " (current/target " + counts + ").",
+                       Mark::done);
             break;
         case JobStatus::cancelled:
             reply.summary = "Stopped following " + group;
-            reply.text(":no_entry_sign: Stopped following " + what + "; SageMaker carries on. Check with `/hp nodegroups`.");
+            reply.text("Stopped following " + what + "; SageMaker carries on. Check with `/hp nodegroups`.",
+                       Mark::stopped);
             break;
         case JobStatus::failed:
             reply.summary = (add ? "Adding " : "Scaling ") + group + " failed";
-            reply.text(cluster_status == "InService" || cluster_status == "Failed"
-                           ? ":x: " + what + ": the cluster is " + cluster_status + " (" + counts + ")."
-                           : ":warning: " + what + ": " + job.outcome + "; the cluster is still " + cluster_status +
-                                 " (" + counts + ").");
+            if (cluster_status == "InService" || cluster_status == "Failed")
+                reply.text(what + ": the cluster is " + cluster_status + " (" + counts + ").", Mark::failed);
+            else
+                reply.text(what + ": " + job.outcome + "; the cluster is still " + cluster_status + " (" + counts + ").",
+                           Mark::warning);
             break;
     }
     reply.chips({{hyperpod + " " + cluster_status, status_colour(cluster_status)},
                  {group + " " + state.value("group_status", ""), status_colour(state.value("group_status", ""))}});
     const std::string note = state.value("note", "");
-    reply.context("HyperPod `" + hyperpod + "`" + (note.empty() ? "" : " (" + note + ")") + " · by <@" +
-                  state.value("actor_id", "") + "> · request " + state.value("request_id", "") + " · job " +
+    reply.context("HyperPod `" + hyperpod + "`" + (note.empty() ? "" : " (" + note + ")") + " · by " +
+                  mention(job.actor_id, job.actor_name) + " · request " + state.value("request_id", "") + " · job " +
                   std::to_string(job.id));
     return reply;
 }

@@ -70,28 +70,29 @@ Reply NodegroupLifecycleJob::render(const JobRecord& job) const {
     switch (job.status) {
         case JobStatus::running:
             reply.summary = what;
-            reply.text(":hourglass_flowing_sand: " + what + (detail.empty() ? "" : " (" + detail + ")") + "… EKS says " +
-                       status + ".");
+            reply.text(what + (detail.empty() ? "" : " (" + detail + ")") + "… EKS says " + status + ".",
+                       Mark::working);
             break;
         case JobStatus::done:
             reply.summary = (create ? "Created " : "Deleted ") + name;
-            reply.text(":white_check_mark: " + (create ? "Created node group " + name + ": " + detail + "."
-                                                       : "Deleted node group " + name + "."));
+            reply.text(create ? "Created node group " + name + ": " + detail + "." : "Deleted node group " + name + ".",
+                       Mark::done);
             break;
         case JobStatus::cancelled:
             reply.summary = "Stopped following " + name;
-            reply.text(":no_entry_sign: Stopped following: " + what + "; EKS carries on. Check with `/hp nodegroups`.");
+            reply.text("Stopped following: " + what + "; EKS carries on. Check with `/hp nodegroups`.", Mark::stopped);
             break;
         case JobStatus::failed:
             reply.summary = name + " " + status;
-            reply.text((status == "CREATING" || status == "DELETING" ? ":warning: " + what + ": " + job.outcome + " (" +
-                                                                          status + "). Check with `/hp nodegroups`."
-                                                                    : ":x: Node group " + name + " is " + status + "."));
+            if (status == "CREATING" || status == "DELETING")
+                reply.text(what + ": " + job.outcome + " (" + status + "). Check with `/hp nodegroups`.", Mark::warning);
+            else
+                reply.text("Node group " + name + " is " + status + ".", Mark::failed);
             break;
     }
     reply.chips({{name + " " + status, job.status == JobStatus::done ? Status::ok : status_colour(status)}});
-    reply.context("EKS `" + state.value("cluster", "") + "` · by <@" + state.value("actor_id", "") + "> · request " +
-                  state.value("request_id", "") + " · job " + std::to_string(job.id));
+    reply.context("EKS `" + state.value("cluster", "") + "` · by " + mention(job.actor_id, job.actor_name) +
+                  " · request " + state.value("request_id", "") + " · job " + std::to_string(job.id));
     return reply;
 }
 

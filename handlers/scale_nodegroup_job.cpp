@@ -83,33 +83,35 @@ Reply ScaleNodegroupJob::render(const JobRecord& job) const {
     switch (job.status) {
         case JobStatus::running:
             reply.summary = "Scaling " + name;
-            reply.text(":hourglass_flowing_sand: Scaling " + change + " (update `" + update_id + "`)…");
+            reply.text("Scaling " + change + " (update `" + update_id + "`)…", Mark::working);
             break;
         case JobStatus::done:
             reply.summary = "Scaled " + name;
-            reply.text(":white_check_mark: Scaled " + change + ".");
+            reply.text("Scaled " + change + ".", Mark::done);
             break;
         case JobStatus::cancelled:
             reply.summary = "Stopped following " + name;
-            reply.text(":no_entry_sign: Stopped following " + change + "; EKS carries on with update `" + update_id +
-                       "`. Check with `/hp nodegroups`.");
+            reply.text("Stopped following " + change + "; EKS carries on with update `" + update_id +
+                           "`. Check with `/hp nodegroups`.",
+                       Mark::stopped);
             break;
         case JobStatus::failed: {
             reply.summary = "Scaling " + name + " " + (status == "InProgress" ? "unfinished" : status);
             std::string errors;
             for (const auto& e : state.value("errors", json::array())) errors += "\n• " + e.get<std::string>();
             if (status == "InProgress" || status.empty())
-                reply.text(":warning: " + change + ": " + job.outcome + " (update `" + update_id + "`, " + status +
-                           "). Check with `/hp nodegroups`.");
+                reply.text(change + ": " + job.outcome + " (update `" + update_id + "`, " + status +
+                               "). Check with `/hp nodegroups`.",
+                           Mark::warning);
             else
-                reply.text(":x: Scaling " + change + " ended " + status + "." + errors);
+                reply.text("Scaling " + change + " ended " + status + "." + errors, Mark::failed);
             break;
         }
     }
     reply.chips({{name + " " + status, status_colour(status)}});
     const std::string note = state.value("cluster_note", "");
-    reply.context("EKS `" + state.value("cluster", "") + "`" + (note.empty() ? "" : " (" + note + ")") + " · by <@" +
-                  state.value("actor_id", "") + "> · request " + state.value("request_id", "") + " · job " +
+    reply.context("EKS `" + state.value("cluster", "") + "`" + (note.empty() ? "" : " (" + note + ")") + " · by " +
+                  mention(job.actor_id, job.actor_name) + " · request " + state.value("request_id", "") + " · job " +
                   std::to_string(job.id));
     return reply;
 }

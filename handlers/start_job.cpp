@@ -55,7 +55,7 @@ boost::asio::awaitable<Reply> start_job(CommandContext& context, JobKind& kind, 
 }
 
 Reply unreadable_job(const JobRecord& job) {
-    Reply reply = message_reply(":x: Job " + std::to_string(job.id) + ": " + job.outcome, Visibility::channel);
+    Reply reply = message_reply(Mark::failed, "Job " + std::to_string(job.id) + ": " + job.outcome, Visibility::channel);
     reply.summary = "Job " + std::to_string(job.id);
     return reply;
 }

@@ -135,9 +135,10 @@ boost::asio::awaitable<Reply> TrainingDelete::handle(const Intent& intent, Comma
     reply.visibility = Visibility::channel;  // a deleted run disappears for everyone
     // The summary goes to the audit row, so it names the run by id as well as by name.
     reply.summary = "Deleted " + described;
-    reply.text(":wastebasket: Deleted training run " + bold(run_label(run), 100) + " (" + code_span(run.id, 64) +
-               ") from experiment " + code_span(experiment_label(names, run.experiment_id), 100) + ".");
-    reply.context("By <@" + context.actor.id + ">. MLflow keeps a deleted run until `mlflow gc`; until then it can be "
+    reply.text("Deleted training run " + bold(run_label(run), 100) + " (" + code_span(run.id, 64) +
+                   ") from experiment " + code_span(experiment_label(names, run.experiment_id), 100) + ".",
+               Mark::removed);
+    reply.context("By " + mention(context.actor.id, context.actor.name) + ". MLflow keeps a deleted run until `mlflow gc`; until then it can be "
                   "restored from the MLflow UI.");
     co_return reply;
 }

@@ -70,26 +70,27 @@ Reply UndeployJob::render(const JobRecord& job) const {
     switch (job.status) {
         case JobStatus::running:
             reply.summary = "Removing " + name;
-            reply.text(":hourglass_flowing_sand: Removing " + where + ": waiting for " + remaining +
-                       " to go (its finalizers run first).");
+            reply.text("Removing " + where + ": waiting for " + remaining + " to go (its finalizers run first).",
+                       Mark::working);
             break;
         case JobStatus::done:
             reply.summary = "Removed " + name;
-            reply.text(":wastebasket: Removed " + where + ": " + joined(removed_kinds) + ".");
+            reply.text("Removed " + where + ": " + joined(removed_kinds) + ".", Mark::removed);
             break;
         case JobStatus::cancelled:
             reply.summary = "Stopped following " + name;
-            reply.text(":no_entry_sign: Stopped following the removal of " + where + "; Kubernetes carries on. "
-                       "Check with `/hp models`.");
+            reply.text("Stopped following the removal of " + where + "; Kubernetes carries on. Check with `/hp models`.",
+                       Mark::stopped);
             break;
         case JobStatus::failed:
             reply.summary = "Removing " + name + " unfinished";
-            reply.text(":warning: " + where + ": " + remaining + " still there (" + job.outcome +
-                       "). Its finalizers may be waiting on the operator; check with `/hp models`.");
+            reply.text(where + ": " + remaining + " still there (" + job.outcome +
+                           "). Its finalizers may be waiting on the operator; check with `/hp models`.",
+                       Mark::warning);
             break;
     }
     if (!left.empty()) reply.text("Left alone (not managed by hpops): " + left + " `" + name + "`.");
-    reply.context("by <@" + state.value("actor_id", "") + "> · " + state.value("server", "") + " · job " +
+    reply.context("by " + mention(job.actor_id, job.actor_name) + " · " + state.value("server", "") + " · job " +
                   std::to_string(job.id));
     return reply;
 }

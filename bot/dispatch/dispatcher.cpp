@@ -183,8 +183,8 @@ Reply Dispatcher::confirmation_request(const Caller& caller, const Intent& inten
     reply.text("`/hp " + claim.command_text + "`" + (change.empty() ? "" : "\n" + change));
     reply.actions({Button{"Confirm", "hpops.confirm", token, ButtonStyle::danger},
                    Button{"Cancel", "hpops.cancel", token, ButtonStyle::normal}});
-    reply.context("Expires in " + std::to_string(config_->confirm.ttl.count() / 60) + " min. Only <@" + caller.user_id +
-                  "> can confirm; permission is checked again when you do.");
+    reply.context("Expires in " + std::to_string(config_->confirm.ttl.count() / 60) + " min. Only " +
+                  mention(caller.user_id, caller.user_name) + " can confirm; permission is checked again when you do.");
     return reply;
 }
 
@@ -200,7 +200,7 @@ std::optional<ConfirmClaim> Dispatcher::claim_for(const Caller& caller, std::str
         refusal = message_reply("Not done: " + check.reason + ".");
     } else if (!check.claim->actor_id.empty() && check.claim->actor_id != caller.user_id) {
         metrics_.count_error("confirm_wrong_actor");
-        refusal = message_reply("Not done: only <@" + check.claim->actor_id + "> can confirm or cancel this.");
+        refusal = message_reply("Not done: only " + mention(check.claim->actor_id) + " can confirm or cancel this.");
     } else if (check.claim->channel != caller.channel) {
         metrics_.count_error("confirm_wrong_channel");
         refusal = message_reply("Not done: this confirmation belongs to another channel.");

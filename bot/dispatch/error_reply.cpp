@@ -5,24 +5,22 @@ namespace {
 
 // Both may echo what the user typed: `<!channel>` or `<@U123>` must reach the
 // channel as text, not as a notification of everyone in it.
-Reply with_suggestion(std::string_view prefix, std::string_view message, const std::string& suggestion) {
-    std::string text = std::string(prefix) + mrkdwn_escape(message);
+Reply with_suggestion(std::string_view message, const std::string& suggestion) {
+    std::string text = mrkdwn_escape(message);
     if (!suggestion.empty()) text += "\nDid you mean `/hp " + mrkdwn_escape(suggestion) + "`?";
-    Reply reply = message_reply(std::move(text));
+    Reply reply = message_reply(Mark::warning, std::move(text));
     reply.context("`/hp help` lists every command.");
     return reply;
 }
 
 }  // namespace
 
-Reply reply_for_parse_error(const ParseError& error) { return with_suggestion(":warning: ", error.message, error.suggestion); }
+Reply reply_for_parse_error(const ParseError& error) { return with_suggestion(error.message, error.suggestion); }
 
-Reply reply_for_user_error(const UserError& error) {
-    return with_suggestion(":warning: ", error.what(), error.suggestion());
-}
+Reply reply_for_user_error(const UserError& error) { return with_suggestion(error.what(), error.suggestion()); }
 
 Reply reply_for_denial(const NotPermitted& denial) {
-    return message_reply(":no_entry: Not permitted: `" + denial.command() + "` needs the " +
+    return message_reply(Mark::denied, "Not permitted: `" + denial.command() + "` needs the " +
                          std::string(to_string(denial.needed())) + " role; you have " +
                          std::string(to_string(denial.held())) +
                          ". An admin can bind your user or this channel under `access:` in the hpops config.");
@@ -50,15 +48,15 @@ bool is_transport_failure(const UpstreamError& error) {
 Reply reply_for_upstream_error(const UpstreamError& error) {
     if (is_transport_failure(error)) {
         // The details name internal hosts and ports: they go to the log, not the channel.
-        Reply reply = message_reply(":x: " + display_name(error.service()) + " did not answer (" + error.code() +
-                                    "). Nothing more was done; try again in a minute.");
+        Reply reply = message_reply(Mark::failed, display_name(error.service()) + " did not answer (" + error.code() +
+                                                      "). Nothing more was done; try again in a minute.");
         reply.context("hpops's log has the details.");
         return reply;
     }
     // A bare 5xx (a load balancer's, say) has no message: say what came back.
     const std::string name = display_name(error.service());
     const std::string& said = error.upstream_message();
-    std::string text = ":x: ";
+    std::string text;
     if (said.empty())
         text += name + " answered HTTP " + (error.http_status() ? std::to_string(error.http_status()) : error.code());
     else if (said.rfind(name, 0) == 0)  // "MLflow failed (HTTP 503)" names itself already
@@ -67,13 +65,13 @@ Reply reply_for_upstream_error(const UpstreamError& error) {
         text += name + ": " + mrkdwn_escape(said);
     if (!error.code().empty() && error.code() != "HTTP" + std::to_string(error.http_status()))
         text += " (" + error.code() + ")";
-    Reply reply = message_reply(std::move(text));
+    Reply reply = message_reply(Mark::failed, std::move(text));
     if (!error.request_id().empty()) reply.context("Request id: " + error.request_id());
     return reply;
 }
 
 Reply reply_for_internal_error(const std::string& request_id) {
-    Reply reply = message_reply(":x: Something went wrong inside hpops; nothing further was done.");
+    Reply reply = message_reply(Mark::failed, "Something went wrong inside hpops; nothing further was done.");
     reply.context("Request id " + request_id + ": the operator can find it in the logs.");
     return reply;
 }

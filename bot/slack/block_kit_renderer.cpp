@@ -107,13 +107,74 @@ std::vector<std::string> split_mrkdwn(std::string_view rest, std::size_t max) {
     return pieces;
 }
 
+// The emoji Slack shows for a mark, with the space after it. Emoji codes
+// render in mrkdwn and in plain_text objects with "emoji": true.
+std::string_view mark_emoji(Mark mark) {
+    switch (mark) {
+        case Mark::none: break;
+        case Mark::done: return ":white_check_mark: ";
+        case Mark::working: return ":hourglass_flowing_sand: ";
+        case Mark::warning: return ":warning: ";
+        case Mark::failed: return ":x: ";
+        case Mark::stopped: return ":no_entry_sign: ";
+        case Mark::removed: return ":wastebasket: ";
+        case Mark::denied: return ":no_entry: ";
+        case Mark::firing: return ":rotating_light: ";
+        case Mark::resolved: return ":white_check_mark: ";
+        case Mark::critical: return ":red_circle: ";
+        case Mark::major: return ":large_orange_circle: ";
+        case Mark::minor: return ":large_blue_circle: ";
+    }
+    return {};
+}
+
+// mention() may carry a display name (<@U1|ann>) for renderers without user
+// ids; Slack's documented form is the bare id, which it shows as the name.
+std::string slack_mrkdwn(std::string_view markdown) {
+    std::string out;
+    std::size_t from = 0;
+    for (auto at = markdown.find("<@"); at != std::string_view::npos; at = markdown.find("<@", at + 2)) {
+        const auto close = markdown.find('>', at);
+        const auto bar = markdown.find('|', at);
+        if (close == std::string_view::npos) break;
+        if (bar == std::string_view::npos || bar > close) continue;
+        out.append(markdown.substr(from, bar - from)).push_back('>');
+        from = close + 1;
+    }
+    if (from == 0) return std::string(markdown);
+    out.append(markdown.substr(from));
+    return out;
+}
+
 void add_heading(const Heading& h, std::vector<json>& out) {
     if (is_blank(h.text)) return;
-    out.push_back({{"type", "header"}, {"text", plain_text(escape_clip(one_line(h.text), L::header_text))}});
+    const std::string text = std::string(mark_emoji(h.mark)) + one_line(h.text);
+    out.push_back({{"type", "header"}, {"text", plain_text(escape_clip(text, L::header_text))}});
 }
 
 void add_text(std::string_view markdown, std::vector<json>& out) {
+    if (markdown.find("<@") != std::string_view::npos) {
+        const std::string slack = slack_mrkdwn(markdown);
+        for (auto& piece : split_mrkdwn(slack, L::section_text)) out.push_back(section(std::move(piece)));
+        return;
+    }
     for (auto& piece : split_mrkdwn(markdown, L::section_text)) out.push_back(section(std::move(piece)));
+}
+
+void add_text(const Text& t, std::vector<json>& out) {
+    if (t.mark == Mark::none) return add_text(t.markdown, out);
+    add_text(std::string(mark_emoji(t.mark)) + t.markdown, out);
+}
+
+// Marked lines as one section (split where it outgrows one).
+void add_lines(const Lines& lines, std::vector<json>& out) {
+    std::string joined;
+    for (const Text& line : lines.items) {
+        if (is_blank(line.markdown)) continue;
+        if (!joined.empty()) joined += '\n';
+        joined.append(mark_emoji(line.mark)).append(line.markdown);
+    }
+    add_text(joined, out);
 }
 
 std::string field_text(const Field& f) {
@@ -270,13 +331,14 @@ std::vector<json> render_blocks(const Reply& reply) {
         std::visit([&](const auto& b) {
             using T = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<T, Heading>) add_heading(b, out);
-            else if constexpr (std::is_same_v<T, Text>) add_text(b.markdown, out);
+            else if constexpr (std::is_same_v<T, Text>) add_text(b, out);
+            else if constexpr (std::is_same_v<T, Lines>) add_lines(b, out);
             else if constexpr (std::is_same_v<T, Fields>) add_fields(b, out);
             else if constexpr (std::is_same_v<T, Table>) add_table(b, out);
             else if constexpr (std::is_same_v<T, Chips>) add_chips(b, out);
             else if constexpr (std::is_same_v<T, Actions>) add_actions(b, actions_index, out);
             else if constexpr (std::is_same_v<T, Context>) {
-                if (!is_blank(b.text)) out.push_back(context_note(clip(b.text, L::context_text)));
+                if (!is_blank(b.text)) out.push_back(context_note(clip(slack_mrkdwn(b.text), L::context_text)));
             } else if constexpr (std::is_same_v<T, Divider>) out.push_back({{"type", "divider"}});
         }, block);
     }

@@ -129,12 +129,48 @@ std::string simplify_mrkdwn(std::string_view s) {
 
 namespace {
 
+std::string_view mark_word(Mark mark);
+
 std::string render(const Heading& h) {
-    const std::string title = one_line(h.text);
+    const std::string title = std::string(mark_word(h.mark)) + one_line(h.text);
     return title + "\n" + std::string(std::max<std::size_t>(width(title), 1), '=');
 }
 
-std::string render(const Text& t) { return rtrim(simplify_mrkdwn(t.markdown)); }
+// A mark as a word in brackets: terminals and logs have no emoji codes, and a
+// word greps.
+std::string_view mark_word(Mark mark) {
+    switch (mark) {
+        case Mark::none: break;
+        case Mark::done: return "[done] ";
+        case Mark::working: return "[working] ";
+        case Mark::warning: return "[warning] ";
+        case Mark::failed: return "[failed] ";
+        case Mark::stopped: return "[stopped] ";
+        case Mark::removed: return "[removed] ";
+        case Mark::denied: return "[denied] ";
+        case Mark::firing: return "[FIRING] ";
+        case Mark::resolved: return "[resolved] ";
+        case Mark::critical: return "[critical] ";
+        case Mark::major: return "[major] ";
+        case Mark::minor: return "[minor] ";
+    }
+    return {};
+}
+
+std::string render(const Text& t) {
+    const std::string text = rtrim(simplify_mrkdwn(t.markdown));
+    return text.empty() ? text : std::string(mark_word(t.mark)) + text;
+}
+
+std::string render(const Lines& lines) {
+    std::string out;
+    for (const Text& line : lines.items) {
+        std::string text = render(line);
+        if (text.empty()) continue;
+        out += (out.empty() ? "" : "\n") + text;
+    }
+    return out;
+}
 
 std::string render(const Fields& f) {
     std::size_t label_width = 0;

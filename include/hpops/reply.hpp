@@ -13,8 +13,31 @@ namespace hpops {
 // turn it into bytes and enforce their platform's limits; handlers never do.
 enum class Status { ok, warn, bad, unknown };
 
-struct Heading { std::string text; };
-struct Text { std::string markdown; };  // Slack-flavoured mrkdwn: *bold*, _italic_, `code`, <url|label>
+// What a heading or a line says at a glance. Each renderer draws it its own
+// way (Slack: an emoji; a terminal: a word in brackets), so handlers never
+// write one platform's icon codes.
+enum class Mark {
+    none,
+    done,       // finished as asked
+    working,    // under way; the message will be edited
+    warning,    // needs a look; not failed
+    failed,
+    stopped,    // no longer followed; the backend carries on
+    removed,
+    denied,     // refused by permissions
+    firing,     // alerts firing
+    resolved,   // alerts resolved
+    critical,   // an alert's severity: critical or page
+    major,      // warning
+    minor,      // info and anything else
+};
+
+struct Heading { std::string text; Mark mark = Mark::none; };
+// Inline markup is Slack-flavoured mrkdwn (*bold*, _italic_, `code`,
+// <url|label>, mention()), which every renderer reads.
+struct Text { std::string markdown; Mark mark = Mark::none; };
+// Lines shown together as one block, each with its own mark (an alert list).
+struct Lines { std::vector<Text> items; };
 struct Field { std::string label; std::string value; };
 struct Fields { std::vector<Field> items; };
 struct Table {
@@ -34,7 +57,7 @@ struct Actions { std::vector<Button> buttons; };
 struct Context { std::string text; };  // small grey footnote line
 struct Divider {};
 
-using Block = std::variant<Heading, Text, Fields, Table, Chips, Actions, Context, Divider>;
+using Block = std::variant<Heading, Text, Lines, Fields, Table, Chips, Actions, Context, Divider>;
 
 // A reply's blocks, shared between copies of the reply until one of them is
 // changed. A reply that is the same for everyone (help) is built once and
@@ -86,8 +109,15 @@ struct Reply {
     // (help): a renderer may keep its rendering under this key and reuse it.
     std::string constant_key;
 
-    Reply& heading(std::string text) { blocks.push_back(Heading{std::move(text)}); return *this; }
-    Reply& text(std::string markdown) { blocks.push_back(Text{std::move(markdown)}); return *this; }
+    Reply& heading(std::string text, Mark mark = Mark::none) {
+        blocks.push_back(Heading{std::move(text), mark});
+        return *this;
+    }
+    Reply& text(std::string markdown, Mark mark = Mark::none) {
+        blocks.push_back(Text{std::move(markdown), mark});
+        return *this;
+    }
+    Reply& lines(std::vector<Text> items) { blocks.push_back(Lines{std::move(items)}); return *this; }
     Reply& fields(std::vector<Field> items) { blocks.push_back(Fields{std::move(items)}); return *this; }
     Reply& table(Table t) { blocks.push_back(std::move(t)); return *this; }
     Reply& chips(std::vector<Chip> items) { blocks.push_back(Chips{std::move(items)}); return *this; }
@@ -112,12 +142,31 @@ inline std::string mrkdwn_escape(std::string_view raw) {
     return out;
 }
 
+// A user named in text: each renderer shows it its platform's way (Slack
+// notifies them; a terminal prints @name). The name, when known, is what a
+// renderer without user ids shows.
+inline std::string mention(std::string_view user_id, std::string_view name = {}) {
+    std::string out = "<@";
+    out += user_id;
+    if (!name.empty() && name.find_first_of("<>|") == std::string_view::npos) {
+        out += '|';
+        out += name;
+    }
+    out += '>';
+    return out;
+}
+
 // A reply that is only a message (errors, denials, acknowledgements).
 inline Reply message_reply(std::string text, Visibility visibility = Visibility::caller) {
     Reply r;
     r.summary = text;
     r.visibility = visibility;
     r.text(std::move(text));
+    return r;
+}
+inline Reply message_reply(Mark mark, std::string text, Visibility visibility = Visibility::caller) {
+    Reply r = message_reply(std::move(text), visibility);
+    std::get<Text>(r.blocks.edit().front()).mark = mark;
     return r;
 }
 

@@ -200,7 +200,7 @@ TEST_F(TrainingHandlers, DeleteDeletesTheResolvedRunAndSaysSoInTheChannel) {
     EXPECT_EQ(mlflow.deleted, (std::vector<std::string>{seed_run(1).id}));
     EXPECT_EQ(reply.visibility, Visibility::channel);
     EXPECT_NE(reply.summary.find(seed_run(1).id), std::string::npos) << reply.summary;
-    EXPECT_NE(all_text(reply).find("<@U1>"), std::string::npos);
+    EXPECT_NE(all_text(reply).find("By <@U1"), std::string::npos);  // mention(), with a name when known
 }
 
 TEST_F(TrainingHandlers, DeleteUnconfirmedAsksAndDeletesNothing) {

@@ -41,20 +41,21 @@ TEST(SmallLeaks, ABackendThatDoesNotAnswerIsNamedNotItsAddress) {
     EXPECT_NE(DispatcherTest::all_text(reply_for_upstream_error(denied)).find("not authorized"), std::string::npos);
 }
 
-// Found by the fault tests: a bare 503 read ":x: eks:  (HTTP503)".
+// Found by the fault tests: a bare 503 read "eks:  (HTTP503)".
 TEST(SmallLeaks, AnUpstreamErrorNamesTheServiceAsPeopleKnowIt) {
     const UpstreamError bare("eks", "HTTP503", "", "", 503);
-    EXPECT_NE(DispatcherTest::all_text(reply_for_upstream_error(bare)).find(":x: AWS EKS answered HTTP 503\n"),
+    EXPECT_NE(DispatcherTest::all_text(reply_for_upstream_error(bare)).find("AWS EKS answered HTTP 503\n"),
               std::string::npos)
         << DispatcherTest::all_text(reply_for_upstream_error(bare));
+    EXPECT_EQ(std::get<Text>(reply_for_upstream_error(bare).blocks.front()).mark, Mark::failed);
     const UpstreamError denied("eks", "AccessDeniedException", "not authorized", "req-1", 403);
     EXPECT_NE(DispatcherTest::all_text(reply_for_upstream_error(denied))
-                  .find(":x: AWS EKS: not authorized (AccessDeniedException)"),
+                  .find("AWS EKS: not authorized (AccessDeniedException)"),
               std::string::npos);
     // A message that names its service already is not prefixed again.
     const UpstreamError mlflow("mlflow", "HTTP503", "MLflow failed (HTTP 503)", "", 503);
     const std::string text = DispatcherTest::all_text(reply_for_upstream_error(mlflow));
-    EXPECT_NE(text.find(":x: MLflow failed (HTTP 503)\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\nMLflow failed (HTTP 503)"), std::string::npos) << text;
     EXPECT_EQ(text.find("MLflow: MLflow"), std::string::npos) << text;
 }
 

@@ -78,8 +78,27 @@ TEST(BlockKitRenderer, MapsEveryBlockTypeToItsSlackBlock) {
     EXPECT_EQ(buttons[1]["style"], "danger");
     EXPECT_FALSE(buttons[2].contains("style"));
     EXPECT_FALSE(buttons[2].contains("value"));
-    EXPECT_EQ(b[6], json::parse(R"({"type":"context","elements":[{"type":"mrkdwn","text":"requested by <@U1|ann>"}]})"));
+    // A mention's display name is for renderers without user ids; Slack gets the id alone.
+    EXPECT_EQ(b[6], json::parse(R"({"type":"context","elements":[{"type":"mrkdwn","text":"requested by <@U1>"}]})"));
     EXPECT_EQ(b[7], json::parse(R"({"type":"divider"})"));
+}
+
+// Handlers say what a line means (Mark); Slack shows it as an emoji.
+TEST(BlockKitRenderer, DrawsMarksAsEmojiAndMarkedLinesAsOneSection) {
+    Reply r;
+    r.heading("3 alerts", Mark::firing)
+        .text("Scaled *gpu-ng*.", Mark::done)
+        .text("plain")
+        .lines({{"*GPUHot* `critical`", Mark::critical}, {"*DiskFull*", Mark::resolved}, {"", Mark::minor}})
+        .text("by " + mention("U1", "ann"));
+    const json blocks = render_block_kit(r).at(0)["blocks"];
+    ASSERT_EQ(blocks.size(), 5u);
+    EXPECT_EQ(blocks[0]["text"]["text"], ":rotating_light: 3 alerts");
+    EXPECT_EQ(blocks[1]["text"]["text"], ":white_check_mark: Scaled *gpu-ng*.");
+    EXPECT_EQ(blocks[2]["text"]["text"], "plain");
+    EXPECT_EQ(blocks[3]["text"]["text"], ":red_circle: *GPUHot* `critical`\n:white_check_mark: *DiskFull*");
+    EXPECT_EQ(blocks[4]["text"]["text"], "by <@U1>");
+    EXPECT_TRUE(block_kit_violations(render_block_kit(r).at(0)).empty());
 }
 
 TEST(BlockKitRenderer, TruncatesA500CharacterHeadingTo150) {

@@ -41,6 +41,26 @@ TEST(PlainTextRenderer, RendersEveryBlockType) {
                   std::string(40, '-') + "\n");
 }
 
+// A terminal has no emoji codes: marks are words in brackets, a mention is @name.
+TEST(PlainTextRenderer, WritesMarksAsWordsAndMentionsByName) {
+    Reply r;
+    r.heading("3 alerts", Mark::firing)
+        .text("Scaling *gpu-ng* now", Mark::working)
+        .lines({{"*GPUHot* `critical`", Mark::critical}, {"*DiskFull*", Mark::resolved}})
+        .context("by " + mention("U0LOCALADMIN", "alice") + " and " + mention("U2"));
+    EXPECT_EQ(render_plain_text(r),
+              "[FIRING] 3 alerts\n"
+              "=================\n"
+              "\n"
+              "[working] Scaling gpu-ng now\n"
+              "\n"
+              "[critical] GPUHot critical\n"
+              "[resolved] DiskFull\n"
+              "\n"
+              "  by @alice and @U2\n");
+    EXPECT_EQ(render_plain_text(message_reply(Mark::failed, "AWS EKS did not answer")), "[failed] AWS EKS did not answer\n");
+}
+
 TEST(PlainTextMrkdwn, DropsFormattingMarkers) {
     EXPECT_EQ(simplify_mrkdwn("*bold* and _italic_ and ~gone~ and `code`"), "bold and italic and gone and code");
     EXPECT_EQ(simplify_mrkdwn("*_both_*"), "both");
