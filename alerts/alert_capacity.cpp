@@ -7,7 +7,7 @@
 #include "hpops/intent.hpp"
 #include "hpops/node_groups.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 constexpr const char* nodegroup_labels[] = {"nodegroup", "eks_nodegroup", "NodegroupName",
@@ -177,4 +177,4 @@ boost::asio::awaitable<AlertEnrichment> AlertCapacity::enrich(Alert alert, std::
     co_return out;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

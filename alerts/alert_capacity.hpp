@@ -13,7 +13,7 @@
 #include "hpops/handler.hpp"
 #include "hpops/reply.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // What an alert's labels name; label names as exporters write them
 // (kube-state-metrics sanitises eks.amazonaws.com/nodegroup and so on).
@@ -53,4 +53,4 @@ private:
     std::vector<std::pair<LabelMatcher, AlertActionRule>> actions_;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

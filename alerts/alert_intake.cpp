@@ -5,7 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace asio = boost::asio;
 
 namespace {
@@ -87,4 +87,4 @@ asio::awaitable<IntakeResult> AlertIntake::submit(std::vector<Alert> alerts) {
     co_return result;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -11,7 +11,7 @@
 #include "hpops/alert_store.hpp"
 #include "hpops/config.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 enum class IntakeOutcome { stored, overloaded, store_failed };
 
@@ -56,4 +56,4 @@ private:
     boost::asio::thread_pool writer_{1};
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 using std::chrono::system_clock;
@@ -124,4 +124,4 @@ Reply render_alert_message(const PendingMessage& m, system_clock::time_point now
     return many(m, now);
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

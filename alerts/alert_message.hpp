@@ -5,7 +5,7 @@
 #include "hpops/alert_store.hpp"
 #include "hpops/reply.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // How many alerts a group or flood message lists before "and N more".
 inline constexpr std::size_t alerts_listed_per_message = 20;
@@ -19,4 +19,4 @@ Reply render_alert_message(const PendingMessage& message, std::chrono::system_cl
 // "3h 5m", "42s": how long an alert fired.
 std::string format_duration(std::chrono::seconds d);
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -11,7 +11,7 @@
 #include "alerts/alert_message.hpp"
 #include "hpops/errors.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace asio = boost::asio;
 
 AlertPoster::AlertPoster(asio::any_io_executor executor, AlertStore& store, ChatPoster& chat, Metrics& metrics,
@@ -147,4 +147,4 @@ asio::awaitable<bool> AlertPoster::deliver(PendingMessage m) {
     co_return false;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -15,7 +15,7 @@
 #include "hpops/alert_store.hpp"
 #include "hpops/chat_poster.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // Posts and updates alert messages from the store: one lane per channel, in
 // message order; a lane stays on a message until Slack takes it or refuses it
@@ -52,4 +52,4 @@ private:
     std::set<std::string> active_lanes_;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -1,6 +1,6 @@
 #include "alerts/alert_router.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 LabelMatcher::LabelMatcher(const std::map<std::string, std::string>& equal,
                            const std::map<std::string, std::string>& regex)
@@ -32,4 +32,4 @@ const std::string& AlertRouter::channel_for(const Alert& alert) const {
     return default_channel_;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -7,7 +7,7 @@
 #include "hpops/alert.hpp"
 #include "hpops/config.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // Equality and (fully anchored, RE2) regex label matchers, compiled once.
 // An absent label matches as the empty value, as in Alertmanager.
@@ -35,4 +35,4 @@ private:
     std::string default_channel_;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

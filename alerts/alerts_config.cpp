@@ -4,7 +4,7 @@
 
 #include "alerts/label_pattern.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 using namespace std::chrono_literals;
@@ -160,4 +160,4 @@ void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out) {
     }
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

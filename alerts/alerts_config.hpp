@@ -2,9 +2,9 @@
 #include "common/config_walker.hpp"
 #include "hpops/config.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // The `alerts:` section: receivers' credentials, routes, flood control.
 void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out);
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -6,7 +6,7 @@
 #include "common/json_depth.hpp"
 #include "common/timestamps.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 using json = nlohmann::json;
@@ -98,4 +98,4 @@ Alert plain_sns_alert(const SnsMessage& m) {
     return a;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

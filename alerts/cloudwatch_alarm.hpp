@@ -5,7 +5,7 @@
 #include "alerts/sns_message.hpp"
 #include "hpops/alert.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // A CloudWatch alarm state change, as CloudWatch publishes it to SNS (the
 // JSON in Message: AlarmName, NewStateValue, NewStateReason, StateChangeTime,
@@ -15,4 +15,4 @@ std::optional<Alert> parse_cloudwatch_alarm(std::string_view message);
 // Any other SNS notification: one firing alert named by its subject.
 Alert plain_sns_alert(const SnsMessage& m);
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 std::chrono::seconds grafana_replay_memory(std::chrono::seconds timestamp_tolerance, std::chrono::seconds window) {
     return std::max(timestamp_tolerance, 2 * window);
@@ -26,4 +26,4 @@ ReplayGuard::Verdict grafana_first_delivery(ReplayGuard& guard, std::string_view
     return now == Verdict::first_time && before == Verdict::first_time ? Verdict::first_time : Verdict::replay;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -11,7 +11,7 @@
 
 #include "common/replay_guard.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // How long the guard must remember: the timestamp tolerance with a signed
 // timestamp; two periods of `window` without one (see grafana_first_delivery).
@@ -27,4 +27,4 @@ std::chrono::seconds grafana_replay_memory(std::chrono::seconds timestamp_tolera
 ReplayGuard::Verdict grafana_first_delivery(ReplayGuard& guard, std::string_view signature_hex, std::optional<std::int64_t> signed_at,
                             std::chrono::seconds window, std::int64_t now_unix_s);
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 // Route patterns are short; 1 MiB bounds what one pattern may compile to
@@ -27,4 +27,4 @@ LabelPattern::LabelPattern(const std::string& pattern)
 
 bool LabelPattern::matches(std::string_view value) const { return RE2::FullMatch(value, *re_); }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -11,7 +11,7 @@
 
 #include <re2/re2.h>
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // Fully anchored, as Alertmanager anchors matchers (^(?:pattern)$).
 class LabelPattern {
@@ -25,4 +25,4 @@ private:
     std::shared_ptr<const re2::RE2> re_;  // RE2 is neither copyable nor movable; routes are copied
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

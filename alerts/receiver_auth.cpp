@@ -4,7 +4,7 @@
 
 #include "common/crypto.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 namespace {
 
@@ -51,4 +51,4 @@ bool grafana_signature_valid(std::string_view secret, std::string_view timestamp
     return constant_time_equal(given, expected);
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -6,7 +6,7 @@
 
 #include "hpops/config.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // Alertmanager's http_config: `Authorization: Bearer T` or `Basic base64(u:p)`.
 // False when the config sets neither: an open receiver is not a default.
@@ -17,4 +17,4 @@ bool alertmanager_authorized(const AlertsConfig& config, std::string_view author
 bool grafana_signature_valid(std::string_view secret, std::string_view timestamp, std::string_view body,
                              std::string_view signature_hex, bool with_timestamp);
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -6,7 +6,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
@@ -112,4 +112,4 @@ std::optional<std::string> amazon_issuer_url(std::string_view pem) {
     return std::nullopt;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

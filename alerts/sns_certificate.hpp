@@ -13,7 +13,7 @@
 
 #include "alerts/sns_url.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // The names AWS's SNS signing certificates are issued to for `topic`'s region
 // (as the AWS SDK for Java v2's SnsHostProvider expects them): sns.amazonaws.com
@@ -49,4 +49,4 @@ private:
 // may hold the leaf alone, and the system store holds only roots.
 std::optional<std::string> amazon_issuer_url(std::string_view pem);
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

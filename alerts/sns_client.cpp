@@ -2,7 +2,7 @@
 
 #include "hpops/errors.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 namespace {
 constexpr std::size_t max_cached_certificates = 16;  // AWS rotates them rarely; a bound keeps forgeries from growing it
@@ -75,4 +75,4 @@ boost::asio::awaitable<void> SnsClient::confirm_subscription(std::string subscri
                             response.body.substr(0, 200), "", static_cast<int>(response.status));
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

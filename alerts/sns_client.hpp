@@ -9,7 +9,7 @@
 #include "alerts/sns_certificate.hpp"
 #include "hpops/http_client.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 // A signing certificate that is not AWS's SNS certificate for the topic:
 // the receiver answers 403 (an UpstreamError, a fetch failure, is a 503).
@@ -54,4 +54,4 @@ private:
     std::string test_base_;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

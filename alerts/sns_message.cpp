@@ -13,7 +13,7 @@
 #include "common/json_depth.hpp"
 #include "common/timestamps.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 using json = nlohmann::json;
@@ -122,4 +122,4 @@ std::string sns_message_age_problem(const SnsMessage& m, std::chrono::system_clo
     return {};
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 struct SnsMessage {
     std::string type;  // Notification, SubscriptionConfirmation, UnsubscribeConfirmation
@@ -44,4 +44,4 @@ std::string verify_sns_signature(const SnsMessage& m, std::string_view certifica
 std::string sns_message_age_problem(const SnsMessage& m, std::chrono::system_clock::time_point now,
                                     std::chrono::seconds max_age);
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

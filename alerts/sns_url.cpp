@@ -1,6 +1,6 @@
 #include "alerts/sns_url.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 // AWS's URLs are short; anything longer is not one of them.
@@ -91,4 +91,4 @@ bool is_sns_certificate_url(std::string_view url) {
     return path.ends_with(".pem");
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

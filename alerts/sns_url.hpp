@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 struct SnsUrl {
     std::string host;    // sns.<region>.amazonaws.com[.cn]
@@ -36,4 +36,4 @@ std::string sns_endpoint_problem(std::string_view url, const SnsTopic& topic);
 bool is_sns_url(std::string_view url);
 bool is_sns_certificate_url(std::string_view url);  // is_sns_url and a .pem path
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -8,7 +8,7 @@
 #include "common/json_depth.hpp"
 #include "common/timestamps.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 using json = nlohmann::json;
@@ -141,4 +141,4 @@ ParsedAlerts parse_grafana_payload(std::string_view body, const AlertLabelLimits
     return parse_payload(body, {"grafana", "1"}, limits);
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

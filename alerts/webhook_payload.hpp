@@ -12,7 +12,7 @@
 #include "hpops/alert.hpp"
 #include "hpops/config.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 
 struct ParsedAlerts {
     std::vector<Alert> alerts;
@@ -25,4 +25,4 @@ ParsedAlerts parse_alertmanager_payload(std::string_view body, const AlertLabelL
 ParsedAlerts parse_grafana_payload(std::string_view body, const AlertLabelLimits& limits = {});
 
 
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

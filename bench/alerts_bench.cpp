@@ -129,13 +129,13 @@ int main(int argc, char** argv) {
 
     auto start = Clock::now();
     std::size_t parsed = 0;
-    for (const auto& b : bodies) parsed += bot::parse_alertmanager_payload(b).alerts.size();
+    for (const auto& b : bodies) parsed += alerts::parse_alertmanager_payload(b).alerts.size();
     report("parse (JSON -> Alert)", parsed, Clock::now() - start);
 
     const AlertsConfig cfg = config();
-    bot::AlertRouter router(cfg);
+    alerts::AlertRouter router(cfg);
     std::vector<std::vector<Alert>> batches;
-    for (const auto& b : bodies) batches.push_back(bot::parse_alertmanager_payload(b).alerts);
+    for (const auto& b : bodies) batches.push_back(alerts::parse_alertmanager_payload(b).alerts);
     start = Clock::now();
     std::size_t routed = 0;
     for (const auto& batch : batches)
@@ -145,24 +145,24 @@ int main(int argc, char** argv) {
     {
         // The writer thread's share alone: what bounds the server when parsing
         // runs on the other threads.
-        bot::SqliteAlertStore store((dir / "store-only.db").string());
-        bot::AlertIntake intake(store, cfg, nullptr);
+        store::SqliteAlertStore store((dir / "store-only.db").string());
+        alerts::AlertIntake intake(store, cfg, nullptr);
         start = Clock::now();
         std::size_t fresh = 0;
         for (auto& batch : batches) fresh += intake.submit_now(std::move(batch)).counts.fresh;
         report("route + dedupe + store (pre-parsed), new alerts", fresh, Clock::now() - start);
     }
     {
-        bot::SqliteAlertStore store((dir / "alerts.db").string());
-        bot::AlertIntake intake(store, cfg, nullptr);
+        store::SqliteAlertStore store((dir / "alerts.db").string());
+        alerts::AlertIntake intake(store, cfg, nullptr);
         start = Clock::now();
         std::size_t fresh = 0;
-        for (const auto& b : bodies) fresh += intake.submit_now(bot::parse_alertmanager_payload(b).alerts).counts.fresh;
+        for (const auto& b : bodies) fresh += intake.submit_now(alerts::parse_alertmanager_payload(b).alerts).counts.fresh;
         report("parse + route + dedupe + store, new alerts", fresh, Clock::now() - start);
         start = Clock::now();
         std::size_t unchanged = 0;
         for (const auto& b : bodies)
-            unchanged += intake.submit_now(bot::parse_alertmanager_payload(b).alerts).counts.unchanged;
+            unchanged += intake.submit_now(alerts::parse_alertmanager_payload(b).alerts).counts.unchanged;
         report("parse + route + dedupe + store, repeats (unchanged)", unchanged, Clock::now() - start);
     }
     report("baseline: raw SQLite insert, 1 transaction per 100 rows", alerts, raw_sqlite((dir / "raw.db").string(), payloads));

@@ -138,7 +138,7 @@ void run_jobs(const Settings& s, int threads) {
     const auto path = std::filesystem::temp_directory_path() / ("hpops-jobs-bench-" + std::to_string(::getpid()) + ".db");
     Lateness late;
     {
-        bot::SqliteStore store(path.string());
+        store::SqliteStore store(path.string());
         Config config;
         Clients clients;
         PollingKind kind(s, late);

@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
     report("verify_slack_signature", n, [&](int) {
         keep(bot::verify_slack_signature(secret, ts, sig, body, std::chrono::system_clock::now(), std::chrono::seconds(300)));
     });
-    bot::ReplayGuard replays(std::chrono::seconds(300), config->server.max_replay_signatures);
+    hpops::ReplayGuard replays(std::chrono::seconds(300), config->server.max_replay_signatures);
     int replay_next = 0;  // a new signature every call, as under load
     report("ReplayGuard::check (new signatures)", n, [&](int) {
         const auto& request = requests[replay_next++];
@@ -140,27 +140,27 @@ int main(int argc, char** argv) {
                            std::stoll(std::string(request.header("x-slack-request-timestamp")))));
     });
     report("decode_form", n, [&](int) { keep(bot::decode_form(body)); });
-    report("parse_command(\"help\")", n, [&](int) { keep(bot::parse_command("help")); });
+    report("parse_command(\"help\")", n, [&](int) { keep(hpops::parse_command("help")); });
     report("effective_role", n, [&](int) { keep(bot::effective_role(config->access, "U0BENCH", "C0BENCH")); });
     report("help_index (build the Reply)", n, [&](int) { keep(handlers::help_index()); });
     const Reply help = handlers::help_index();
-    report("render_block_kit (Reply -> json)", n, [&](int) { keep(integrations::render_block_kit(help)); });
-    const auto pages = integrations::render_block_kit(help);
+    report("render_block_kit (Reply -> json)", n, [&](int) { keep(bot::render_block_kit(help)); });
+    const auto pages = bot::render_block_kit(help);
     report("json dump (json -> bytes)", n, [&](int) { keep(pages.front().dump()); });
     std::printf("  (reply body: %zu bytes)\n", pages.front().dump().size());
 
     // The pieces that run as coroutines, then the whole route as App wires
     // it minus the socket: what hpops spends between Beast's parser and
     // Beast's serializer.
-    bot::SqliteStore store(config->store.path);
-    bot::Metrics metrics;
+    store::SqliteStore store(config->store.path);
+    hpops::Metrics metrics;
     auto handlers = bot::default_handlers();
     BotInfo bot_info{"bench", std::chrono::system_clock::now()};
     bot::Dispatcher dispatcher(config, store, bot_info, handlers, metrics);
     integrations::CurlClient http;
-    bot::ReplayGuard route_replays(config->slack.timestamp_tolerance, config->server.max_replay_signatures);
+    hpops::ReplayGuard route_replays(config->slack.timestamp_tolerance, config->server.max_replay_signatures);
     boost::asio::io_context io(1);
-    bot::ReplayGuard grafana_replays(config->slack.timestamp_tolerance, config->server.max_replay_signatures);
+    hpops::ReplayGuard grafana_replays(config->slack.timestamp_tolerance, config->server.max_replay_signatures);
     bot::Services services{config, store,          metrics,           dispatcher, http,
                            route_replays, grafana_replays, io.get_executor(), nullptr};
 

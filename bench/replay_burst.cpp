@@ -52,10 +52,10 @@ std::vector<Signed> signed_requests(int from, int count, std::int64_t first_seco
 }
 
 // Where the guard is called; the one line that changes to measure another guard.
-bool admit(bot::ReplayGuard& guard, const Signed& request) {
+bool admit(hpops::ReplayGuard& guard, const Signed& request) {
     const auto check = bot::verify_slack_signature(secret, request.timestamp, request.signature, request.body,
                                                    std::chrono::system_clock::now(), std::chrono::seconds(300));
-    return check.ok && guard.check(request.signature, check.timestamp) == bot::ReplayGuard::Verdict::first_time;
+    return check.ok && guard.check(request.signature, check.timestamp) == hpops::ReplayGuard::Verdict::first_time;
 }
 
 long status_kib(const char* field) {
@@ -67,7 +67,7 @@ long status_kib(const char* field) {
 
 void run_case(const char* name, int burst, int spread) {
     const std::int64_t now = now_seconds();
-    bot::ReplayGuard guard(std::chrono::seconds(300), max_signatures);
+    hpops::ReplayGuard guard(std::chrono::seconds(300), max_signatures);
     if (burst > 0) {
         for (const auto& request : signed_requests(0, burst, now - 130, 1))
             if (!admit(guard, request)) std::_Exit(1);

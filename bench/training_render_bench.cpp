@@ -127,15 +127,15 @@ int main(int argc, char** argv) {
         view.limit = 200;
         view.filters = "limit=1000";
         view.ui_url = "https://mlflow.example.com";
-        const auto slack_pages = hpops::integrations::render_block_kit(hpops::handlers::render_runs(page.items, experiments, view));
+        const auto slack_pages = hpops::bot::render_block_kit(hpops::handlers::render_runs(page.items, experiments, view));
         wire_bytes = 0;
-        for (const auto& p : slack_pages) wire_bytes += hpops::integrations::to_wire(p).size();
+        for (const auto& p : slack_pages) wire_bytes += hpops::bot::to_wire(p).size();
         pages = slack_pages.size();
         const double t_block_kit = ms_since(t1);
 
         const auto t2 = Clock::now();
         view.layout = hpops::handlers::RunsLayout::table;
-        text_bytes = hpops::integrations::render_plain_text(hpops::handlers::render_runs(page.items, experiments, view)).size();
+        text_bytes = hpops::bot::render_plain_text(hpops::handlers::render_runs(page.items, experiments, view)).size();
         const double t_text = ms_since(t2);
 
         parse.push_back(t_parse);

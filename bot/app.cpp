@@ -24,6 +24,16 @@
 #include "store/sqlite_alert_store.hpp"
 
 namespace hpops::bot {
+using alerts::ActionSigner;
+using alerts::AlertCapacity;
+using alerts::AlertIntake;
+using alerts::AlertPoster;
+using alerts::SnsClient;
+using alerts::SnsTrust;
+using alerts::grafana_replay_memory;
+using store::PooledAlertLog;
+using store::SqliteAlertStore;
+using store::SqliteStore;
 namespace asio = boost::asio;
 
 App::App(ConfigPtr config, HandlerRegistry handlers)
@@ -71,9 +81,9 @@ std::uint16_t App::start(asio::io_context& io) {
         std::move(body_limit_for));
     services_->server = server_.get();
     if (alert_store_ || !config_->slack.bot_token.empty()) {
-        integrations::SlackWebApiOptions slack{config_->slack.api_url, config_->slack.bot_token,
+        bot::SlackWebApiOptions slack{config_->slack.api_url, config_->slack.bot_token,
                                                config_->alerts.post_interval};
-        chat_poster_ = std::make_unique<integrations::SlackWebApi>(*http_, std::move(slack));
+        chat_poster_ = std::make_unique<bot::SlackWebApi>(*http_, std::move(slack));
     }
     // Jobs post and edit their own message with the bot token; without one,
     // through the command's response_url.

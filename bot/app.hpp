@@ -21,12 +21,14 @@ class ChatPoster;
 class AlertStore;
 }
 
-namespace hpops::bot {
-
+namespace hpops::alerts {
 class AlertIntake;
 class AlertPoster;
 class SnsClient;
 class AlertCapacity;
+}
+
+namespace hpops::bot {
 
 // The wiring of the bot, in one place: store, handlers, dispatcher, HTTP
 // client and server. Tests build one with their own config and port 0.
@@ -60,7 +62,7 @@ private:
 private:
     ConfigPtr config_;
     BotInfo bot_;
-    std::unique_ptr<SqliteStore> store_;  // also the JobStore
+    std::unique_ptr<store::SqliteStore> store_;  // also the JobStore
     HandlerRegistry handlers_;
     Metrics metrics_;
     std::unique_ptr<HttpClient> http_;
@@ -68,10 +70,10 @@ private:
     std::unique_ptr<AlertStore> alert_store_;
     std::unique_ptr<AlertLog> alert_log_;  // `/hp alerts` reads, on a thread of its own
     std::unique_ptr<ChatPoster> chat_poster_;
-    std::unique_ptr<AlertCapacity> alert_capacity_;
-    std::unique_ptr<AlertPoster> alert_poster_;
-    std::unique_ptr<AlertIntake> alert_intake_;  // after the poster: its writer wakes the poster
-    std::unique_ptr<SnsClient> sns_;
+    std::unique_ptr<alerts::AlertCapacity> alert_capacity_;
+    std::unique_ptr<alerts::AlertPoster> alert_poster_;
+    std::unique_ptr<alerts::AlertIntake> alert_intake_;  // after the poster: its writer wakes the poster
+    std::unique_ptr<alerts::SnsClient> sns_;
     std::unique_ptr<Dispatcher> dispatcher_;
     ReplayGuard replays_;
     ReplayGuard grafana_replays_;

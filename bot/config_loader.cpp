@@ -19,6 +19,7 @@
 #include "integrations/mlflow/mlflow_target.hpp"
 
 namespace hpops::bot {
+using alerts::read_alerts;
 namespace {
 
 using std::chrono::milliseconds;

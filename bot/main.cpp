@@ -72,7 +72,7 @@ int serve_command(const Args& args) {
     auto config = hpops::bot::load_config(args.config);
     if (!args.listen.empty()) {
         std::string why;
-        auto host_port = hpops::bot::parse_host_port(args.listen, why);
+        auto host_port = hpops::parse_host_port(args.listen, why);
         if (!host_port) return usage_error("--listen " + args.listen + ": " + why);
         auto copy = std::make_shared<hpops::Config>(*config);
         copy->server.host = host_port->host;

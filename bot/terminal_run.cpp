@@ -26,6 +26,9 @@
 #include "store/sqlite_store.hpp"
 
 namespace hpops::bot {
+using store::PooledAlertLog;
+using store::SqliteAlertStore;
+using store::SqliteStore;
 namespace asio = boost::asio;
 namespace {
 
@@ -46,10 +49,10 @@ std::string confirmation_token(const Reply& reply) {
 
 void print(const Reply& reply, OutputFormat format, std::ostream& out) {
     if (format == OutputFormat::text) {
-        out << integrations::render_plain_text(reply);
+        out << bot::render_plain_text(reply);
         return;
     }
-    for (const auto& page : integrations::render_block_kit(reply)) out << integrations::to_wire(page, 2) << '\n';
+    for (const auto& page : render_block_kit(reply)) out << to_wire(page, 2) << '\n';
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ std::string Intent::to_text() const {
     std::string out = command;
     for (std::size_t i = 0; i < args.size(); ++i) {
         out += ' ';
-        std::string word = bot::quote_if_needed(args[i]);
+        std::string word = hpops::quote_if_needed(args[i]);
         // The parser reads the longest run of bare words that names a command,
         // so a first argument that together with the command names a longer
         // command is quoted to stay an argument.
@@ -20,7 +20,7 @@ std::string Intent::to_text() const {
         out += ' ';
         out += key;
         out += '=';
-        out += bot::quote_if_needed(value);
+        out += hpops::quote_if_needed(value);
     }
     return out;
 }

@@ -7,7 +7,7 @@
 #include <tuple>
 #include <vector>
 
-namespace hpops::bot {
+namespace hpops {
 
 namespace {
 
@@ -430,4 +430,4 @@ std::variant<Intent, ParseError> parse_command(std::string_view src) {
     return intent;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -9,7 +9,7 @@
 #include "hpops/command_spec.hpp"
 #include "hpops/intent.hpp"
 
-namespace hpops::bot {
+namespace hpops {
 
 // Limits on untrusted command text; each breach is a ParseError, never a crash.
 inline constexpr std::size_t max_command_bytes = 4000;
@@ -40,4 +40,4 @@ CommandMatch closest_command(std::span<const std::string> words, std::size_t tra
 // plain, else in double quotes with `"`, `\` and smart double quotes escaped.
 std::string quote_if_needed(std::string_view word);
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <limits>
 
-namespace hpops::bot {
+namespace hpops {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -180,4 +180,4 @@ std::string join_names(const std::vector<std::string_view>& names) {
     return out;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops

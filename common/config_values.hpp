@@ -13,7 +13,7 @@
 #include "hpops/environment.hpp"
 #include "hpops/role.hpp"
 
-namespace hpops::bot {
+namespace hpops {
 
 // "10s", "500ms", "2m", "1h", "1m30s"; a bare "0" is zero. Integers only: a
 // fraction is written in the next smaller unit ("1500ms"). Nullopt on bad
@@ -52,4 +52,4 @@ EnvExpansion expand_env(std::string_view text, const EnvLookup& env);
 // "a, b, c" for messages.
 std::string join_names(const std::vector<std::string_view>& names);
 
-}  // namespace hpops::bot
+}  // namespace hpops

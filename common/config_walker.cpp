@@ -8,7 +8,7 @@
 #include <set>
 #include <utility>
 
-namespace hpops::bot {
+namespace hpops {
 namespace {
 
 std::string format_duration(std::chrono::milliseconds d) {
@@ -245,4 +245,4 @@ std::optional<Role> YamlWalker::read_role(const Field& field) {
     return name ? parse_role(*name) : std::nullopt;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -15,7 +15,7 @@
 #include "common/config_values.hpp"
 #include "hpops/role.hpp"
 
-namespace hpops::bot {
+namespace hpops {
 
 // One key's value together with where to point at it.
 struct Field {
@@ -76,4 +76,4 @@ private:
     std::vector<Problem> problems_;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -8,7 +8,7 @@
 #include <array>
 #include <stdexcept>
 
-namespace hpops::bot {
+namespace hpops {
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
@@ -120,4 +120,4 @@ std::string random_bytes(std::size_t count) {
     return out;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops

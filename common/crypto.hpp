@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-namespace hpops::bot {
+namespace hpops {
 
 // Raw 32-byte HMAC-SHA256 of data under key.
 std::string hmac_sha256(std::string_view key, std::string_view data);
@@ -25,4 +25,4 @@ std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 std::string random_bytes(std::size_t count);
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -10,7 +10,7 @@
 
 #include <cstring>
 
-namespace hpops::bot {
+namespace hpops {
 
 struct HmacSha256Key::Pads {
     SHA256_CTX inner;  // state after hashing key ^ ipad
@@ -61,4 +61,4 @@ HmacSha256Key::Digest HmacSha256Key::sign(std::initializer_list<std::string_view
     return out;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string_view>
 
-namespace hpops::bot {
+namespace hpops {
 
 // HMAC-SHA256 under one key that is used for many messages (Slack's signing
 // secret): the key's inner and outer pads are hashed once, a message may come
@@ -28,4 +28,4 @@ private:
     std::unique_ptr<Pads> pads_;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -1,6 +1,6 @@
 #include "common/json_depth.hpp"
 
-namespace hpops::bot {
+namespace hpops {
 
 std::string json_depth_problem(std::string_view text, std::size_t max_depth) {
     std::size_t depth = 0;
@@ -22,4 +22,4 @@ std::string json_depth_problem(std::string_view text, std::size_t max_depth) {
     return {};
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops

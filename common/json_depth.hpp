@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace hpops::bot {
+namespace hpops {
 
 inline constexpr std::size_t max_json_depth = 64;
 
@@ -17,4 +17,4 @@ inline constexpr std::size_t max_json_depth = 64;
 // nothing about whether the JSON is otherwise valid: the parser does that.
 std::string json_depth_problem(std::string_view text, std::size_t max_depth = max_json_depth);
 
-}  // namespace hpops::bot
+}  // namespace hpops

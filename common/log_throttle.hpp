@@ -5,7 +5,7 @@
 #include <limits>
 #include <optional>
 
-namespace hpops::bot {
+namespace hpops {
 
 // Lets a repeated log line through at most once per interval and counts the
 // ones held back, so a flood of one failure costs a line a second, not disk
@@ -34,4 +34,4 @@ private:
     std::atomic<std::uint64_t> suppressed_{0};
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-namespace hpops::bot {
+namespace hpops {
 
 void Metrics::count_request(std::string_view route, int status, std::chrono::nanoseconds latency) {
     const double seconds = std::chrono::duration<double>(latency).count();
@@ -56,4 +56,4 @@ std::string Metrics::render_prometheus() const {
     return out.str();
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops

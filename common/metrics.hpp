@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace hpops::bot {
+namespace hpops {
 
 // Prometheus counters and one latency histogram, rendered in text format.
 // Labelled counters take a short lock; the request path touches two of them.
@@ -38,4 +38,4 @@ private:
     std::atomic<long> jobs_in_flight_{0};
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops

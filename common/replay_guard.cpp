@@ -6,7 +6,7 @@
 
 #include "common/crypto.hpp"
 
-namespace hpops::bot {
+namespace hpops {
 namespace {
 
 int hex_value(char c) {
@@ -139,4 +139,4 @@ ReplayGuard::Verdict ReplayGuard::check(std::string_view key, std::int64_t signe
     return Verdict::window_full;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops

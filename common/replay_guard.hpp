@@ -11,7 +11,7 @@
 
 #include "common/log_throttle.hpp"
 
-namespace hpops::bot {
+namespace hpops {
 
 // Refuses a signed request seen before, for as long as its timestamp would
 // still be accepted. In memory: it is on every request's path. Mutating intents
@@ -82,4 +82,4 @@ private:
     LogThrottle full_log_;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops

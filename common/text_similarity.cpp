@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-namespace hpops::bot {
+namespace hpops {
 namespace {
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 }  // namespace
@@ -43,4 +43,4 @@ std::string closest_match(std::string_view word, const std::vector<std::string_v
     return best_distance <= limit ? std::string(best) : std::string();
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hpops::bot {
+namespace hpops {
 
 // "Did you mean" for commands, options and config keys, all from one measure.
 
@@ -13,4 +13,4 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The choice closest to `word`, or empty when none is a plausible typo.
 std::string closest_match(std::string_view word, const std::vector<std::string_view>& choices);
 
-}  // namespace hpops::bot
+}  // namespace hpops

@@ -5,11 +5,19 @@
 
 namespace hpops::handlers {
 
-Kube& require_kube(CommandContext& context) {
-    if (!context.clients.kube)
+Kube& require_kube(const Clients& clients) {
+    if (!clients.kube)
         throw UserError("Kubernetes is not configured: add a `kubernetes:` section (kubeconfig, context or "
                         "in_cluster) to the hpops config.");
-    return *context.clients.kube;
+    return *clients.kube;
+}
+
+nlohmann::json resource_json(const KubeResource& r) {
+    return {{"group", r.group}, {"version", r.version}, {"plural", r.plural}, {"kind", r.kind}};
+}
+
+KubeResource resource_of(const nlohmann::json& saved) {
+    return {saved.value("group", ""), saved.value("version", ""), saved.value("plural", ""), saved.value("kind", "")};
 }
 
 std::string target_namespace(const CommandContext& context, const Intent& intent) {

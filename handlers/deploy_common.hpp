@@ -16,7 +16,12 @@ inline constexpr const char* engine_label = "hpops.dev/engine";
 inline constexpr const char* model_annotation = "hpops.dev/model";           // the exact model id
 inline constexpr const char* managed_selector = "app.kubernetes.io/managed-by=hpops";
 
-Kube& require_kube(CommandContext& context);
+// The Kubernetes client, or a UserError saying how to configure one.
+Kube& require_kube(const Clients& clients);
+inline Kube& require_kube(CommandContext& context) { return require_kube(context.clients); }
+// A kind as a job's state keeps it: {group, version, plural, kind}.
+nlohmann::json resource_json(const KubeResource& resource);
+KubeResource resource_of(const nlohmann::json& saved);
 // namespace= option, else the config's, else the kubeconfig context's.
 std::string target_namespace(const CommandContext& context, const Intent& intent);
 bool managed_by_hpops(const nlohmann::json& object);

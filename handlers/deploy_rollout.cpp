@@ -158,11 +158,13 @@ Reply rollout_reply(const DeploySpec& spec, const RolloutState& state, bool fina
         reply.text(where + " is not ready yet: " + counts + ". `/hp models` shows how it goes.", Mark::warning);
     } else {
         reply.summary = "Deploying " + spec.name + "…";
-        if (spec.engine == Engine::vllm)
-            reply.text("Rolling out " + where + ": " + counts + ".", Mark::working);
-        else
+        if (spec.engine == Engine::vllm) {
+            reply.text("Rolling out " + where + ".", Mark::working);
+            reply.progress("replicas ready", state.ready, state.desired);
+        } else {
             reply.text("Applied " + where + "; HyperPod's inference operator is creating the SageMaker endpoint.",
                        Mark::working);
+        }
     }
     reply.chips({{spec.name + ": " + count_text(state.pod_phases), chip}});
     std::string context = spec.engine == Engine::vllm

@@ -89,9 +89,7 @@ DeployRolloutJob& deploy_rollout_job() {
 
 std::string deploy_rollout_state(const DeploySpec& spec, const KubeResource& primary) {
     return json{{"spec", spec_json(spec)},
-                {"resource",
-                 {{"group", primary.group}, {"version", primary.version}, {"plural", primary.plural},
-                  {"kind", primary.kind}}},
+                {"resource", resource_json(primary)},
                 {"rollout", rollout_json(RolloutState{})},
                 {"logs", ""},
                 {"logs_note", ""}}
@@ -104,11 +102,9 @@ std::chrono::milliseconds DeployRolloutJob::deadline(const Config& config) const
 
 boost::asio::awaitable<JobStep> DeployRolloutJob::step(const JobRecord& job, JobContext& context) {
     json state = json::parse(job.state);
-    if (!context.clients.kube) throw UserError("Kubernetes is not configured: set kubernetes.kubeconfig");
-    Kube& kube = *context.clients.kube;
+    Kube& kube = require_kube(context.clients);
     const DeploySpec spec = spec_of(state.at("spec"));
-    const json& r = state.at("resource");
-    const KubeResource primary{r.value("group", ""), r.value("version", ""), r.value("plural", ""), r.value("kind", "")};
+    const KubeResource primary = resource_of(state.at("resource"));
 
     auto lookup = kube.get(primary, spec.ns, spec.name);
     const auto object = co_await std::move(lookup);

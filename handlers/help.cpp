@@ -98,11 +98,11 @@ Reply help_for(const CommandSpec& spec) {
 
 Reply help_reply(std::span<const std::string> words) {
     if (words.empty()) return help_index();
-    if (const auto match = bot::match_command(words); match.spec) return help_for(*match.spec);
+    if (const auto match = hpops::match_command(words); match.spec) return help_for(*match.spec);
 
     std::string asked;
     for (const auto& word : words) asked += (asked.empty() ? "" : " ") + word;
-    const auto guess = bot::closest_command(words);
+    const auto guess = hpops::closest_command(words);
     throw UserError("There is no command `" + asked + "`; type `/hp help` for the list.",
                     guess.spec ? "help " + guess.spec->name : "");
 }

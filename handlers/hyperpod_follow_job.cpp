@@ -63,8 +63,10 @@ Reply HyperPodFollowJob::render(const JobRecord& job) const {
         case JobStatus::running:
             reply.summary = (add ? "Adding " : "Scaling ") + group;
             reply.text(std::string(add ? "Adding " : "Scaling ") + what + " on `" + hyperpod + "`… the cluster is " +
-                           cluster_status + (state.value("target", 0) ? " (" + counts + ")" : "") + ".",
+                           cluster_status + ".",
                        Mark::working);
+            if (state.value("target", 0)) reply.progress("instances (current/target)", state.value("current", 0),
+                                                         state.value("target", 0));
             break;
         case JobStatus::done:
             reply.summary = (add ? "Added " : "Scaled ") + group;

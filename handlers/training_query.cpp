@@ -135,7 +135,7 @@ const Experiment& find_experiment(const std::vector<Experiment>& experiments, st
     std::vector<std::string_view> names;
     for (const Experiment* e : live) names.push_back(e->name);
     std::string message = "No MLflow experiment " + code_span(name) + ".";
-    if (auto close = bot::closest_match(name, names); !close.empty()) message += " Did you mean " + code_span(close, 100) + "?";
+    if (auto close = hpops::closest_match(name, names); !close.empty()) message += " Did you mean " + code_span(close, 100) + "?";
     message += " Known experiments: ";
     for (std::size_t i = 0; i < live.size() && i < max_listed_experiments; ++i)
         message += (i ? ", " : "") + code_span(live[i]->name, 60);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "handlers/deploy_common.hpp"
 #include "handlers/start_job.hpp"
 #include "hpops/config.hpp"
 #include "hpops/errors.hpp"
@@ -29,7 +30,7 @@ std::string undeploy_state(const std::string& name, const std::string& ns, const
                            const std::string& left, const std::string& server, const std::string& actor_id) {
     json resources = json::array(), kinds = json::array();
     for (const auto& r : removed) {
-        resources.push_back({{"group", r.group}, {"version", r.version}, {"plural", r.plural}, {"kind", r.kind}});
+        resources.push_back(resource_json(r));
         kinds.push_back(r.kind);
     }
     return json{{"name", name},         {"ns", ns},          {"server", server}, {"actor_id", actor_id},
@@ -41,13 +42,11 @@ std::chrono::milliseconds UndeployJob::deadline(const Config& config) const { re
 
 boost::asio::awaitable<JobStep> UndeployJob::step(const JobRecord& job, JobContext& context) {
     json state = json::parse(job.state);
-    if (!context.clients.kube) throw UserError("Kubernetes is not configured: set kubernetes.kubeconfig");
-    Kube& kube = *context.clients.kube;
+    Kube& kube = require_kube(context.clients);
     const std::string name = state.at("name"), ns = state.at("ns");
     json remaining = json::array();
     for (const auto& r : state.at("removed")) {
-        const KubeResource resource{r.value("group", ""), r.value("version", ""), r.value("plural", ""),
-                                    r.value("kind", "")};
+        const KubeResource resource = resource_of(r);
         auto lookup = kube.get(resource, ns, name);
         if (co_await std::move(lookup)) remaining.push_back(resource.kind);
     }

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace hpops::bot {
+namespace hpops::store {
 namespace {
 
 using json = nlohmann::json;
@@ -100,4 +100,4 @@ std::uint64_t alert_digest(const Alert& a) {
     return h;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

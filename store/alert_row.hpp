@@ -7,11 +7,11 @@
 
 #include "hpops/alert.hpp"
 
-namespace hpops::bot {
+namespace hpops::store {
 
 std::string alert_body(const Alert& alert);
 // Fills labels, annotations, links and group key; leaves them empty if `text` is not such JSON.
 void read_body(const std::string& text, Alert& alert);
 std::uint64_t alert_digest(const Alert& alert);
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

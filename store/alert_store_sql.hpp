@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace hpops::bot::alert_sql {
+namespace hpops::store::alert_sql {
 
 constexpr const char* sql_purge_alerts =
     "DELETE FROM alerts WHERE key IN (SELECT key FROM alerts AS a WHERE a.status = 1 AND a.updated_unix_ms < ?1"
@@ -74,4 +74,4 @@ constexpr const char* sql_settle_emptied =
     " WHERE posted_version < version AND ts = ''"
     " AND NOT EXISTS (SELECT 1 FROM alerts AS a WHERE a.message_id = alert_messages.id)";
 
-}  // namespace hpops::bot::alert_sql
+}  // namespace hpops::store::alert_sql

@@ -169,7 +169,7 @@ int schema_version(sqlite3* db, const std::string& path) {
     Prepared exists(db, path, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
     if (sqlite3_step(exists.stmt) != SQLITE_ROW) return 0;
     Prepared version(db, path, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-    bot::StatementUse q(db, version.stmt, path, "read schema version");
+    store::StatementUse q(db, version.stmt, path, "read schema version");
     return q.step() ? static_cast<int>(q.integer(0)) : 0;
 }
 
@@ -189,7 +189,7 @@ void migrate(sqlite3* db, const std::string& path, std::chrono::system_clock::ti
             if (version < m.version) {
                 run(db, path, m.sql, "migrate to v" + std::to_string(m.version));
                 Prepared record(db, path, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES (?1, ?2)");
-                bot::StatementUse(db, record.stmt, path, "record schema version").bind(1, m.version).bind(2, now_ms).step();
+                store::StatementUse(db, record.stmt, path, "record schema version").bind(1, m.version).bind(2, now_ms).step();
             }
             run(db, path, "COMMIT", "commit migration");
         } catch (...) {

@@ -3,7 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace hpops::bot {
+namespace hpops::store {
 namespace asio = boost::asio;
 
 namespace {
@@ -24,4 +24,4 @@ asio::awaitable<std::vector<StoredAlert>> PooledAlertLog::list_alerts(std::optio
     co_return co_await std::move(task);
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

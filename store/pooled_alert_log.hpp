@@ -3,7 +3,7 @@
 
 #include "hpops/alert_store.hpp"
 
-namespace hpops::bot {
+namespace hpops::store {
 
 // What handlers read (`/hp alerts`): the store's listings, run on a thread of
 // their own and awaited, so a slow one blocks neither a server thread nor,
@@ -23,4 +23,4 @@ private:
     mutable boost::asio::thread_pool pool_{1};
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-namespace hpops::bot {
+namespace hpops::store {
 namespace {
 
 using namespace alert_sql;
@@ -396,4 +396,4 @@ std::vector<StoredAlert> SqliteAlertStore::list_alerts(std::optional<AlertStatus
     return out;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

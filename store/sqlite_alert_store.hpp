@@ -8,7 +8,7 @@
 #include "hpops/alert_store.hpp"
 #include "store/sqlite_store.hpp"
 
-namespace hpops::bot {
+namespace hpops::store {
 
 // The SQL of a listing with and without a status filter, for EXPLAIN QUERY
 // PLAN in tests.
@@ -68,4 +68,4 @@ private:
     std::jthread checkpointer_;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

@@ -6,7 +6,7 @@
 
 #include <sqlite3.h>
 
-namespace hpops::bot {
+namespace hpops::store {
 
 // One use of a prepared, cached statement: binds, steps, reads columns, and
 // resets it on scope exit so the next caller finds it clean. Errors throw
@@ -54,4 +54,4 @@ private:
     const char* operation_;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-namespace hpops::bot {
+namespace hpops::store {
 
 void sqlite_detail::CloseDb::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 void sqlite_detail::FinalizeStmt::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
@@ -216,4 +216,4 @@ std::string SqliteStore::describe() const {
            (synchronous_ == Synchronous::full ? "FULL" : "NORMAL") + ")";
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

@@ -17,7 +17,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace hpops::bot {
+namespace hpops::store {
 
 namespace sqlite_detail {
 struct CloseDb {
@@ -89,4 +89,4 @@ private:
     std::size_t inserts_since_purge_ = 0;
 };
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

@@ -6,7 +6,7 @@
 
 #include <sqlite3.h>
 
-namespace hpops::bot {
+namespace hpops::store {
 namespace {
 
 constexpr const char* job_columns =
@@ -162,4 +162,4 @@ std::vector<JobEvent> SqliteStore::job_events(std::int64_t id, std::size_t limit
     return out;
 }
 
-}  // namespace hpops::bot
+}  // namespace hpops::store

@@ -17,11 +17,10 @@
 
 namespace hpops {
 class Store;
+class Metrics;
 }
 
 namespace hpops::bot {
-
-class Metrics;
 
 // Who is asking, from where. Built by each platform's route from a verified request.
 struct Caller {

@@ -7,9 +7,11 @@
 
 #include "hpops/reply.hpp"
 
-namespace hpops::bot {
-
+namespace hpops {
 class Metrics;
+}
+
+namespace hpops::bot {
 
 // `work`'s reply; if it throws, the exception is logged (and counted as
 // "detached_exception" when `metrics` is given) and the reply says an

@@ -8,11 +8,14 @@
 #include "hpops/http_client.hpp"
 #include "hpops/store.hpp"
 
+namespace hpops::alerts {
+class AlertIntake;
+class SnsClient;
+}
+
 namespace hpops::bot {
 
 class HttpServer;
-class AlertIntake;
-class SnsClient;
 class JobRunner;
 
 // What the routes share; owned by App, which outlives every request.
@@ -26,8 +29,8 @@ struct Services {
     ReplayGuard& grafana_replays;  // Grafana's signed alert payloads
     boost::asio::any_io_executor executor;  // for background follow-ups
     const HttpServer* server = nullptr;     // for readiness while draining
-    AlertIntake* alerts = nullptr;          // null when the config has no `alerts` section
-    SnsClient* sns = nullptr;               // with `alerts`: SNS certificates and confirmations
+    alerts::AlertIntake* alerts = nullptr;          // null when the config has no `alerts` section
+    alerts::SnsClient* sns = nullptr;               // with `alerts`: SNS certificates and confirmations
     const JobRunner* jobs = nullptr;        // for /metrics
 };
 

@@ -12,6 +12,14 @@
 #include "alerts/webhook_payload.hpp"
 
 namespace hpops::bot {
+using alerts::IntakeOutcome;
+using alerts::IntakeResult;
+using alerts::ParsedAlerts;
+using alerts::alertmanager_authorized;
+using alerts::grafana_first_delivery;
+using alerts::grafana_signature_valid;
+using alerts::parse_alertmanager_payload;
+using alerts::parse_grafana_payload;
 namespace {
 
 HttpOut refuse(Services& services, std::string_view receiver, int status, const std::string& kind,

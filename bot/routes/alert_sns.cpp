@@ -12,6 +12,17 @@
 #include "hpops/errors.hpp"
 
 namespace hpops::bot {
+using alerts::ParsedSns;
+using alerts::is_sns_certificate_url;
+using alerts::parse_cloudwatch_alarm;
+using alerts::parse_sns_topic_arn;
+using alerts::plain_sns_alert;
+using alerts::sns_endpoint_problem;
+using alerts::sns_message_age_problem;
+using alerts::verify_sns_signature;
+using alerts::parse_sns_message;
+using alerts::SnsMessage;
+using alerts::UntrustedSigningCertificate;
 namespace {
 
 HttpOut refuse(Services& services, int status, const std::string& kind, const std::string& reason,

@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <variant>
 
-namespace hpops::integrations {
+namespace hpops::bot {
 namespace {
 
 using json = nlohmann::json;
@@ -164,6 +164,17 @@ void add_text(std::string_view markdown, std::vector<json>& out) {
 void add_text(const Text& t, std::vector<json>& out) {
     if (t.mark == Mark::none) return add_text(t.markdown, out);
     add_text(std::string(mark_emoji(t.mark)) + t.markdown, out);
+}
+
+// A bar of ten cells in a context line: "▰▰▰▰▰▰▰▱▱▱ 3/4 replicas ready".
+void add_progress(const ProgressBar& p, std::vector<json>& out) {
+    constexpr int width = 10;
+    const int filled = progress_cells(p, width);
+    std::string bar;
+    for (int i = 0; i < width; ++i) bar += i < filled ? "▰" : "▱";
+    std::string text = bar + " " + std::to_string(p.done) + "/" + std::to_string(p.total);
+    if (!is_blank(p.label)) text += " " + escape_clip(one_line(p.label), L::context_text - 64);
+    out.push_back(context_note(std::move(text)));
 }
 
 // Marked lines as one section (split where it outgrows one).
@@ -336,6 +347,7 @@ std::vector<json> render_blocks(const Reply& reply) {
             else if constexpr (std::is_same_v<T, Fields>) add_fields(b, out);
             else if constexpr (std::is_same_v<T, Table>) add_table(b, out);
             else if constexpr (std::is_same_v<T, Chips>) add_chips(b, out);
+            else if constexpr (std::is_same_v<T, ProgressBar>) add_progress(b, out);
             else if constexpr (std::is_same_v<T, Actions>) add_actions(b, actions_index, out);
             else if constexpr (std::is_same_v<T, Context>) {
                 if (!is_blank(b.text)) out.push_back(context_note(clip(slack_mrkdwn(b.text), L::context_text)));
@@ -415,4 +427,4 @@ json render_block_kit_single(const Reply& reply) {
     return first;
 }
 
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

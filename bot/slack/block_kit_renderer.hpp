@@ -8,7 +8,7 @@
 
 #include "hpops/reply.hpp"
 
-namespace hpops::integrations {
+namespace hpops::bot {
 
 // Slack's published Block Kit limits, plus the renderer's own choices, named so
 // callers and tests can refer to them instead of repeating numbers.
@@ -52,4 +52,4 @@ inline std::string to_wire(const nlohmann::json& message, int indent = -1) {
     return message.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

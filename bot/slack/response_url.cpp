@@ -5,7 +5,7 @@
 #include "bot/slack/block_kit_renderer.hpp"
 #include "hpops/errors.hpp"
 
-namespace hpops::integrations {
+namespace hpops::bot {
 
 boost::asio::awaitable<void> post_to_response_url(HttpClient& http, const std::string& url, const nlohmann::json& message) {
     HttpRequest request;
@@ -18,4 +18,4 @@ boost::asio::awaitable<void> post_to_response_url(HttpClient& http, const std::s
         throw UpstreamError("slack", "http_" + std::to_string(response.status), response.body.substr(0, 200));
 }
 
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

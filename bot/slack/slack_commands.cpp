@@ -33,8 +33,8 @@ std::string inline_wire(const Reply& reply, std::vector<nlohmann::json>& later_p
     thread_local std::unordered_map<std::string, std::string> constant_pages;
     if (!reply.constant_key.empty())
         if (auto it = constant_pages.find(reply.constant_key); it != constant_pages.end()) return it->second;
-    auto pages = integrations::render_block_kit(reply);
-    std::string first = integrations::to_wire(pages.front());
+    auto pages = bot::render_block_kit(reply);
+    std::string first = to_wire(pages.front());
     if (pages.size() > 1) later_pages.assign(std::make_move_iterator(pages.begin() + 1), std::make_move_iterator(pages.end()));
     else if (!reply.constant_key.empty()) constant_pages.emplace(reply.constant_key, first);
     return first;
@@ -85,7 +85,7 @@ boost::asio::awaitable<HttpOut> handle_slack_command(Services& services, HttpIn 
                                                 std::move(deliver_late));
         if (!inline_reply) {
             Reply ack_reply = message_reply(":hourglass_flowing_sand: " + ack);
-            co_return json_response(200, integrations::to_wire(integrations::render_block_kit_single(ack_reply)));
+            co_return json_response(200, to_wire(render_block_kit_single(ack_reply)));
         }
     }
     // One message fits in the HTTP answer; further pages follow through response_url.

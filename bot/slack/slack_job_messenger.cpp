@@ -26,8 +26,8 @@ boost::asio::awaitable<JobMessage> SlackJobMessenger::show(const JobRecord& job,
     const bool first = job.updated_unix_ms == job.created_unix_ms;
     if (shown.response_url.empty() || (!first && job.status == JobStatus::running)) co_return shown;
     rendering.replace_original = true;
-    co_await integrations::post_to_response_url(http_, shown.response_url,
-                                                integrations::render_block_kit_single(rendering));
+    co_await bot::post_to_response_url(http_, shown.response_url,
+                                                bot::render_block_kit_single(rendering));
     co_return shown;
 }
 

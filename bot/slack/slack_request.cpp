@@ -53,7 +53,7 @@ bool response_url_allowed(const SlackConfig& slack, std::string_view url) {
 }
 
 void post_reply_later(Services& services, std::string response_url, const Reply& reply, std::string request_id) {
-    post_pages_later(services, std::move(response_url), integrations::render_block_kit(reply), std::move(request_id));
+    post_pages_later(services, std::move(response_url), bot::render_block_kit(reply), std::move(request_id));
 }
 
 void post_pages_later(Services& services, std::string response_url, std::vector<nlohmann::json> pages,
@@ -75,7 +75,7 @@ void post_pages_later(Services& services, std::string response_url, std::vector<
             JobInFlight counted(services.metrics);
             try {
                 for (const auto& page : pages)
-                    co_await integrations::post_to_response_url(services.http, url, page);
+                    co_await bot::post_to_response_url(services.http, url, page);
             } catch (const std::exception& error) {
                 services.metrics.count_error("slack_response_url");
                 spdlog::error("request {}: posting to response_url failed: {}", request_id, error.what());

@@ -12,7 +12,8 @@
 #include "hpops/errors.hpp"
 #include "integrations/http/curl_client.hpp"
 
-namespace hpops::integrations {
+namespace hpops::bot {
+using integrations::failed_before_sending;
 namespace asio = boost::asio;
 using json = nlohmann::json;
 
@@ -43,7 +44,7 @@ bool slack_may_have_acted(const UpstreamError& error) {
 asio::awaitable<PostedMessage> SlackWebApi::post(std::string channel, Reply message) {
     json body = message_body(message);
     body["channel"] = channel;
-    const std::string post_id = bot::to_hex(bot::random_bytes(12));
+    const std::string post_id = hpops::to_hex(hpops::random_bytes(12));
     body["metadata"] = {{"event_type", post_event_type}, {"event_payload", {{"post_id", post_id}}}};
     const std::string thread_ts = body.value("thread_ts", std::string());
     const auto sent_at = std::chrono::system_clock::now();
@@ -196,4 +197,4 @@ asio::awaitable<PostedMessage> SlackWebApi::call(std::string method, std::string
     }
 }
 
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

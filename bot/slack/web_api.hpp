@@ -11,7 +11,7 @@
 #include "hpops/errors.hpp"
 #include "hpops/http_client.hpp"
 
-namespace hpops::integrations {
+namespace hpops::bot {
 
 struct SlackWebApiOptions {
     std::string base_url = "https://slack.com/api/";
@@ -75,4 +75,4 @@ bool slack_may_have_acted(const UpstreamError& error);
 // Seconds from a Retry-After header (Slack sends whole seconds); 1 s when absent or odd.
 std::chrono::milliseconds slack_retry_after(std::string_view header);
 
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

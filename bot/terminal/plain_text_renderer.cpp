@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-namespace hpops::integrations {
+namespace hpops::bot {
 namespace {
 
 // Column alignment counts code points so names with accents or emoji do not
@@ -244,6 +244,16 @@ std::string render(const Context& c) {
     return out;
 }
 
+// "[#######---] 3/4 replicas ready": ASCII, so it survives any terminal and log.
+std::string render(const ProgressBar& p) {
+    constexpr int width = 10;
+    const int filled = progress_cells(p, width);
+    std::string out = "[" + std::string(filled, '#') + std::string(width - filled, '-') + "] " + std::to_string(p.done) +
+                      "/" + std::to_string(p.total);
+    if (const std::string label = one_line(p.label); !label.empty()) out += " " + label;
+    return out;
+}
+
 std::string render(const Divider&) { return std::string(40, '-'); }
 
 }  // namespace
@@ -260,4 +270,4 @@ std::string render_plain_text(const Reply& reply) {
     return out + "\n";
 }
 
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

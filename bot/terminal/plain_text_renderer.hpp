@@ -4,7 +4,7 @@
 
 #include "hpops/reply.hpp"
 
-namespace hpops::integrations {
+namespace hpops::bot {
 
 // Renders a Reply for a terminal (`hpops run`): a title underlined with '=',
 // mrkdwn reduced to plain words, aligned fields and tables (never truncated),
@@ -17,4 +17,4 @@ std::string render_plain_text(const Reply& reply);
 // &amp; &lt; &gt; are unescaped. Exposed for tests and other text surfaces.
 std::string simplify_mrkdwn(std::string_view markdown);
 
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

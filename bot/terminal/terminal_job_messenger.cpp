@@ -8,7 +8,7 @@ boost::asio::awaitable<JobMessage> TerminalJobMessenger::show(const JobRecord& j
     std::lock_guard lock(mutex_);
     if (job.status == JobStatus::running)
         progress_ << "--- job " << job.id << " · " << to_string(job.status) << '\n'
-                  << integrations::render_plain_text(rendering) << std::flush;
+                  << bot::render_plain_text(rendering) << std::flush;
     last_ = Last{job.status, std::move(rendering)};
     JobMessage message = job.message;
     message.platform = "terminal";

@@ -55,9 +55,16 @@ struct Button {
 };
 struct Actions { std::vector<Button> buttons; };
 struct Context { std::string text; };  // small grey footnote line
+// How far a followed operation has come ("3/4 replicas ready"); renderers
+// draw a bar. Counts outside 0..total are drawn clamped and written as given.
+struct ProgressBar {
+    std::string label;  // plain text, after the counts: "replicas ready"
+    long done = 0;
+    long total = 0;
+};
 struct Divider {};
 
-using Block = std::variant<Heading, Text, Lines, Fields, Table, Chips, Actions, Context, Divider>;
+using Block = std::variant<Heading, Text, Lines, Fields, Table, Chips, Actions, Context, ProgressBar, Divider>;
 
 // A reply's blocks, shared between copies of the reply until one of them is
 // changed. A reply that is the same for everyone (help) is built once and
@@ -123,6 +130,10 @@ struct Reply {
     Reply& chips(std::vector<Chip> items) { blocks.push_back(Chips{std::move(items)}); return *this; }
     Reply& actions(std::vector<Button> buttons) { blocks.push_back(Actions{std::move(buttons)}); return *this; }
     Reply& context(std::string text) { blocks.push_back(Context{std::move(text)}); return *this; }
+    Reply& progress(std::string label, long done, long total) {
+        blocks.push_back(ProgressBar{std::move(label), done, total});
+        return *this;
+    }
     Reply& divider() { blocks.push_back(Divider{}); return *this; }
 };
 
@@ -145,6 +156,13 @@ inline std::string mrkdwn_escape(std::string_view raw) {
 // A user named in text: each renderer shows it its platform's way (Slack
 // notifies them; a terminal prints @name). The name, when known, is what a
 // renderer without user ids shows.
+// The filled cells of a `width`-cell bar for a ProgressBar (0 with no total).
+inline int progress_cells(const ProgressBar& p, int width) {
+    if (p.total <= 0) return 0;
+    const long done = p.done < 0 ? 0 : (p.done > p.total ? p.total : p.done);
+    return static_cast<int>(static_cast<double>(done) / static_cast<double>(p.total) * width);
+}
+
 inline std::string mention(std::string_view user_id, std::string_view name = {}) {
     std::string out = "<@";
     out += user_id;

@@ -64,7 +64,7 @@ EksUpdate update_from(const json& u, std::string request_id) {
 }
 
 // EKS deduplicates retried mutations by this token.
-std::string client_request_token() { return bot::to_hex(bot::random_bytes(16)); }
+std::string client_request_token() { return hpops::to_hex(hpops::random_bytes(16)); }
 
 // Built outside the co_await expression: GCC 12 miscompiles braced
 // temporaries there.

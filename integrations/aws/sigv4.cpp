@@ -13,9 +13,9 @@ namespace hpops::integrations::aws {
 
 namespace {
 
-using bot::hmac_sha256;
-using bot::sha256;
-using bot::to_hex;
+using hpops::hmac_sha256;
+using hpops::sha256;
+using hpops::to_hex;
 
 std::string derive_signing_key(std::string_view secret, std::string_view date, std::string_view region,
                                std::string_view service) {

@@ -16,7 +16,7 @@ std::string eks_token(const std::string& cluster, const std::string& region, con
     params.now = now;
     const std::string url = aws::presign_url("GET", base + "/?Action=GetCallerIdentity&Version=2011-06-15",
                                              {{"x-k8s-aws-id", cluster}}, creds, params, std::chrono::seconds(60));
-    return "k8s-aws-v1." + bot::base64url_encode(url);
+    return "k8s-aws-v1." + hpops::base64url_encode(url);
 }
 
 EksTokenCredentials::EksTokenCredentials(aws::CredentialsProvider& aws, std::string cluster, std::string region,

@@ -57,7 +57,7 @@ std::string data_or_file(const YAML::Node& node, const std::string& file, const 
         std::string compact;
         for (char c : data)
             if (!std::isspace(static_cast<unsigned char>(c))) compact.push_back(c);
-        auto decoded = bot::base64_decode(compact);
+        auto decoded = hpops::base64_decode(compact);
         if (!decoded) throw KubeconfigError(file + ": " + what + " `" + data_key + "` is not valid base64");
         return *decoded;
     }

@@ -85,7 +85,7 @@ MlflowTarget resolve_target(const MlflowConfig& config, std::string_view aws_reg
         if (!config.token.empty())
             target.authorization = "Bearer " + config.token;
         else if (!config.username.empty() || !config.password.empty())
-            target.authorization = "Basic " + bot::base64_encode(config.username + ":" + config.password);
+            target.authorization = "Basic " + hpops::base64_encode(config.username + ":" + config.password);
         return target;
     }
     const auto arn = parse_tracking_server_arn(uri);

@@ -5,7 +5,7 @@
 #include "bot/slack/web_api.hpp"
 #include "tests/support/block_kit_rules.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 using namespace std::chrono;
@@ -32,12 +32,12 @@ TEST(AlertMessage, SingleFiringAndResolvedAreValidBlockKit) {
     m.alerts = {alert(1)};
     m.firing = 1;
     const auto now = m.alerts[0].starts_at + minutes(3);
-    auto firing = integrations::SlackWebApi::message_body(render_alert_message(m, now));
+    auto firing = bot::SlackWebApi::message_body(render_alert_message(m, now));
     EXPECT_EQ(testing::block_kit_violations(firing), std::vector<std::string>{});
     EXPECT_NE(all_text(firing).find("Firing: GPUHot &lt;1&gt;"), std::string::npos);  // the renderer escapes headers too
     EXPECT_EQ(firing.count("response_type"), 0u);
     m.alerts = {alert(1, AlertStatus::resolved)};
-    auto resolved = integrations::SlackWebApi::message_body(render_alert_message(m, now));
+    auto resolved = bot::SlackWebApi::message_body(render_alert_message(m, now));
     EXPECT_EQ(testing::block_kit_violations(resolved), std::vector<std::string>{});
     EXPECT_NE(all_text(resolved).find("fired for 1h 2m"), std::string::npos);
     EXPECT_EQ(all_text(resolved).find("x|y"), std::string::npos);  // a link that would break mrkdwn is left out
@@ -49,7 +49,7 @@ TEST(AlertMessage, FloodSummaryListsSomeAndCountsAll) {
     for (int i = 0; i < 20; ++i) m.alerts.push_back(alert(i, i % 2 ? AlertStatus::resolved : AlertStatus::firing));
     m.firing = 600;
     m.resolved = 400;
-    auto body = integrations::SlackWebApi::message_body(render_alert_message(m, system_clock::now()));
+    auto body = bot::SlackWebApi::message_body(render_alert_message(m, system_clock::now()));
     EXPECT_EQ(testing::block_kit_violations(body), std::vector<std::string>{});
     const std::string text = all_text(body);
     EXPECT_NE(text.find("Alert flood: 1000 alerts (600 firing, 400 resolved)"), std::string::npos);
@@ -66,4 +66,4 @@ TEST(AlertMessage, Durations) {
 }
 
 }  // namespace
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

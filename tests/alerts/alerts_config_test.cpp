@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
-namespace hpops::bot {
+namespace hpops::alerts {
+using bot::load_config_text;
+using bot::ConfigError;
 namespace {
 
 std::vector<std::string> problems_of(const std::string& yaml, const std::map<std::string, std::string>& env = {}) {
@@ -93,9 +95,9 @@ TEST(AlertsConfig, SlackApiUrlFromTheEnvironment) {
 }
 
 }  // namespace
-}  // namespace hpops::bot
+}  // namespace hpops::alerts
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 TEST(AlertsConfig, TheExampleFileLoads) {
@@ -114,4 +116,4 @@ TEST(AlertsConfig, TheExampleFileLoads) {
 }
 
 }  // namespace
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -4,7 +4,7 @@
 
 #include "common/crypto.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 TEST(AlertmanagerAuth, BearerOrBasic) {
@@ -40,4 +40,4 @@ TEST(GrafanaSignature, OverBodyOrTimestampAndBody) {
 }
 
 }  // namespace
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

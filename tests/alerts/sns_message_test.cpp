@@ -5,7 +5,7 @@
 #include "alerts/cloudwatch_alarm.hpp"
 #include "alerts/sns_url.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 using namespace std::chrono;
@@ -91,4 +91,4 @@ TEST(SnsMessageAge, RefusesOldMessagesAndFarFutureOnes) {
 }
 
 }  // namespace
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -6,7 +6,7 @@
 #include "alerts/alert_router.hpp"
 #include "common/timestamps.hpp"
 
-namespace hpops::bot {
+namespace hpops::alerts {
 namespace {
 
 using json = nlohmann::json;
@@ -102,4 +102,4 @@ TEST(AlertRouter, FirstMatchWinsRegexIsAnchoredDefaultCatchesTheRest) {
 }
 
 }  // namespace
-}  // namespace hpops::bot
+}  // namespace hpops::alerts

@@ -109,14 +109,14 @@ TEST(CommandTable, EveryUsageParsesBack) {
             expected.options[option.key] = "v-" + option.key;
             text += " " + option.key + "=v-" + option.key;
         }
-        auto parsed = hpops::bot::parse_command(text);
+        auto parsed = hpops::parse_command(text);
         ASSERT_TRUE(std::holds_alternative<hpops::Intent>(parsed)) << std::get<hpops::ParseError>(parsed).message;
         EXPECT_EQ(std::get<hpops::Intent>(parsed), expected);
 
         // And the least it accepts: only the required positionals.
         std::string minimal = spec.name;
         for (std::size_t i = 0; i < spec.required_positionals; ++i) minimal += " a";
-        EXPECT_TRUE(std::holds_alternative<hpops::Intent>(hpops::bot::parse_command(minimal))) << minimal;
+        EXPECT_TRUE(std::holds_alternative<hpops::Intent>(hpops::parse_command(minimal))) << minimal;
     }
 }
 

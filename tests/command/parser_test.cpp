@@ -9,7 +9,7 @@ namespace {
 
 using hpops::Intent;
 using hpops::ParseError;
-using hpops::bot::parse_command;
+using hpops::parse_command;
 
 Intent parse_ok(std::string_view text) {
     auto result = parse_command(text);
@@ -229,8 +229,8 @@ TEST(ParserLimits, TextOverFourThousandBytes) {
     EXPECT_EQ(parse_error(huge).message, "command text is too long (102407 bytes; the limit is 4000)");
     // Exactly at the limit is fine.
     std::string text = "training compare";
-    while (text.size() + 4 <= hpops::bot::max_command_bytes) text += " r12";
-    text.resize(hpops::bot::max_command_bytes, ' ');
+    while (text.size() + 4 <= hpops::max_command_bytes) text += " r12";
+    text.resize(hpops::max_command_bytes, ' ');
     EXPECT_EQ(parse_ok(text).command, "training compare");
 }
 
@@ -300,7 +300,7 @@ TEST(ParserRoundTrip, RandomInputNeverCrashesAndAcceptedInputRoundTrips) {
 }
 
 TEST(ParserDistance, OptimalStringAlignment) {
-    using hpops::bot::edit_distance;
+    using hpops::edit_distance;
     EXPECT_EQ(edit_distance("scael", "scale"), 1u);
     EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
     EXPECT_EQ(edit_distance("", "abc"), 3u);

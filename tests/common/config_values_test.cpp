@@ -6,7 +6,7 @@
 
 #include "common/text_similarity.hpp"
 
-namespace hpops::bot {
+namespace hpops {
 namespace {
 
 using namespace std::chrono_literals;
@@ -59,4 +59,4 @@ TEST(ConfigLoaderValues, SuggestsCloseNames) {
 }
 
 }  // namespace
-}  // namespace hpops::bot
+}  // namespace hpops

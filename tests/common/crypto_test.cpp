@@ -8,6 +8,7 @@
 
 #include "bot/slack/form_decode.hpp"
 
+using namespace hpops;
 using namespace hpops::bot;
 
 TEST(Crypto, HmacSha256MatchesRfc4231Case2) {

@@ -5,7 +5,7 @@
 #include "common/crypto.hpp"
 #include "common/hmac_sha256_key.hpp"
 
-using namespace hpops::bot;
+using namespace hpops;
 
 namespace {
 

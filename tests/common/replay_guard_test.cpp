@@ -6,7 +6,7 @@
 
 #include "common/crypto.hpp"
 
-using namespace hpops::bot;
+using namespace hpops;
 using namespace std::chrono;
 
 namespace {

@@ -3,6 +3,6 @@
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    (void)hpops::bot::parse_grafana_payload(hpops::fuzz::as_text(data, size));
+    (void)hpops::alerts::parse_grafana_payload(hpops::fuzz::as_text(data, size));
     return 0;
 }

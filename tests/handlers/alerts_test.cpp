@@ -44,7 +44,7 @@ StoredAlert stored(std::string name, AlertStatus status, std::string error = {})
 
 struct Fixture {
     Config config;
-    bot::SqliteStore store{":memory:"};
+    store::SqliteStore store{":memory:"};
     BotInfo bot;
     Clients clients;
     NoProgress progress;
@@ -66,7 +66,7 @@ TEST(AlertsHandler, ListsFiringByDefaultAndShowsPostErrors) {
     Reply r = f.run(Intent{"alerts", {}, {}});
     EXPECT_EQ(f.log.asked_status, AlertStatus::firing);
     EXPECT_EQ(f.log.asked_limit, 21u);  // one more than shown, to say whether there are more
-    const auto page = integrations::render_block_kit_single(r);
+    const auto page = bot::render_block_kit_single(r);
     EXPECT_EQ(testing::block_kit_violations(page), std::vector<std::string>{});
     const std::string text = page.dump();
     EXPECT_NE(text.find("GPUXidErrors"), std::string::npos);
@@ -91,7 +91,7 @@ TEST(AlertsHandler, OptionsAndEmptyAnswers) {
 TEST(AlertsHandler, SaysWhenThereAreMore) {
     std::vector<StoredAlert> many(4, stored("A", AlertStatus::firing));
     Reply r = render_alert_list(many, "firing", 3, 1'800'000'060'000);
-    const std::string text = integrations::render_block_kit_single(r).dump();
+    const std::string text = bot::render_block_kit_single(r).dump();
     EXPECT_NE(text.find("3+ firing alerts"), std::string::npos);
     EXPECT_NE(text.find("Showing the newest 3"), std::string::npos);
 }

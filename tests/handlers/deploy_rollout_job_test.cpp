@@ -34,7 +34,7 @@ protected:
     // One step, its state kept as the runner keeps it.
     JobStep step() { return hpops::testing::step_job(deploy_rollout_job(), job, context); }
     // As a terminal shows it (`hpops run`): markup gone, mentions as @id.
-    std::string text() const { return integrations::render_plain_text(deploy_rollout_job().render(job)); }
+    std::string text() const { return bot::render_plain_text(deploy_rollout_job().render(job)); }
 
     void deployment_ready(int ready) {
         json& d = kube.objects.at({"deployments", "ml", spec.name});
@@ -62,7 +62,8 @@ TEST_F(RolloutJob, StepsUntilReadyThenSaysWhereItServes) {
     const JobStep first = step();
     EXPECT_EQ(first.status, JobStatus::running);
     EXPECT_EQ(first.run_after, config.kubernetes.poll_interval);
-    EXPECT_NE(text().find("Rolling out llama-3-1-8b-instruct in ml: 0/1 replicas ready"), std::string::npos) << text();
+    EXPECT_NE(text().find("[working] Rolling out llama-3-1-8b-instruct in ml.\n"), std::string::npos) << text();
+    EXPECT_NE(text().find("[----------] 0/1 replicas ready"), std::string::npos) << text();
     EXPECT_NE(text().find("Pending 1"), std::string::npos) << text();
 
     deployment_ready(1);

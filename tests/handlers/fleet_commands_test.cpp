@@ -12,6 +12,7 @@
 #include "tests/support/run_sync.hpp"
 
 namespace hpops::bot {
+using store::SqliteStore;
 namespace {
 
 class FleetCommands : public ::testing::Test {
@@ -33,7 +34,7 @@ protected:
     }
     std::string run(const std::string& user, const std::string& text) {
         last = hpops::testing::run_sync(dispatcher->run_text(Caller{"slack", user, user, "C1", "req", std::nullopt}, text));
-        return integrations::render_plain_text(last);
+        return bot::render_plain_text(last);
     }
     std::string confirm(const std::string& user) {
         std::string token;
@@ -43,7 +44,7 @@ protected:
                     if (b.action_id == "hpops.confirm") token = b.value;
         EXPECT_FALSE(token.empty()) << "no Confirm button";
         last = hpops::testing::run_sync(dispatcher->confirm(Caller{"slack", user, user, "C1", "req2", std::nullopt}, token));
-        return integrations::render_plain_text(last);
+        return bot::render_plain_text(last);
     }
 
     hpops::testing::FakeNodeGroups eks;

@@ -24,7 +24,7 @@ protected:
             "hp", "arn:hp", "InService", "arn:eks", {{"workers", "InService", "ml.g5.xlarge", 2, 2, "role"}}};
     }
     JobStep step(JobKind& kind) { return hpops::testing::step_job(kind, job, context); }
-    std::string text(const JobKind& kind) const { return integrations::render_plain_text(kind.render(job)); }
+    std::string text(const JobKind& kind) const { return bot::render_plain_text(kind.render(job)); }
 
     hpops::testing::FakeNodeGroups eks;
     hpops::testing::FakeHyperPod hyperpod;
@@ -99,7 +99,9 @@ TEST_F(FleetJob, AnInstanceGroupScaleEndsWhenTheClusterIsInServiceAtTheTarget) {
     hpops::testing::run_sync(hyperpod.set_instance_count("hp", "workers", 3));
     job.state = hyperpod_follow_state("scale", "hp", "", "workers", 3, "workers: instances 2 → 3", "req", "U1");
     EXPECT_EQ(step(hyperpod_follow_job()).status, JobStatus::running);
-    EXPECT_NE(text(hyperpod_follow_job()).find("the cluster is Updating (2/3)"), std::string::npos)
+    EXPECT_NE(text(hyperpod_follow_job()).find("the cluster is Updating.\n"), std::string::npos)
+        << text(hyperpod_follow_job());
+    EXPECT_NE(text(hyperpod_follow_job()).find("[######----] 2/3 instances (current/target)"), std::string::npos)
         << text(hyperpod_follow_job());
     hyperpod.clusters["hp"].status = "InService";
     hyperpod.clusters["hp"].instance_groups[0].current_count = 3;

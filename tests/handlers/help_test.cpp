@@ -187,11 +187,11 @@ TEST_F(HelpHandler, AnswersParsedHelpCommands) {
     EXPECT_EQ(help_.command(), "help");
     ASSERT_NE(hpops::find_command(help_.command()), nullptr);
 
-    auto parsed = hpops::bot::parse_command("/hp help scale ng");
+    auto parsed = hpops::parse_command("/hp help scale ng");
     ASSERT_TRUE(std::holds_alternative<hpops::Intent>(parsed));
     EXPECT_EQ(heading(run(std::get<hpops::Intent>(parsed))), heading(help_reply(std::vector<std::string>{"scale", "nodegroup"})));
 
-    EXPECT_EQ(heading(run(std::get<hpops::Intent>(hpops::bot::parse_command("")))), "hpops commands");
+    EXPECT_EQ(heading(run(std::get<hpops::Intent>(hpops::parse_command("")))), "hpops commands");
 }
 
 TEST_F(HelpHandler, UnknownTopicPropagatesUserError) {

@@ -189,7 +189,7 @@ TEST(FleetRender, AHyperPodClusterWithoutGroupsHasAnEmptyTableAndNoChips) {
     // Only the EKS chips; an empty chip block would render as an invalid context.
     ASSERT_EQ(blocks_of<Chips>(reply).size(), 1u);
     EXPECT_EQ(blocks_of<Chips>(reply)[0].items.size(), 3u);
-    for (const json& page : integrations::render_block_kit(reply))
+    for (const json& page : bot::render_block_kit(reply))
         EXPECT_TRUE(hpops::testing::block_kit_violations(page).empty()) << page.dump(2);
 }
 
@@ -223,9 +223,9 @@ std::string page_text(const json& page) {
 TEST(FleetRender, ABigFleetRendersToValidBlockKitPages) {
     const FleetView view = big_fleet();
     const Reply reply = render_fleet(view);
-    const auto pages = integrations::render_block_kit(reply);
+    const auto pages = bot::render_block_kit(reply);
     ASSERT_GT(pages.size(), 1u) << "a fleet this size should not fit one message";
-    ASSERT_LE(pages.size(), integrations::BlockKitLimits::max_pages);
+    ASSERT_LE(pages.size(), bot::BlockKitLimits::max_pages);
 
     std::string everything;
     for (std::size_t p = 0; p < pages.size(); ++p) {

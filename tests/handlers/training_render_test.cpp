@@ -45,7 +45,7 @@ std::vector<hpops::Run> many_runs(int n) {
 
 // Every page Slack would receive is valid, and the reply stays a few messages.
 void expect_valid_block_kit(const Reply& reply, std::size_t max_pages) {
-    const auto pages = integrations::render_block_kit(reply);
+    const auto pages = bot::render_block_kit(reply);
     EXPECT_LE(pages.size(), max_pages);
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const auto violations = hpops::testing::block_kit_violations(pages[i]);
@@ -147,7 +147,7 @@ TEST(TrainingRenderRuns, AThousandRunsAreCappedCountedAndValidInSlack) {
     // 8 important + 20 extra + team = 29 keys, 12 become columns.
     EXPECT_NE(all_text(table).find("17 more tag keys not shown as columns"), std::string::npos) << all_text(table);
     expect_valid_block_kit(table, 2);
-    const std::string text = integrations::render_plain_text(table);
+    const std::string text = bot::render_plain_text(table);
     EXPECT_LT(text.size(), 200'000u);
 }
 
@@ -183,12 +183,12 @@ TEST(TrainingRenderRuns, HugeTagsAndValuesStayWithinLimits) {
     const Reply cards = render_runs(runs, experiments, view);
     expect_valid_block_kit(cards, 1);
     EXPECT_NE(all_text(cards).find("more tags_"), std::string::npos);
-    EXPECT_LT(integrations::render_plain_text(cards).size(), 20'000u);
+    EXPECT_LT(bot::render_plain_text(cards).size(), 20'000u);
 
     view.layout = RunsLayout::table;
     const Reply table = render_runs(runs, experiments, view);
     expect_valid_block_kit(table, 1);
-    EXPECT_LT(integrations::render_plain_text(table).size(), 20'000u);
+    EXPECT_LT(bot::render_plain_text(table).size(), 20'000u);
 }
 
 TEST(TrainingRenderRun, MetricsWithTrendsParamsTagsAndLink) {
@@ -223,7 +223,7 @@ TEST(TrainingRenderRun, HugeRunStaysWithinLimits) {
     const Reply reply = render_run(huge_run(), experiments, {}, "https://mlflow.example.com", 0);
     expect_valid_block_kit(reply, 1);
     EXPECT_NE(all_text(reply).find("more params"), std::string::npos);
-    EXPECT_LT(integrations::render_plain_text(reply).size(), 30'000u);
+    EXPECT_LT(bot::render_plain_text(reply).size(), 30'000u);
 }
 
 TEST(TrainingRenderCompare, DifferencesFirstAndMarkedThroughputRatio) {
@@ -257,7 +257,7 @@ TEST(TrainingRenderCompare, SameNamesGetShortIdsAndHugeRunsStayWithinLimits) {
     EXPECT_TRUE(tables[0].columns[1].ends_with(" (00000000)")) << tables[0].columns[1];
     EXPECT_LE(tables[1].rows.size(), max_compare_rows);
     expect_valid_block_kit(reply, 1);
-    EXPECT_LT(integrations::render_plain_text(reply).size(), 30'000u);
+    EXPECT_LT(bot::render_plain_text(reply).size(), 30'000u);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ protected:
                                    kube.server(), "U1");
     }
     JobStep step() { return hpops::testing::step_job(undeploy_job(), job, context); }
-    std::string text() const { return integrations::render_plain_text(undeploy_job().render(job)); }
+    std::string text() const { return bot::render_plain_text(undeploy_job().render(job)); }
 
     hpops::testing::FakeKube kube;
     Config config;

@@ -18,6 +18,9 @@
 #include "tests/support/run_sync.hpp"
 
 namespace hpops::bot {
+using store::PooledAlertLog;
+using store::SqliteAlertStore;
+using store::alert_list_sql;
 namespace {
 
 using namespace std::chrono;

@@ -11,6 +11,7 @@
 #include "bot/dispatch/reply_or_error.hpp"
 #include "common/metrics.hpp"
 #include "tests/support/dispatcher_fixture.hpp"
+using hpops::store::SqliteStore;
 
 using namespace hpops;
 using namespace hpops::bot;

@@ -10,6 +10,9 @@
 #include "bot/config_loader.hpp"
 #include "store/sqlite_alert_store.hpp"
 #include "store/sqlite_store.hpp"
+using hpops::Synchronous::full;
+using hpops::store::SqliteAlertStore;
+using hpops::store::SqliteStore;
 
 using namespace hpops;
 using namespace hpops::bot;

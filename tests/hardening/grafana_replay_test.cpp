@@ -6,6 +6,8 @@
 #include "alerts/grafana_replay.hpp"
 
 namespace hpops::bot {
+using alerts::grafana_first_delivery;
+using alerts::grafana_replay_memory;
 namespace {
 
 using namespace std::chrono_literals;

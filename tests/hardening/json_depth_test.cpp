@@ -10,6 +10,10 @@
 #include "common/json_depth.hpp"
 
 namespace hpops::bot {
+using alerts::parse_alertmanager_payload;
+using alerts::parse_cloudwatch_alarm;
+using alerts::parse_grafana_payload;
+using alerts::parse_sns_message;
 namespace {
 
 const std::string too_deep = std::string(1 << 20, '[') + std::string(1 << 20, ']');

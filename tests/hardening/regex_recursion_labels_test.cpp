@@ -9,6 +9,10 @@
 #include "bot/config_loader.hpp"
 
 namespace hpops::bot {
+using alerts::AlertRouter;
+using alerts::LabelMatcher;
+using alerts::parse_alertmanager_payload;
+using alerts::parse_grafana_payload;
 namespace {
 
 const std::string huge(60 * 1024, 'x');

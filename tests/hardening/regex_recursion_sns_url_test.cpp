@@ -13,14 +13,14 @@ namespace {
 const std::string long_path(60 * 1024, 'a');
 
 TEST(RegexRecursionSnsUrl, SixtyKilobyteCertificateUrlIsRefusedWithoutCrashing) {
-    EXPECT_FALSE(hpops::bot::is_sns_certificate_url("https://sns.us-east-1.amazonaws.com/" + long_path + ".pem"));
-    EXPECT_FALSE(hpops::bot::is_sns_url("https://sns.us-east-1.amazonaws.com/?Token=" + long_path));
+    EXPECT_FALSE(hpops::alerts::is_sns_certificate_url("https://sns.us-east-1.amazonaws.com/" + long_path + ".pem"));
+    EXPECT_FALSE(hpops::alerts::is_sns_url("https://sns.us-east-1.amazonaws.com/?Token=" + long_path));
 }
 
 TEST(RegexRecursionSnsUrl, OrdinaryAwsUrlsStillPass) {
-    EXPECT_TRUE(hpops::bot::is_sns_certificate_url(
+    EXPECT_TRUE(hpops::alerts::is_sns_certificate_url(
         "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem"));
-    EXPECT_TRUE(hpops::bot::is_sns_url(
+    EXPECT_TRUE(hpops::alerts::is_sns_url(
         "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn%3Aaws%3Asns&Token=2336"));
 }
 

@@ -12,7 +12,7 @@
 #include "common/crypto.hpp"
 #include "common/replay_guard.hpp"
 
-using namespace hpops::bot;
+using namespace hpops;
 using namespace std::chrono;
 using Verdict = ReplayGuard::Verdict;
 

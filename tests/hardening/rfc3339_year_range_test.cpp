@@ -36,12 +36,12 @@ TEST(Rfc3339YearRange, OrdinaryTimesKeepTheirFraction) {
 // Found by the SNS fuzz target under UBSan: the age of a message signed at
 // an extreme time overflowed.
 TEST(Rfc3339YearRange, SnsMessageAgeOfExtremeTimesIsAnAnswerNotAnOverflow) {
-    hpops::bot::SnsMessage m;
+    hpops::alerts::SnsMessage m;
     m.message_id = "m1";
     for (const char* t : {"0002-01-01T00:00:00Z", "1677-09-21T00:12:44Z"}) {
         m.timestamp = t;
-        EXPECT_NE(hpops::bot::sns_message_age_problem(m, system_clock::now(), hours(1)).find("s ago"), std::string::npos) << t;
+        EXPECT_NE(hpops::alerts::sns_message_age_problem(m, system_clock::now(), hours(1)).find("s ago"), std::string::npos) << t;
     }
     m.timestamp = "9999-12-31T23:59:59Z";
-    EXPECT_NE(hpops::bot::sns_message_age_problem(m, system_clock::now(), hours(1)).find("in the future"), std::string::npos);
+    EXPECT_NE(hpops::alerts::sns_message_age_problem(m, system_clock::now(), hours(1)).find("in the future"), std::string::npos);
 }

@@ -16,6 +16,12 @@
 #include "alerts/sns_url.hpp"
 
 namespace hpops::bot {
+using alerts::SnsTopic;
+using alerts::SnsTrust;
+using alerts::parse_sns_topic_arn;
+using alerts::parse_sns_url;
+using alerts::sns_certificate_names;
+using alerts::sns_endpoint_problem;
 namespace {
 
 const SnsTopic us_east{"aws", "us-east-1"};

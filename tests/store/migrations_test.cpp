@@ -43,12 +43,12 @@ TEST(Migrations, AreNumberedOneByOneFromOne) {
 // One list for every table: whichever store opens the file first creates all
 // of them, and the other finds nothing left to do.
 TEST_F(MigrationsFile, TheAlertStoreAloneBringsTheWholeSchema) {
-    { bot::SqliteAlertStore alerts(path()); }
+    { store::SqliteAlertStore alerts(path()); }
     auto db = open();
     for (const char* table : {"audit", "seen_requests", "jobs", "job_events", "schedules", "alerts", "alert_messages"})
         EXPECT_TRUE(has_table(db.get(), table)) << table;
     EXPECT_EQ(schema_version(db.get(), path()), latest_schema_version());
-    bot::SqliteStore main_store(path());
+    store::SqliteStore main_store(path());
     EXPECT_EQ(main_store.schema_version(), latest_schema_version());
 }
 
@@ -64,7 +64,7 @@ TEST_F(MigrationsFile, AFileWhoseAlertTablesCameFirstIsTakenIn) {
         exec(db.get(), migrations()[2].sql);  // as the alert store used to, outside the list
         exec(db.get(), "INSERT INTO alert_messages (channel, kind, created_unix_ms) VALUES ('C1', 0, 1)");
     }
-    bot::SqliteStore main_store(path());
+    store::SqliteStore main_store(path());
     EXPECT_EQ(main_store.schema_version(), 3);
     auto db = open();
     sqlite3_stmt* stmt = nullptr;
@@ -75,13 +75,13 @@ TEST_F(MigrationsFile, AFileWhoseAlertTablesCameFirstIsTakenIn) {
 }
 
 TEST_F(MigrationsFile, AFileFromANewerHpopsIsRefusedWithItsVersion) {
-    { bot::SqliteStore first(path()); }
+    { store::SqliteStore first(path()); }
     {
         auto db = open();
         exec(db.get(), "INSERT INTO schema_migrations VALUES (999, 0)");
     }
     try {
-        bot::SqliteAlertStore alerts(path());
+        store::SqliteAlertStore alerts(path());
         FAIL() << "opened a file from a newer hpops";
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("schema version 999 is newer"), std::string::npos) << e.what();

@@ -6,7 +6,7 @@
 
 #include "store/alert_row.hpp"
 
-namespace hpops::bot {
+namespace hpops::store {
 namespace {
 
 using namespace std::chrono;
@@ -201,4 +201,4 @@ TEST(AlertDigest, ChangesWithWhatIsShown) {
 }
 
 }  // namespace
-}  // namespace hpops::bot
+}  // namespace hpops::store

@@ -12,7 +12,7 @@
 #include "store/migrations.hpp"
 #include "tests/support/scratch_dir.hpp"
 
-namespace hpops::bot {
+namespace hpops::store {
 namespace {
 
 using namespace std::chrono_literals;
@@ -225,4 +225,4 @@ TEST_F(SqliteStoreFile, ConcurrentRememberAcrossTwoConnectionsHasOneWinnerPerKey
 }
 
 }  // namespace
-}  // namespace hpops::bot
+}  // namespace hpops::store

@@ -11,6 +11,9 @@
 
 namespace hpops::testing {
 
+using store::SqliteStore;
+
+using namespace hpops;
 using namespace hpops::bot;
 
 class CountingHandler final : public Handler {

@@ -4,6 +4,7 @@
 
 #include "common/crypto.hpp"
 
+using namespace hpops;
 using namespace hpops::bot;
 using namespace std::chrono;
 
@@ -35,7 +36,7 @@ TEST(ConfirmToken, RefusesAnotherKeyAndTampering) {
     auto token = sign_confirm_token(claim_until(1'700'000'300), "key");
     EXPECT_FALSE(verify_confirm_token(token, "other-key", t0).claim);
     // Swap in a payload for another command, keeping the original MAC.
-    auto forged_payload = base64url_encode(R"({"c":"nodegroup delete gpu-ng","u":"U1","ch":"C1","exp":1700000300,"n":"x"})");
+    auto forged_payload = hpops::base64url_encode(R"({"c":"nodegroup delete gpu-ng","u":"U1","ch":"C1","exp":1700000300,"n":"x"})");
     auto forged = forged_payload + token.substr(token.find('.'));
     auto check = verify_confirm_token(forged, "key", t0);
     EXPECT_FALSE(check.claim);
@@ -45,8 +46,8 @@ TEST(ConfirmToken, RefusesAnotherKeyAndTampering) {
 }
 
 TEST(ConfirmToken, RefusesWellSignedGarbage) {
-    std::string payload = base64url_encode("[1,2,3]");
-    std::string token = payload + "." + base64url_encode(hmac_sha256("key", payload));
+    std::string payload = hpops::base64url_encode("[1,2,3]");
+    std::string token = payload + "." + hpops::base64url_encode(hpops::hmac_sha256("key", payload));
     auto check = verify_confirm_token(token, "key", t0);
     EXPECT_FALSE(check.claim);
     EXPECT_EQ(check.reason, "malformed confirmation token");

@@ -21,6 +21,7 @@
 #include "store/sqlite_store.hpp"
 
 namespace hpops::bot {
+using store::SqliteStore;
 namespace {
 
 namespace asio = boost::asio;

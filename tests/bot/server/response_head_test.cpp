@@ -6,6 +6,7 @@
 
 #include "bot/server/response_head.hpp"
 
+using namespace hpops;
 using namespace hpops::bot;
 namespace http = boost::beast::http;
 

@@ -8,7 +8,7 @@
 
 #include "tests/support/block_kit_rules.hpp"
 
-namespace hpops::integrations {
+namespace hpops::bot {
 namespace {
 
 using nlohmann::json;
@@ -99,6 +99,16 @@ TEST(BlockKitRenderer, DrawsMarksAsEmojiAndMarkedLinesAsOneSection) {
     EXPECT_EQ(blocks[3]["text"]["text"], ":red_circle: *GPUHot* `critical`\n:white_check_mark: *DiskFull*");
     EXPECT_EQ(blocks[4]["text"]["text"], "by <@U1>");
     EXPECT_TRUE(block_kit_violations(render_block_kit(r).at(0)).empty());
+}
+
+TEST(BlockKitRenderer, DrawsProgressAsABarInAContextLine) {
+    Reply r;
+    r.progress("replicas <ready>", 1, 4).progress("", 5, 5);
+    const json blocks = render_block_kit(r).at(0)["blocks"];
+    ASSERT_EQ(blocks.size(), 2u);
+    EXPECT_EQ(blocks[0], json::parse(R"({"type":"context","elements":[{"type":"mrkdwn",
+                                         "text":"▰▰▱▱▱▱▱▱▱▱ 1/4 replicas &lt;ready&gt;"}]})"));
+    EXPECT_EQ(blocks[1]["elements"][0]["text"], "▰▰▰▰▰▰▰▰▰▰ 5/5");
 }
 
 TEST(BlockKitRenderer, TruncatesA500CharacterHeadingTo150) {
@@ -428,4 +438,4 @@ TEST(BlockKitRules, CatchesDeliberatelyBrokenMessages) {
 }
 
 }  // namespace
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

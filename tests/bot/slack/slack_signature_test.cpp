@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+using namespace hpops;
 using namespace hpops::bot;
 using namespace std::chrono;
 

@@ -7,8 +7,11 @@
 #include "tests/support/run_sync.hpp"
 #include "tests/support/scripted_server.hpp"
 
-namespace hpops::integrations {
+namespace hpops::bot {
 namespace {
+
+using integrations::CurlClient;
+using integrations::failed_before_sending;
 
 using namespace std::chrono;
 using testing::ScriptedServer;
@@ -169,4 +172,4 @@ TEST(SlackRetryAfter, Parses) {
 }
 
 }  // namespace
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace hpops::integrations {
+namespace hpops::bot {
 namespace {
 
 TEST(PlainTextRenderer, RendersEveryBlockType) {
@@ -59,6 +59,13 @@ TEST(PlainTextRenderer, WritesMarksAsWordsAndMentionsByName) {
               "\n"
               "  by @alice and @U2\n");
     EXPECT_EQ(render_plain_text(message_reply(Mark::failed, "AWS EKS did not answer")), "[failed] AWS EKS did not answer\n");
+}
+
+TEST(PlainTextRenderer, DrawsProgressAsAnAsciiBarClampedToItsCells) {
+    Reply r;
+    r.progress("replicas ready", 3, 4).progress("", 7, 0).progress("odd", 9, 4).progress("", -2, 4);
+    EXPECT_EQ(render_plain_text(r),
+              "[#######---] 3/4 replicas ready\n\n[----------] 7/0\n\n[##########] 9/4 odd\n\n[----------] -2/4\n");
 }
 
 TEST(PlainTextMrkdwn, DropsFormattingMarkers) {
@@ -121,4 +128,4 @@ TEST(PlainTextRenderer, EmptyReplyFallsBackToSummaryAndEndsWithNewline) {
 }
 
 }  // namespace
-}  // namespace hpops::integrations
+}  // namespace hpops::bot

@@ -216,7 +216,7 @@ TEST(SigV4Steps, AmzDateAndScope) {
 
 TEST(SigV4Steps, SigningKeyMatchesAwsDocumentationExample) {
     const auto key = signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam");
-    EXPECT_EQ(hpops::bot::to_hex(key), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+    EXPECT_EQ(hpops::to_hex(key), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
 
 TEST(SigV4KeyCache, HitsThenEvictsLeastRecentlyUsed) {

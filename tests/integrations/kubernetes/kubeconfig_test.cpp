@@ -30,7 +30,7 @@ protected:
 };
 
 std::string b64(std::string_view raw) {
-    std::string url = bot::base64url_encode(raw);
+    std::string url = hpops::base64url_encode(raw);
     for (auto& c : url) c = c == '-' ? '+' : c == '_' ? '/' : c;
     while (url.size() % 4) url += '=';
     return url;
