@@ -9,6 +9,7 @@
 #   scripts/fuzz.sh --release  # the release goal: 10 million executions per
 #                              # decoder, in an -O1 build (build-fuzz-release/),
 #                              # because -O0 runs several times fewer per second
+#   FUZZ_JOBS=1 scripts/fuzz.sh --release 600   # one at a time, at most 10 min each
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build-fuzz
@@ -47,7 +48,7 @@ run_one() {
 export -f run_one
 export build seconds runs
 status=0
-results=$(printf '%s\n' "${targets[@]}" | xargs -P 2 -I{} bash -c 'run_one {}') || status=$?
+results=$(printf '%s\n' "${targets[@]}" | xargs -P "${FUZZ_JOBS:-2}" -I{} bash -c 'run_one {}') || status=$?
 printf '%s\n' "$results"
 found=$(grep -c FINDING <<<"$results" || true)
 echo "fuzz: $((${#targets[@]} - found)) passed, $found failed"

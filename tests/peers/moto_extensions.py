@@ -36,6 +36,13 @@ SageMaker (HyperPod)
                                        ValidationException (model: ResourceNotFound).
   ListClusters, ListClusterNodes       ok (node ids "<group>-<i>").
   UpdateCluster                        missing (NotImplementedError -> 500).
+CloudFormation
+  CreateStack, DescribeStacks, DescribeStackEvents, DescribeStackResources,
+  DeleteStack, ListStacks              ok, but a stack completes at once with
+                                       stack-level events only.
+  ValidateTemplate                     no Parameters, no Capabilities: the
+                                       harness lists them as AWS does
+                                       (ext_cloudformation.py).
 STS
   GetCallerIdentity, AssumeRoleWithWebIdentity   ok, used as is (the web
                                        identity token is not verified).
@@ -174,9 +181,11 @@ def install() -> None:
     with LOCK:
         if _installed:
             return
+        import ext_cloudformation
         import ext_eks
         import ext_sagemaker
 
+        ext_cloudformation.install()
         ext_eks.install()
         ext_sagemaker.install()
         _installed = True

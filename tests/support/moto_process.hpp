@@ -1,6 +1,8 @@
 #pragma once
-// A moto server (`python -m moto.server`) on a free loopback port, for tests
-// that want a real AWS API to talk to; stopped on destruction. Minimal and
+// A moto server on a free loopback port, for tests that want a real AWS API
+// to talk to; stopped on destruction. Plain `python -m moto.server`, or the
+// hpops peer (tests/peers/moto_peer.py: moto with the harness's extensions,
+// where moto lacks an operation or answers unlike AWS). Minimal and
 // header-only on purpose: one process, one endpoint.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -27,16 +29,22 @@ public:
         return std::string(home ? home : "") + "/.cache/hpops/venv/bin/python";
     }
 
-    MotoProcess() : port_(free_port()) {
+    enum class Flavor { plain, with_hpops_extensions };
+
+    explicit MotoProcess(Flavor flavor = Flavor::plain) : port_(free_port()) {
         const std::string python = MotoProcess::python();
         const std::string port = std::to_string(port_);
+        const std::string peer = std::string(HPOPS_SOURCE_DIR) + "/tests/peers/moto_peer.py";
         // argv is built before fork: the child of a threaded process may only
         // make async-signal-safe calls until exec.
-        const char* argv[] = {python.c_str(), "-m", "moto.server", "-H", "127.0.0.1", "-p", port.c_str(), nullptr};
+        const char* plain[] = {python.c_str(), "-m", "moto.server", "-H", "127.0.0.1", "-p", port.c_str(), nullptr};
+        const char* extended[] = {python.c_str(), peer.c_str(), "--port", port.c_str(), nullptr};
+        const char* const* argv = flavor == Flavor::plain ? plain : extended;
         pid_ = ::fork();
         if (pid_ < 0) throw std::runtime_error("fork failed");
         if (pid_ == 0) {
             const int devnull = ::open("/dev/null", O_RDWR);
+            ::dup2(devnull, STDIN_FILENO);  // not a pipe: the peer does not wait for its parent to close it
             ::dup2(devnull, STDOUT_FILENO);
             ::dup2(devnull, STDERR_FILENO);
             ::execv(argv[0], const_cast<char* const*>(argv));

@@ -49,6 +49,12 @@ inline EnvLookup env_of(std::map<std::string, std::string> values) {
     };
 }
 
+// The same keys every time: for tests whose peer (moto, a stand-in) accepts any.
+class FixedCredentials final : public CredentialsProvider {
+public:
+    asio::awaitable<AwsCredentials> get() override { co_return AwsCredentials{"AKID", "stand-in-secret", "", {}}; }
+};
+
 // A wall clock the test moves by hand.
 struct TestClock {
     std::shared_ptr<std::atomic<system_clock::time_point>> now =
