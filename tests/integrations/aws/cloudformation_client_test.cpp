@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include "integrations/http/curl_client.hpp"
 #include "tests/integrations/aws/credential_test_support.hpp"
@@ -98,6 +100,27 @@ TEST_F(CloudFormationAgainstMoto, ValidateTemplateListsParametersWithTheirDescri
     EXPECT_EQ(bad.service(), "cloudformation");
     EXPECT_EQ(bad.code(), "ValidationError");
     EXPECT_FALSE(bad.upstream_message().empty());
+}
+
+// deploy/cloudformation/hyperpod-eks.yaml: what `/hp cluster launch` will ask
+// for, and acknowledge, when it launches hpops's own template.
+TEST_F(CloudFormationAgainstMoto, HpopsOwnTemplateValidatesWithItsParametersAndCapabilities) {
+    std::ifstream file(std::string(HPOPS_SOURCE_DIR) + "/deploy/cloudformation/hyperpod-eks.yaml");
+    const std::string body((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(body.empty());
+    const TemplateSummary summary = run_sync(cfn_.validate_template(body, ""));
+    std::vector<std::string> keys;
+    for (const auto& p : summary.parameters) {
+        keys.push_back(p.key);
+        EXPECT_FALSE(p.description.empty()) << p.key << " has no description";
+    }
+    std::sort(keys.begin(), keys.end());
+    EXPECT_EQ(keys, (std::vector<std::string>{"AvailabilityZone1", "AvailabilityZone2", "DeepHealthChecks",
+                                              "InstanceCount", "InstanceGroupName", "InstanceType",
+                                              "KubernetesVersion", "LifeCycleScriptsS3Uri", "NodeRecovery",
+                                              "ResourceNamePrefix", "ThreadsPerCore", "VpcCidr"}));
+    EXPECT_EQ(summary.capabilities, (std::vector<std::string>{"CAPABILITY_IAM"}));
+    EXPECT_NE(summary.description.find("HyperPod"), std::string::npos);
 }
 
 TEST_F(CloudFormationAgainstMoto, CreatesDescribesFollowsAndDeletesAStack) {
