@@ -39,10 +39,11 @@ SageMaker (HyperPod)
 CloudFormation
   CreateStack, DescribeStacks, DescribeStackEvents, DescribeStackResources,
   DeleteStack, ListStacks              ok, but a stack completes at once with
-                                       stack-level events only.
-  ValidateTemplate                     no Parameters, no Capabilities: the
-                                       harness lists them as AWS does
-                                       (ext_cloudformation.py).
+                                       stack-level events only, a failing
+                                       resource raises instead of rolling back,
+                                       DeleteStack removes at once, and events
+                                       are never paged.
+  ValidateTemplate                     no Parameters, no Capabilities.
 STS
   GetCallerIdentity, AssumeRoleWithWebIdentity   ok, used as is (the web
                                        identity token is not verified).
@@ -81,6 +82,20 @@ EKS (ext_eks.py)
                         deleting it again -> ResourceInUseException 409.
   (speed)               moto's role-ARN check builds a boto3.Session per call
                         (~0.3 s); replaced by the same check with cached partitions.
+CloudFormation (ext_cloudformation.py)
+  CreateStack           CREATE_IN_PROGRESS for update_seconds: resources in
+                        template order, two at a time, each with IN_PROGRESS
+                        and COMPLETE events; DescribeStackResources shows them
+                        as they are. POST /hpops/stack-failure?resource=ID&
+                        reason=TEXT fails that resource of the next stack:
+                        CREATE_FAILED with the reason, the one beside it
+                        cancelled, ROLLBACK_IN_PROGRESS naming it, created
+                        resources deleted newest first, ROLLBACK_COMPLETE.
+  DeleteStack           DELETE_IN_PROGRESS resource by resource; findable by
+                        name until DELETE_COMPLETE, by id afterwards.
+  DescribeStackEvents   pages of 100 with NextToken.
+  ValidateTemplate      Parameters (key, default, NoEcho, description) and the
+                        Capabilities IAM resources or a Transform require.
 SageMaker (ext_sagemaker.py)
   CreateCluster         Orchestrator.Eks.ClusterArn (must name an existing EKS
                         cluster), NodeRecovery, optional ThreadsPerCore, instance
@@ -210,6 +225,9 @@ def with_control(app: Callable) -> Callable:
     GET  /hpops/config                      -> {"update_seconds": S}
     POST /hpops/config?update_seconds=S     -> set the delay for new changes
     POST /hpops/settle                      -> finish all changes started so far
+    POST /hpops/stack-failure?resource=ID&reason=TEXT
+                                            -> the next stack created fails at
+         that resource and rolls back (ext_cloudformation.py)
     POST /hpops/reset[?seed=1]              -> moto reset (delay back to the
          startup value), then optionally the seed_aws scene: {"seed": {...}|null}.
          About 1 s on a warm peer, against ~5 s for a new peer process, so a
@@ -230,6 +248,14 @@ def with_control(app: Callable) -> Callable:
                 body = {"settled": True}
             elif path == "/hpops/reset" and method == "POST":
                 body = _reset(query.get("seed", ["0"])[0] in ("1", "true"))
+            elif path == "/hpops/stack-failure" and method == "POST":
+                import ext_cloudformation
+
+                resource = query.get("resource", [""])[0]
+                if not resource:
+                    raise ValueError("stack-failure needs resource=LogicalId")
+                ext_cloudformation.fail_next_stack(resource, query.get("reason", [""])[0])
+                body = {"resource": resource}
             elif path == "/hpops/config":
                 if method == "POST" and "update_seconds" in query:
                     set_update_seconds(float(query["update_seconds"][0]))
