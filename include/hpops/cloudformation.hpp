@@ -90,6 +90,7 @@ struct TemplateParameter {
     std::string default_value;
     bool no_echo = false;
     std::string description;
+    bool has_default = false;  // a default of "" is still a default
 };
 
 struct TemplateSummary {

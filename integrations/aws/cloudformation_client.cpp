@@ -125,7 +125,8 @@ asio::awaitable<TemplateSummary> CloudFormationClient::validate_template(std::st
         for (pugi::xml_node c : members(result, "Capabilities")) summary.capabilities.push_back(c.text().get());
         for (pugi::xml_node p : members(result, "Parameters"))
             summary.parameters.push_back({child_text(p, "ParameterKey"), child_text(p, "DefaultValue"),
-                                          child_text(p, "NoEcho") == "true", child_text(p, "Description")});
+                                          child_text(p, "NoEcho") == "true", child_text(p, "Description"),
+                                          static_cast<bool>(p.child("DefaultValue"))});
     });
     co_await std::move(asking);
     co_return summary;

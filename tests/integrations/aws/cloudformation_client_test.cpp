@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "integrations/http/curl_client.hpp"
 #include "tests/integrations/aws/credential_test_support.hpp"
@@ -69,6 +70,20 @@ protected:
         return r;
     }
 
+    // The statuses a stack goes through until CloudFormation leaves it alone
+    // (the harness's stacks take a second or two, resource by resource).
+    std::vector<std::string> follow(const std::string& name_or_id) {
+        std::vector<std::string> seen;
+        for (int i = 0; i < 400; ++i) {
+            const auto stack = run_sync(cfn_.describe_stack(name_or_id));
+            const std::string status = stack ? stack->status : "gone";
+            if (seen.empty() || seen.back() != status) seen.push_back(status);
+            if (status == "gone" || status.ends_with("_COMPLETE") || status.ends_with("_FAILED")) break;
+            std::this_thread::sleep_for(50ms);
+        }
+        return seen;
+    }
+
     CurlClient curl_{2};
     RecordingClient http_{curl_};
     FixedCredentials credentials_;
@@ -86,7 +101,8 @@ TEST_F(CloudFormationAgainstMoto, ValidateTemplateListsParametersWithTheirDescri
                              [&](const TemplateParameter& p) { return p.key == key; });
     };
     EXPECT_EQ(find("QueueName").description, "Name of the work queue");
-    EXPECT_EQ(find("QueueName").default_value, "");
+    EXPECT_FALSE(find("QueueName").has_default);
+    EXPECT_TRUE(find("Retention").has_default);
     EXPECT_EQ(find("Retention").default_value, "345600");
     EXPECT_TRUE(summary.capabilities.empty());
 
@@ -121,6 +137,15 @@ TEST_F(CloudFormationAgainstMoto, HpopsOwnTemplateValidatesWithItsParametersAndC
                                               "ResourceNamePrefix", "ThreadsPerCore", "VpcCidr"}));
     EXPECT_EQ(summary.capabilities, (std::vector<std::string>{"CAPABILITY_IAM"}));
     EXPECT_NE(summary.description.find("HyperPod"), std::string::npos);
+    for (const auto& p : summary.parameters) {
+        // A default of "" (no lifecycle scripts) is a default; a zone has none.
+        if (p.key == "LifeCycleScriptsS3Uri") {
+            EXPECT_TRUE(p.has_default && p.default_value.empty());
+        }
+        if (p.key == "AvailabilityZone1") {
+            EXPECT_FALSE(p.has_default);
+        }
+    }
 }
 
 TEST_F(CloudFormationAgainstMoto, CreatesDescribesFollowsAndDeletesAStack) {
@@ -137,6 +162,7 @@ TEST_F(CloudFormationAgainstMoto, CreatesDescribesFollowsAndDeletesAStack) {
         EXPECT_NE(body.find("&ClientRequestToken=launch-hp-one"), std::string::npos);
     }
 
+    EXPECT_EQ(follow("hp-one"), (std::vector<std::string>{"CREATE_IN_PROGRESS", "CREATE_COMPLETE"}));
     const auto stack = run_sync(cfn_.describe_stack("hp-one"));
     ASSERT_TRUE(stack);
     EXPECT_EQ(stack->id, id);
@@ -159,6 +185,11 @@ TEST_F(CloudFormationAgainstMoto, CreatesDescribesFollowsAndDeletesAStack) {
     EXPECT_EQ(events.events.front().status, "CREATE_COMPLETE");
     EXPECT_EQ(events.events.front().resource_type, "AWS::CloudFormation::Stack");
     EXPECT_FALSE(events.events.front().event_id.empty());
+    EXPECT_TRUE(events.next_token.empty());
+    std::vector<std::string> work;
+    for (const auto& e : events.events)
+        if (e.logical_id == "Work") work.insert(work.begin(), e.status);
+    EXPECT_EQ(work, (std::vector<std::string>{"CREATE_IN_PROGRESS", "CREATE_COMPLETE"}));
 
     const auto resources = run_sync(cfn_.describe_stack_resources("hp-one"));
     std::vector<std::string> logical;
@@ -171,6 +202,7 @@ TEST_F(CloudFormationAgainstMoto, CreatesDescribesFollowsAndDeletesAStack) {
     EXPECT_NE(std::find_if(live.begin(), live.end(), [&](const StackSummary& s) { return s.id == id; }), live.end());
 
     run_sync(cfn_.delete_stack("hp-one", "delete-hp-one"));
+    EXPECT_EQ(follow(id), (std::vector<std::string>{"DELETE_IN_PROGRESS", "DELETE_COMPLETE"}));
     EXPECT_FALSE(run_sync(cfn_.describe_stack("hp-one")));  // by name, a deleted stack is gone
     const auto deleted = run_sync(cfn_.list_stacks({"DELETE_COMPLETE"}));
     const auto gone = std::find_if(deleted.begin(), deleted.end(), [&](const StackSummary& s) { return s.id == id; });
