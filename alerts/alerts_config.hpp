@@ -5,6 +5,6 @@
 namespace hpops::alerts {
 
 // The `alerts:` section: receivers' credentials, routes, flood control.
-void read_alerts(YamlWalker& w, const Field& root, AlertsConfig& out);
+void read_alerts(YamlWalker& w, const ConfigField& root, AlertsConfig& out);
 
 }  // namespace hpops::alerts

@@ -38,7 +38,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
 }
 
 // Durations stored as whole seconds must not silently lose a fraction.
-std::optional<std::chrono::seconds> whole_seconds(YamlWalker& w, const Field& f, std::optional<milliseconds> d) {
+std::optional<std::chrono::seconds> whole_seconds(YamlWalker& w, const ConfigField& f, std::optional<milliseconds> d) {
     if (!d) return std::nullopt;
     if (d->count() % 1000 != 0) {
         w.problem(f, "must be a whole number of seconds");
@@ -47,7 +47,7 @@ std::optional<std::chrono::seconds> whole_seconds(YamlWalker& w, const Field& f,
     return std::chrono::duration_cast<std::chrono::seconds>(*d);
 }
 
-void check_readable_file(YamlWalker& w, const Field& f, const std::string& path) {
+void check_readable_file(YamlWalker& w, const ConfigField& f, const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
         w.problem(f, "`" + path + "` is not a file (relative paths are from the working directory)");
@@ -57,9 +57,9 @@ void check_readable_file(YamlWalker& w, const Field& f, const std::string& path)
 }
 
 // What the server holds at once: connections, request bodies, remembered signatures.
-void read_server_capacity(YamlWalker& w, const Field& s, ServerConfig& out) {
+void read_server_capacity(YamlWalker& w, const ConfigField& s, ServerConfig& out) {
     if (auto v = w.read_int(w.child(s, "max_connections"), 1, 1'000'000)) out.max_connections = static_cast<std::size_t>(*v);
-    const Field in_flight = w.child(s, "max_body_bytes_in_flight");
+    const ConfigField in_flight = w.child(s, "max_body_bytes_in_flight");
     if (auto v = w.read_size(in_flight, 64 * 1024, 64ull << 30)) out.max_body_bytes_in_flight = *v;
     // A body larger than the whole budget could never be read: 503 for ever.
     if (out.max_body_bytes_in_flight < std::max(out.body_limit, out.webhook_body_limit))
@@ -69,12 +69,12 @@ void read_server_capacity(YamlWalker& w, const Field& s, ServerConfig& out) {
         out.max_replay_signatures = static_cast<std::size_t>(*v);
 }
 
-void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
-    const Field s = w.child(root, "server");
+void read_server(YamlWalker& w, const ConfigField& root, ServerConfig& out) {
+    const ConfigField s = w.child(root, "server");
     if (!w.section(s, {"listen", "threads", "tls", "body_limit", "webhook_body_limit", "header_timeout", "idle_timeout",
                        "shutdown_grace", "max_connections", "max_body_bytes_in_flight", "max_replay_signatures"}))
         return;
-    const Field listen = w.child(s, "listen");
+    const ConfigField listen = w.child(s, "listen");
     if (auto text = w.read_string(listen)) {
         std::string why;
         if (auto hp = parse_host_port(*text, why)) {
@@ -93,10 +93,10 @@ void read_server(YamlWalker& w, const Field& root, ServerConfig& out) {
     if (auto v = w.read_duration(w.child(s, "shutdown_grace"), 0ms, 10min)) out.shutdown_grace = *v;
     read_server_capacity(w, s, out);
 
-    const Field tls = w.child(s, "tls");
+    const ConfigField tls = w.child(s, "tls");
     if (!w.section(tls, {"cert", "key"})) return;
-    const Field cert = w.child(tls, "cert");
-    const Field key = w.child(tls, "key");
+    const ConfigField cert = w.child(tls, "cert");
+    const ConfigField key = w.child(tls, "key");
     const auto cert_text = w.read_string(cert);
     const auto key_text = w.read_string(key);
     if ((cert.present() && !cert_text) || (key.present() && !key_text)) return;  // already reported
@@ -118,31 +118,31 @@ bool is_http_url(std::string_view text);
 
 // Returns false when signing_secret is given but unreadable (already reported),
 // so the caller does not also call it empty.
-bool read_slack(YamlWalker& w, const Field& root, SlackConfig& out) {
-    const Field s = w.child(root, "slack");
+bool read_slack(YamlWalker& w, const ConfigField& root, SlackConfig& out) {
+    const ConfigField s = w.child(root, "slack");
     if (!w.section(s, {"signing_secret", "bot_token", "timestamp_tolerance", "inline_budget", "api_url",
                        "response_url_allow"}))
         return true;
-    const Field secret = w.child(s, "signing_secret");
+    const ConfigField secret = w.child(s, "signing_secret");
     auto secret_value = w.read_string(secret, Echo::redact);
     if (secret_value) out.signing_secret = std::move(*secret_value);
     if (auto v = w.read_string(w.child(s, "bot_token"), Echo::redact)) out.bot_token = std::move(*v);
-    const Field tolerance = w.child(s, "timestamp_tolerance");
+    const ConfigField tolerance = w.child(s, "timestamp_tolerance");
     if (auto v = whole_seconds(w, tolerance, w.read_duration(tolerance, 1s, 1h))) out.timestamp_tolerance = *v;
     // Slack gives 3 s for the first answer; leave room for the round trip.
     if (auto v = w.read_duration(w.child(s, "inline_budget"), 0ms, 2900ms)) out.inline_budget = *v;
-    const Field api_url = w.child(s, "api_url");
+    const ConfigField api_url = w.child(s, "api_url");
     if (auto v = w.read_string(api_url)) {
         if (!is_http_url(*v)) w.problem(api_url, "`" + *v + "` is not an http(s) URL");
         else out.api_url = std::move(*v);
     }
-    if (const Field allow = w.child(s, "response_url_allow"); allow.present()) {
+    if (const ConfigField allow = w.child(s, "response_url_allow"); allow.present()) {
         if (!allow.value.IsSequence()) {
             w.problem(allow, "expected a list of URL prefixes, such as [\"https://hooks.slack.com/\"]");
         } else {
             out.response_url_allow.clear();
             for (std::size_t i = 0; i < allow.value.size(); ++i) {
-                const Field item{allow.path + "[" + std::to_string(i) + "]", allow.value[i], allow.value[i].Mark()};
+                const ConfigField item{allow.path + "[" + std::to_string(i) + "]", allow.value[i], allow.value[i].Mark()};
                 auto v = w.read_string(item);
                 if (!v) continue;
                 // The host must be ended by "/" or ":", so "https://hooks.slack.com"
@@ -158,26 +158,26 @@ bool read_slack(YamlWalker& w, const Field& root, SlackConfig& out) {
     return !secret.present() || secret_value.has_value();
 }
 
-void read_access(YamlWalker& w, const Field& root, AccessConfig& out) {
-    const Field a = w.child(root, "access");
+void read_access(YamlWalker& w, const ConfigField& root, AccessConfig& out) {
+    const ConfigField a = w.child(root, "access");
     // `roles` is listed as known only so it gets the pointed message below.
     if (!w.section(a, {"default_role", "users", "channels", "roles"})) return;
-    if (const Field roles = w.child(a, "roles"); roles.present())
+    if (const ConfigField roles = w.child(a, "roles"); roles.present())
         w.problem(roles, "grouping by role is not supported; write `users: {USER_ID: role}` and "
                          "`channels: {CHANNEL_ID: role}` instead");
     if (auto v = w.read_role(w.child(a, "default_role"))) out.default_role = *v;
-    w.for_each_entry(w.child(a, "users"), [&](const std::string& id, const Field& value) {
+    w.for_each_entry(w.child(a, "users"), [&](const std::string& id, const ConfigField& value) {
         if (auto role = w.read_role(value)) out.users[id] = *role;
     });
-    w.for_each_entry(w.child(a, "channels"), [&](const std::string& id, const Field& value) {
+    w.for_each_entry(w.child(a, "channels"), [&](const std::string& id, const ConfigField& value) {
         if (auto role = w.read_role(value)) out.channels[id] = *role;
     });
 }
 
-void read_store(YamlWalker& w, const Field& root, StoreConfig& out) {
-    const Field s = w.child(root, "store");
+void read_store(YamlWalker& w, const ConfigField& root, StoreConfig& out) {
+    const ConfigField s = w.child(root, "store");
     if (!w.section(s, {"path", "synchronous"})) return;
-    const Field path = w.child(s, "path");
+    const ConfigField path = w.child(s, "path");
     if (auto v = w.read_string(path)) {
         if (v->empty()) w.problem(path, "is empty (use \":memory:\" for a throwaway store)");
         else out.path = std::move(*v);
@@ -186,12 +186,12 @@ void read_store(YamlWalker& w, const Field& root, StoreConfig& out) {
         out.synchronous = *v == "normal" ? Synchronous::normal : Synchronous::full;
 }
 
-void read_confirm(YamlWalker& w, const Field& root, ConfirmConfig& out) {
-    const Field c = w.child(root, "confirm");
+void read_confirm(YamlWalker& w, const ConfigField& root, ConfirmConfig& out) {
+    const ConfigField c = w.child(root, "confirm");
     if (!w.section(c, {"ttl", "secret"})) return;
-    const Field ttl = w.child(c, "ttl");
+    const ConfigField ttl = w.child(c, "ttl");
     if (auto v = whole_seconds(w, ttl, w.read_duration(ttl, 10s, 24h))) out.ttl = *v;
-    const Field secret = w.child(c, "secret");
+    const ConfigField secret = w.child(c, "secret");
     if (auto v = w.read_string(secret, Echo::redact)) {
         // It keys an HMAC over confirmation tokens; a short key is guessable.
         if (!v->empty() && v->size() < 16) w.problem(secret, "is shorter than 16 bytes (leave it empty to derive one)");
@@ -199,24 +199,24 @@ void read_confirm(YamlWalker& w, const Field& root, ConfirmConfig& out) {
     }
 }
 
-void read_limits(YamlWalker& w, const Field& root, LimitsConfig& out) {
-    const Field l = w.child(root, "limits");
+void read_limits(YamlWalker& w, const ConfigField& root, LimitsConfig& out) {
+    const ConfigField l = w.child(root, "limits");
     if (!w.section(l, {"min_count", "max_count", "scale_down_confirm_share"})) return;
     const auto min_count = w.read_int(w.child(l, "min_count"), 0, 100'000);
-    const Field max_field = w.child(l, "max_count");
+    const ConfigField max_field = w.child(l, "max_count");
     const auto max_count = w.read_int(max_field, 1, 100'000);
     if (min_count) out.min_count = static_cast<int>(*min_count);
     if (max_count) out.max_count = static_cast<int>(*max_count);
     if ((min_count || max_count) && out.min_count > out.max_count) {
-        const Field& at = max_count ? max_field : w.child(l, "min_count");
+        const ConfigField& at = max_count ? max_field : w.child(l, "min_count");
         w.problem(at, "min_count (" + std::to_string(out.min_count) + ") is greater than max_count (" +
                           std::to_string(out.max_count) + ")");
     }
     if (auto v = w.read_number(w.child(l, "scale_down_confirm_share"), 0.0, 1.0)) out.scale_down_confirm_share = *v;
 }
 
-void read_aws(YamlWalker& w, const Field& root, AwsConfig& out) {
-    const Field a = w.child(root, "aws");
+void read_aws(YamlWalker& w, const ConfigField& root, AwsConfig& out) {
+    const ConfigField a = w.child(root, "aws");
     if (!w.section(a, {"region", "eks_cluster", "hyperpod_cluster", "endpoints", "timeout", "max_attempts",
                        "poll_interval", "follow_timeout"}))
         return;
@@ -227,10 +227,10 @@ void read_aws(YamlWalker& w, const Field& root, AwsConfig& out) {
     if (auto v = w.read_string(w.child(a, "hyperpod_cluster"))) out.hyperpod_cluster = std::move(*v);
     if (auto v = w.read_duration(w.child(a, "timeout"), 100ms, 5min)) out.timeout = *v;
     if (auto v = w.read_int(w.child(a, "max_attempts"), 1, 10)) out.max_attempts = static_cast<int>(*v);
-    const Field endpoints = w.child(a, "endpoints");
+    const ConfigField endpoints = w.child(a, "endpoints");
     if (!w.section(endpoints, {"eks", "sagemaker", "sts", "cloudformation"})) return;
     for (const char* service : {"eks", "sagemaker", "sts", "cloudformation"}) {
-        const Field f = w.child(endpoints, service);
+        const ConfigField f = w.child(endpoints, service);
         auto url = w.read_string(f);
         if (!url || url->empty()) continue;
         if (!url->starts_with("https://") && !url->starts_with("http://"))
@@ -254,11 +254,11 @@ std::string tracking_uri_problem(const std::string& uri) {
            "(arn:aws:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME)";
 }
 
-void read_mlflow(YamlWalker& w, const Field& root, MlflowConfig& out) {
-    const Field m = w.child(root, "mlflow");
+void read_mlflow(YamlWalker& w, const ConfigField& root, MlflowConfig& out) {
+    const ConfigField m = w.child(root, "mlflow");
     if (!w.section(m, {"tracking_uri", "token", "username", "password", "ui_url", "sagemaker_endpoint", "timeout"}))
         return;
-    const Field uri = w.child(m, "tracking_uri");
+    const ConfigField uri = w.child(m, "tracking_uri");
     if (auto v = w.read_string(uri)) {
         if (!v->empty() && !is_http_url(*v) && !is_mlflow_tracking_server_arn(*v))
             w.problem(uri, tracking_uri_problem(*v));
@@ -267,8 +267,8 @@ void read_mlflow(YamlWalker& w, const Field& root, MlflowConfig& out) {
         out.tracking_uri = std::move(*v);
     }
     if (auto v = w.read_string(w.child(m, "token"), Echo::redact)) out.token = std::move(*v);
-    const Field username = w.child(m, "username");
-    const Field password = w.child(m, "password");
+    const ConfigField username = w.child(m, "username");
+    const ConfigField password = w.child(m, "password");
     auto user = w.read_string(username, Echo::redact);
     auto pass = w.read_string(password, Echo::redact);
     const bool unreadable = (username.present() && !user) || (password.present() && !pass);  // already reported
@@ -279,7 +279,7 @@ void read_mlflow(YamlWalker& w, const Field& root, MlflowConfig& out) {
         w.problem(out.username.empty() ? password : username, "set both `username` and `password`, or neither");
     for (auto [key, target] :
          {std::pair{"ui_url", &out.ui_url}, std::pair{"sagemaker_endpoint", &out.sagemaker_endpoint}}) {
-        const Field f = w.child(m, key);
+        const ConfigField f = w.child(m, key);
         auto url = w.read_string(f);
         if (!url || url->empty()) continue;
         if (!is_http_url(*url)) w.problem(f, "`" + *url + "` is not an http(s) URL");
@@ -288,21 +288,21 @@ void read_mlflow(YamlWalker& w, const Field& root, MlflowConfig& out) {
     if (auto v = w.read_duration(w.child(m, "timeout"), 100ms, 5min)) out.timeout = *v;
 }
 
-void read_kubernetes(YamlWalker& w, const Field& root, KubernetesConfig& out) {
-    const Field k = w.child(root, "kubernetes");
+void read_kubernetes(YamlWalker& w, const ConfigField& root, KubernetesConfig& out) {
+    const ConfigField k = w.child(root, "kubernetes");
     if (!k.present()) return;
     out.enabled = true;
     if (!w.section(k, {"kubeconfig", "context", "in_cluster", "eks_cluster", "eks_region", "namespace",
                        "gpu_confirm_threshold", "max_gpus_per_replica", "max_replicas", "vllm_image", "timeout",
                        "poll_interval", "rollout_timeout"}))
         return;
-    const Field kubeconfig = w.child(k, "kubeconfig");
+    const ConfigField kubeconfig = w.child(k, "kubeconfig");
     if (auto v = w.read_string(kubeconfig); v && !v->empty()) {
         check_readable_file(w, kubeconfig, *v);
         out.kubeconfig = std::move(*v);
     }
     if (auto v = w.read_string(w.child(k, "context"))) out.context = std::move(*v);
-    const Field in_cluster = w.child(k, "in_cluster");
+    const ConfigField in_cluster = w.child(k, "in_cluster");
     if (auto v = w.read_choice(in_cluster, {"true", "false"})) out.in_cluster = *v == "true";
     if (out.in_cluster && (kubeconfig.present() || w.child(k, "context").present()))
         w.problem(in_cluster, "in_cluster uses the pod's service account; drop `kubeconfig` and `context`");
@@ -318,8 +318,8 @@ void read_kubernetes(YamlWalker& w, const Field& root, KubernetesConfig& out) {
     if (auto v = w.read_duration(w.child(k, "rollout_timeout"), 1s, 24h)) out.rollout_timeout = *v;
 }
 
-void read_log(YamlWalker& w, const Field& root, std::string& level) {
-    const Field l = w.child(root, "log");
+void read_log(YamlWalker& w, const ConfigField& root, std::string& level) {
+    const ConfigField l = w.child(root, "log");
     if (!w.section(l, {"level"})) return;
     if (auto v = w.read_choice(w.child(l, "level"), {"trace", "debug", "info", "warn", "error"})) level = *v;
 }
@@ -356,7 +356,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     }
     auto config = std::make_shared<Config>();
     config->source = source;
-    const Field root = w.root(document);
+    const ConfigField root = w.root(document);
     bool secret_readable = true;
     if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "mlflow", "log",
                               "kubernetes", "alerts"})) {
@@ -378,13 +378,13 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     // hpops can use neither, and saying so beats failing at the first command.
     if (const std::string& uri = config->mlflow.tracking_uri;
         !uri_from_file && !uri.empty() && !is_http_url(uri) && !is_mlflow_tracking_server_arn(uri)) {
-        const Field mlflow = w.child(root, "mlflow");
+        const ConfigField mlflow = w.child(root, "mlflow");
         w.problem(mlflow.present() ? mlflow.mark : root.mark,
                   "MLFLOW_TRACKING_URI " + tracking_uri_problem(uri) + "; set mlflow.tracking_uri in the file");
     }
     if (options.require_slack_secret && secret_readable && config->slack.signing_secret.empty()) {
-        const Field slack = w.child(root, "slack");
-        const Field secret = w.child(slack, "signing_secret");
+        const ConfigField slack = w.child(root, "slack");
+        const ConfigField secret = w.child(slack, "signing_secret");
         w.problem(secret.present() ? secret.mark : slack.mark,
                   "slack.signing_secret is empty: set it in the file or SLACK_SIGNING_SECRET");
     }
@@ -393,10 +393,10 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         for (const std::string& problem : public_exposure_problems(*config)) {
             // Point at the key the problem names ("access.users.U0..."), or the nearest present parent.
             const std::string path = problem.substr(0, problem.find(':'));
-            Field at = root;
+            ConfigField at = root;
             for (std::size_t from = 0; from <= path.size();) {
                 const std::size_t dot = std::min(path.find('.', from), path.size());
-                const Field next = w.child(at, std::string_view(path).substr(from, dot - from));
+                const ConfigField next = w.child(at, std::string_view(path).substr(from, dot - from));
                 if (!next.present()) break;
                 at = next;
                 from = dot + 1;

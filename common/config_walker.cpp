@@ -69,11 +69,11 @@ std::vector<std::string> YamlWalker::problems() const {
     return out;
 }
 
-Field YamlWalker::root(const YAML::Node& document) const {
-    return Field{"", document, document.IsDefined() ? document.Mark() : YAML::Mark::null_mark()};
+ConfigField YamlWalker::root(const YAML::Node& document) const {
+    return ConfigField{"", document, document.IsDefined() ? document.Mark() : YAML::Mark::null_mark()};
 }
 
-Field YamlWalker::child(const Field& parent, std::string_view key) const {
+ConfigField YamlWalker::child(const ConfigField& parent, std::string_view key) const {
     const std::string path = parent.path.empty() ? std::string(key) : parent.path + "." + std::string(key);
     if (parent.present() && parent.value.IsMap()) {
         for (auto it = parent.value.begin(); it != parent.value.end(); ++it) {
@@ -81,13 +81,13 @@ Field YamlWalker::child(const Field& parent, std::string_view key) const {
             // An empty value's mark points at the next token; the key is
             // where the reader will look.
             const YAML::Mark mark = it->second.IsNull() ? it->first.Mark() : it->second.Mark();
-            return Field{path, it->second, mark};
+            return ConfigField{path, it->second, mark};
         }
     }
-    return Field{path, YAML::Node(YAML::NodeType::Undefined), parent.mark};
+    return ConfigField{path, YAML::Node(YAML::NodeType::Undefined), parent.mark};
 }
 
-bool YamlWalker::section(const Field& field, const std::vector<std::string_view>& known) {
+bool YamlWalker::section(const ConfigField& field, const std::vector<std::string_view>& known) {
     if (!field.present() || field.value.IsNull()) return false;
     if (!field.value.IsMap()) {
         problem(field, "expected a mapping with keys " + join_names(known) + ", found " + kind_of(field.value));
@@ -115,8 +115,8 @@ bool YamlWalker::section(const Field& field, const std::vector<std::string_view>
     return true;
 }
 
-void YamlWalker::for_each_entry(const Field& field,
-                                const std::function<void(const std::string& key, const Field& value)>& visit) {
+void YamlWalker::for_each_entry(const ConfigField& field,
+                                const std::function<void(const std::string& key, const ConfigField& value)>& visit) {
     if (!field.present() || field.value.IsNull()) return;
     if (!field.value.IsMap()) {
         problem(field, "expected a mapping from id to role, found " + kind_of(field.value));
@@ -134,16 +134,16 @@ void YamlWalker::for_each_entry(const Field& field,
             continue;
         }
         const YAML::Mark mark = it->second.IsNull() ? it->first.Mark() : it->second.Mark();
-        visit(key, Field{field.path + "." + key, it->second, mark});
+        visit(key, ConfigField{field.path + "." + key, it->second, mark});
     }
 }
 
-void YamlWalker::wrong(const Field& field, std::string_view expected, const std::string& found_text, Echo echo) {
+void YamlWalker::wrong(const ConfigField& field, std::string_view expected, const std::string& found_text, Echo echo) {
     problem(field, "expected " + std::string(expected) + ", found " +
                        (echo == Echo::redact ? std::string("a value that is not shown (secret)") : quoted(found_text)));
 }
 
-std::optional<std::string> YamlWalker::scalar(const Field& field, std::string_view expected, Echo echo) {
+std::optional<std::string> YamlWalker::scalar(const ConfigField& field, std::string_view expected, Echo echo) {
     if (!field.value.IsScalar()) {
         problem(field, "expected " + std::string(expected) + ", found " + kind_of(field.value));
         return std::nullopt;
@@ -159,14 +159,14 @@ std::optional<std::string> YamlWalker::scalar(const Field& field, std::string_vi
     return std::move(expanded.value);
 }
 
-std::optional<std::string> YamlWalker::read_string(const Field& field, Echo echo) {
+std::optional<std::string> YamlWalker::read_string(const ConfigField& field, Echo echo) {
     if (!field.present()) return std::nullopt;
     // `key:` with nothing after it reads as an empty string, as in env files.
     if (field.value.IsNull()) return std::string();
     return scalar(field, "a string", echo);
 }
 
-std::optional<std::int64_t> YamlWalker::read_int(const Field& field, std::int64_t lo, std::int64_t hi) {
+std::optional<std::int64_t> YamlWalker::read_int(const ConfigField& field, std::int64_t lo, std::int64_t hi) {
     if (!field.present()) return std::nullopt;
     const std::string expected = "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
     const auto text = scalar(field, expected, Echo::value);
@@ -180,7 +180,7 @@ std::optional<std::int64_t> YamlWalker::read_int(const Field& field, std::int64_
     return value;
 }
 
-std::optional<double> YamlWalker::read_number(const Field& field, double lo, double hi) {
+std::optional<double> YamlWalker::read_number(const ConfigField& field, double lo, double hi) {
     if (!field.present()) return std::nullopt;
     const std::string expected = "a number in " + format_number(lo) + ".." + format_number(hi);
     const auto text = scalar(field, expected, Echo::value);
@@ -195,7 +195,7 @@ std::optional<double> YamlWalker::read_number(const Field& field, double lo, dou
     return value;
 }
 
-std::optional<std::chrono::milliseconds> YamlWalker::read_duration(const Field& field, std::chrono::milliseconds lo,
+std::optional<std::chrono::milliseconds> YamlWalker::read_duration(const ConfigField& field, std::chrono::milliseconds lo,
                                                                    std::chrono::milliseconds hi) {
     if (!field.present()) return std::nullopt;
     const auto text = scalar(field, "a duration such as 10s, 500ms or 2m", Echo::value);
@@ -211,7 +211,7 @@ std::optional<std::chrono::milliseconds> YamlWalker::read_duration(const Field& 
     return std::nullopt;
 }
 
-std::optional<std::uint64_t> YamlWalker::read_size(const Field& field, std::uint64_t lo, std::uint64_t hi) {
+std::optional<std::uint64_t> YamlWalker::read_size(const ConfigField& field, std::uint64_t lo, std::uint64_t hi) {
     if (!field.present()) return std::nullopt;
     const auto text = scalar(field, "a size such as 1MiB, 512KiB or a number of bytes", Echo::value);
     if (!text) return std::nullopt;
@@ -226,7 +226,7 @@ std::optional<std::uint64_t> YamlWalker::read_size(const Field& field, std::uint
     return std::nullopt;
 }
 
-std::optional<std::string> YamlWalker::read_choice(const Field& field, const std::vector<std::string_view>& choices) {
+std::optional<std::string> YamlWalker::read_choice(const ConfigField& field, const std::vector<std::string_view>& choices) {
     if (!field.present()) return std::nullopt;
     const std::string expected = "one of " + join_names(choices);
     const auto text = scalar(field, expected, Echo::value);
@@ -240,7 +240,7 @@ std::optional<std::string> YamlWalker::read_choice(const Field& field, const std
     return std::nullopt;
 }
 
-std::optional<Role> YamlWalker::read_role(const Field& field) {
+std::optional<Role> YamlWalker::read_role(const ConfigField& field) {
     const auto name = read_choice(field, {"none", "viewer", "operator", "admin"});
     return name ? parse_role(*name) : std::nullopt;
 }
