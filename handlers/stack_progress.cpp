@@ -90,4 +90,30 @@ Reply render_stack_progress(const StackProgress& p, std::string_view cluster, st
     return reply;
 }
 
+Reply render_stack_log(const std::vector<StackEvent>& events, std::string_view stack_name, std::size_t last) {
+    Reply reply;
+    const std::size_t shown = std::min(last, events.size());
+    reply.summary = std::to_string(shown) + " events of stack " + std::string(stack_name);
+    reply.heading("Stack " + std::string(stack_name) + ": last " + std::to_string(shown) + " of " +
+                  std::to_string(events.size()) + " events");
+    const StackProgress progress = stack_progress(events, stack_name, 0, false);
+    if (progress.first_failure)
+        reply.text("First failure: *" + mrkdwn_escape(progress.first_failure->logical_id) + "*: " +
+                       mrkdwn_escape(progress.first_failure->status_reason),
+                   Mark::failed);
+    Table table{{"Time (UTC)", "Resource", "Type", "Status", "Reason"}, {}};
+    for (std::size_t i = events.size() - shown; i < events.size(); ++i) {
+        const StackEvent& e = events[i];
+        // 2026-12-05T10:00:00.123Z -> 10:00:00; the context line gives the date.
+        const std::string time = e.timestamp.size() >= 19 ? e.timestamp.substr(11, 8) : e.timestamp;
+        const std::string type = e.resource_type.starts_with("AWS::") ? e.resource_type.substr(5) : e.resource_type;
+        table.rows.push_back({time, e.logical_id, type, e.status, e.status_reason.substr(0, 120)});
+    }
+    if (table.rows.empty()) reply.text("No events yet.");
+    else reply.table(std::move(table));
+    if (!events.empty())
+        reply.context("From " + events.front().timestamp.substr(0, 10) + "; `last=N` shows more (up to 200).");
+    return reply;
+}
+
 }  // namespace hpops::handlers

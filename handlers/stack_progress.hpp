@@ -40,4 +40,9 @@ bool is_terminal_stack_status(std::string_view status);
 Reply render_stack_progress(const StackProgress& progress, std::string_view cluster, std::int64_t started_unix_ms,
                             std::int64_t now_unix_ms, bool teardown);
 
+// `/hp cluster logs NAME [last=N]`: the stack's last `last` events, oldest
+// first, as a table (time, resource, type, status, reason), with the first
+// failure, if any, named above it.
+Reply render_stack_log(const std::vector<StackEvent>& events, std::string_view stack_name, std::size_t last);
+
 }  // namespace hpops::handlers

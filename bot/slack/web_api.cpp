@@ -11,9 +11,11 @@
 #include "common/crypto.hpp"
 #include "hpops/errors.hpp"
 #include "integrations/http/curl_client.hpp"
+#include "integrations/json_fields.hpp"
 
 namespace hpops::bot {
 using integrations::failed_before_sending;
+using integrations::string_field;
 namespace asio = boost::asio;
 using json = nlohmann::json;
 
@@ -91,30 +93,34 @@ asio::awaitable<std::optional<PostedMessage>> SlackWebApi::find_post(std::string
         request.url = options_.base_url + method;
         request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                            {"Authorization", "Bearer " + options_.token}};
-        request.body = "channel=" + bot::form_encode_component(channel) + "&oldest=" + std::to_string(oldest) +
+        request.body = "channel=" + form_encode_component(channel) + "&oldest=" + std::to_string(oldest) +
                        "&limit=15&include_all_metadata=true";
-        if (!thread_ts.empty()) request.body += "&ts=" + bot::form_encode_component(thread_ts);
-        if (!cursor.empty()) request.body += "&cursor=" + bot::form_encode_component(cursor);
+        if (!thread_ts.empty()) request.body += "&ts=" + form_encode_component(thread_ts);
+        if (!cursor.empty()) request.body += "&cursor=" + form_encode_component(cursor);
         request.timeout = options_.timeout;
         std::string failure;
         try {
             auto send = http_.send(std::move(request), RetryPolicy{2, std::chrono::milliseconds(200), {}});
             HttpResponse response = co_await std::move(send);
             json answer = json::parse(response.body, nullptr, false);
-            if (response.status == 200 && answer.is_object() && answer.value("ok", false)) {
-                for (const json& m : answer.value("messages", json::array())) {
-                    const json* metadata = m.is_object() && m.contains("metadata") ? &m["metadata"] : nullptr;
-                    if (metadata && metadata->is_object() &&
-                        metadata->value("event_type", std::string()) == post_event_type &&
-                        metadata->value("event_payload", json::object()).value("post_id", std::string()) == post_id)
-                        co_return PostedMessage{channel, m.value("ts", std::string())};
+            // Read with string_field throughout: an odd answer is "not found", never a throw.
+            const auto ok = answer.is_object() ? answer.find("ok") : answer.end();
+            if (response.status == 200 && ok != answer.end() && *ok == true) {
+                const auto messages = answer.find("messages");
+                for (const json& m : messages != answer.end() && messages->is_array() ? *messages : json::array()) {
+                    const json metadata = m.is_object() ? m.value("metadata", json()) : json();
+                    const json payload = metadata.is_object() ? metadata.value("event_payload", json()) : json();
+                    if (string_field(metadata, "event_type") == post_event_type &&
+                        string_field(payload, "post_id") == post_id)
+                        co_return PostedMessage{channel, string_field(m, "ts")};
                 }
-                cursor = answer.value("response_metadata", json::object()).value("next_cursor", std::string());
+                const auto paging = answer.find("response_metadata");
+                cursor = paging != answer.end() ? string_field(*paging, "next_cursor") : std::string();
                 if (cursor.empty()) co_return std::nullopt;
                 continue;
             }
-            failure = answer.is_object() ? answer.value("error", "HTTP " + std::to_string(response.status))
-                                         : "HTTP " + std::to_string(response.status);
+            failure = string_field(answer, "error");
+            if (failure.empty()) failure = "HTTP " + std::to_string(response.status);
         } catch (const UpstreamError& e) {
             failure = e.code();
         }

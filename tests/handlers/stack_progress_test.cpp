@@ -80,6 +80,26 @@ TEST(StackProgress, ATeardownCountsDeletions) {
     EXPECT_NE(text.find("[done] Deleted hp in 1m"), std::string::npos) << text;
 }
 
+TEST(StackLog, ShowsTheLastEventsWithTheFirstFailureOnTop) {
+    std::vector<StackEvent> events = {stack("CREATE_IN_PROGRESS", "User Initiated")};
+    for (int i = 0; i < 30; ++i) events.push_back(ev("Q" + std::to_string(i), "AWS::SQS::Queue", "CREATE_COMPLETE"));
+    events.push_back(ev("Nodes", "AWS::SageMaker::Cluster", "CREATE_FAILED", "quota exceeded"));
+    events.push_back(stack("ROLLBACK_COMPLETE"));
+    const Reply reply = render_stack_log(events, "hp", 5);
+    const std::string text = bot::render_plain_text(reply);
+    EXPECT_NE(text.find("last 5 of 33 events"), std::string::npos) << text;
+    EXPECT_NE(text.find("[failed] First failure: Nodes: quota exceeded"), std::string::npos) << text;
+    const auto failed_at = text.find("CREATE_FAILED");
+    const auto row_start = text.rfind('\n', failed_at) + 1;
+    const std::string failed_row = text.substr(row_start, text.find('\n', failed_at) - row_start);
+    EXPECT_TRUE(failed_row.starts_with("10:00:00")) << failed_row;
+    for (const char* cell : {"Nodes", "SageMaker::Cluster", "quota exceeded"})
+        EXPECT_NE(failed_row.find(cell), std::string::npos) << failed_row;
+    EXPECT_EQ(text.find("Q24"), std::string::npos) << text;  // older than the last five
+    EXPECT_NE(text.find("Q27"), std::string::npos) << text;
+    EXPECT_NE(bot::render_plain_text(render_stack_log({}, "hp", 20)).find("No events yet."), std::string::npos);
+}
+
 TEST(StackStatus, TerminalOnesEndAFollow) {
     for (const char* s : {"CREATE_COMPLETE", "ROLLBACK_COMPLETE", "DELETE_COMPLETE", "CREATE_FAILED", "DELETE_FAILED",
                           "ROLLBACK_FAILED", "UPDATE_COMPLETE"})

@@ -150,6 +150,23 @@ TEST(SlackWebApi, APostNotFoundInTheHistoryStaysFailed) {
     EXPECT_EQ(slack.received().size(), 2u);
 }
 
+// A history answer of the wrong shapes is "not found", never an exception of its own.
+TEST(SlackWebApi, AnOddHistoryAnswerIsNotFoundNotAThrow) {
+    ScriptedServer slack([](const bot::HttpIn& in, int) {
+        if (in.target.ends_with("chat.postMessage")) return answer(502, "");
+        return answer(200, R"({"ok":true,"messages":[{"metadata":{"event_type":"hpops_post","event_payload":"x"},
+                              "ts":5},{"metadata":[]},7],"response_metadata":"odd"})");
+    });
+    CurlClient http(1);
+    SlackWebApi api(http, {slack.url() + "/api/", "xoxb-1", milliseconds(0)});
+    try {
+        testing::run_sync(api.post("C7", hello()));
+        FAIL() << "no error";
+    } catch (const UpstreamError& e) {
+        EXPECT_EQ(e.code(), "http_502");
+    }
+}
+
 // An ok:false answer (Slack refused) and an unreachable Slack did nothing: no read.
 TEST(SlackWebApi, OnlyAFailureAfterSendingIsLookedUp) {
     EXPECT_FALSE(slack_may_have_acted(UpstreamError("slack", "not_in_channel", "", "", 200)));
