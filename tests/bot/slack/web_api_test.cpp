@@ -6,6 +6,7 @@
 #include "integrations/http/curl_client.hpp"
 #include "tests/support/run_sync.hpp"
 #include "tests/support/scripted_server.hpp"
+#include "tests/support/upstream_error_of.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -15,6 +16,7 @@ using integrations::failed_before_sending;
 
 using namespace std::chrono;
 using testing::ScriptedServer;
+using testing::upstream_error_of;
 
 bot::HttpOut answer(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
     bot::HttpOut out = bot::json_response(status, std::move(body));
@@ -50,13 +52,9 @@ TEST(SlackWebApi, OkFalseIsATypedError) {
     ScriptedServer slack([](const bot::HttpIn&, int) { return answer(200, R"({"ok":false,"error":"not_in_channel"})"); });
     CurlClient http(1);
     SlackWebApi api(http, {slack.url() + "/api/", "xoxb-1", milliseconds(0)});
-    try {
-        testing::run_sync(api.post("C1", hello()));
-        FAIL() << "no error";
-    } catch (const UpstreamError& e) {
-        EXPECT_EQ(e.service(), "slack");
-        EXPECT_EQ(e.code(), "not_in_channel");
-    }
+    const UpstreamError e = upstream_error_of([&] { testing::run_sync(api.post("C1", hello())); });
+    EXPECT_EQ(e.service(), "slack");
+    EXPECT_EQ(e.code(), "not_in_channel");
 }
 
 TEST(SlackWebApi, RateLimitHonoursRetryAfterThenGivesUp) {
@@ -75,12 +73,7 @@ TEST(SlackWebApi, RateLimitHonoursRetryAfterThenGivesUp) {
         return answer(429, R"({"ok":false,"error":"ratelimited"})", {{"Retry-After", "0"}});
     });
     SlackWebApi stubborn(http, {always.url() + "/api/", "xoxb-1", milliseconds(0), 3});
-    try {
-        testing::run_sync(stubborn.post("C1", hello()));
-        FAIL() << "no error";
-    } catch (const UpstreamError& e) {
-        EXPECT_EQ(e.code(), "ratelimited");
-    }
+    EXPECT_EQ(upstream_error_of([&] { testing::run_sync(stubborn.post("C1", hello())); }).code(), "ratelimited");
     EXPECT_EQ(always.received().size(), 3u);
 }
 
@@ -141,12 +134,7 @@ TEST(SlackWebApi, APostNotFoundInTheHistoryStaysFailed) {
     });
     CurlClient http(1);
     SlackWebApi api(http, {slack.url() + "/api/", "xoxb-1", milliseconds(0)});
-    try {
-        testing::run_sync(api.post("C7", hello()));
-        FAIL() << "no error";
-    } catch (const UpstreamError& e) {
-        EXPECT_EQ(e.code(), "http_503");
-    }
+    EXPECT_EQ(upstream_error_of([&] { testing::run_sync(api.post("C7", hello())); }).code(), "http_503");
     EXPECT_EQ(slack.received().size(), 2u);
 }
 
@@ -159,12 +147,7 @@ TEST(SlackWebApi, AnOddHistoryAnswerIsNotFoundNotAThrow) {
     });
     CurlClient http(1);
     SlackWebApi api(http, {slack.url() + "/api/", "xoxb-1", milliseconds(0)});
-    try {
-        testing::run_sync(api.post("C7", hello()));
-        FAIL() << "no error";
-    } catch (const UpstreamError& e) {
-        EXPECT_EQ(e.code(), "http_502");
-    }
+    EXPECT_EQ(upstream_error_of([&] { testing::run_sync(api.post("C7", hello())); }).code(), "http_502");
 }
 
 // An ok:false answer (Slack refused) and an unreachable Slack did nothing: no read.
@@ -173,13 +156,9 @@ TEST(SlackWebApi, OnlyAFailureAfterSendingIsLookedUp) {
     EXPECT_TRUE(slack_may_have_acted(UpstreamError("slack", "http_502", "", "", 502)));
     CurlClient http(1);
     SlackWebApi api(http, {"http://127.0.0.1:1/api/", "xoxb-1", milliseconds(0)});
-    try {
-        testing::run_sync(api.post("C7", hello()));
-        FAIL() << "no error";
-    } catch (const UpstreamError& e) {
-        EXPECT_TRUE(failed_before_sending(e)) << e.what();
-        EXPECT_FALSE(slack_may_have_acted(e));
-    }
+    const UpstreamError e = upstream_error_of([&] { testing::run_sync(api.post("C7", hello())); });
+    EXPECT_TRUE(failed_before_sending(e)) << e.what();
+    EXPECT_FALSE(slack_may_have_acted(e));
 }
 
 TEST(SlackRetryAfter, Parses) {
