@@ -1,6 +1,7 @@
 #include "bot/backends.hpp"
 
 #include "integrations/aws/aws_transport.hpp"
+#include "integrations/aws/cloudformation_client.hpp"
 #include "integrations/aws/credential_chain.hpp"
 #include "integrations/aws/eks_client.hpp"
 #include "integrations/aws/endpoints.hpp"
@@ -18,12 +19,14 @@ struct Backends::Aws {
                                                         std::chrono::minutes(5)}),
           transport(http, credentials, config, env),
           eks(transport),
-          sagemaker(transport) {}
+          sagemaker(transport),
+          cloudformation(transport) {}
     aws::EnvLookup env;
     aws::CredentialChain credentials;
     aws::AwsTransport transport;
     aws::EksClient eks;
     aws::SageMakerClient sagemaker;
+    aws::CloudFormationClient cloudformation;
 };
 
 Backends::Backends(const Config& config, HttpClient& http) {
@@ -31,6 +34,7 @@ Backends::Backends(const Config& config, HttpClient& http) {
         aws_ = std::make_unique<Aws>(config.aws, http);
         clients_.node_groups = &aws_->eks;
         clients_.hyperpod = &aws_->sagemaker;
+        clients_.cloudformation = &aws_->cloudformation;
     }
     // SageMaker managed MLflow signs with the AWS credentials; an open-source
     // tracking server needs none.
@@ -50,7 +54,7 @@ Backends::Backends(const Config& config, HttpClient& http) {
 Backends::~Backends() = default;
 
 std::vector<std::pair<std::string, bool>> Backends::configured() const {
-    return {{"AWS (EKS, SageMaker)", aws_ != nullptr}, {"MLflow", tracking_ != nullptr},
+    return {{"AWS (EKS, SageMaker, CloudFormation)", aws_ != nullptr}, {"MLflow", tracking_ != nullptr},
             {"Kubernetes", kube_ != nullptr}};
 }
 

@@ -318,6 +318,22 @@ void read_kubernetes(YamlWalker& w, const ConfigField& root, KubernetesConfig& o
     if (auto v = w.read_duration(w.child(k, "rollout_timeout"), 1s, 24h)) out.rollout_timeout = *v;
 }
 
+void read_clusters(YamlWalker& w, const ConfigField& root, ClustersConfig& out) {
+    const ConfigField c = w.child(root, "clusters");
+    if (!w.section(c, {"hourly_prices", "template_url", "poll_interval", "launch_timeout"})) return;
+    if (auto v = w.read_duration(w.child(c, "poll_interval"), 100ms, 10min)) out.poll_interval = *v;
+    if (auto v = w.read_duration(w.child(c, "launch_timeout"), 1min, 24h)) out.launch_timeout = *v;
+    const ConfigField url = w.child(c, "template_url");
+    if (auto v = w.read_string(url); v && !v->empty()) {
+        if (!v->starts_with("https://")) w.problem(url, "`" + *v + "` is not an https:// URL of a template in S3");
+        else out.template_url = std::move(*v);
+    }
+    // The file's table extends the defaults and overrides their prices.
+    w.for_each_entry(w.child(c, "hourly_prices"), [&](const std::string& type, const ConfigField& price) {
+        if (auto v = w.read_number(price, 0.0, 10'000.0)) out.hourly_prices[type] = *v;
+    });
+}
+
 void read_log(YamlWalker& w, const ConfigField& root, std::string& level) {
     const ConfigField l = w.child(root, "log");
     if (!w.section(l, {"level"})) return;
@@ -359,7 +375,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     const ConfigField root = w.root(document);
     bool secret_readable = true;
     if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "mlflow", "log",
-                              "kubernetes", "alerts"})) {
+                              "kubernetes", "alerts", "clusters"})) {
         read_server(w, root, config->server);
         secret_readable = read_slack(w, root, config->slack);
         read_access(w, root, config->access);
@@ -371,6 +387,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         read_kubernetes(w, root, config->kubernetes);
         read_log(w, root, config->log_level);
         read_alerts(w, root, config->alerts);
+        read_clusters(w, root, config->clusters);
     }
     const bool uri_from_file = !config->mlflow.tracking_uri.empty();
     apply_env_overrides(env, *config);

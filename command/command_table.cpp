@@ -44,6 +44,13 @@ constexpr OptionInfo option_catalogue[] = {
     {"model", "NAME", "Only runs of this model"},
     {"limit", "N", "Show at most N items"},
     {"channel", "#CHANNEL", "Channel to post to; defaults to this one"},
+    {"template", "URL", "https URL of a CloudFormation template in S3; defaults to hpops's own HyperPod EKS template"},
+    {"eks-version", "1.NN", "Kubernetes version of the EKS cluster, e.g. 1.33; defaults to the template's"},
+    {"spot", "yes|no", "Spot capacity; HyperPod instance groups have none, so yes is refused with what to do instead"},
+    {"recovery", "automatic|none", "HyperPod node recovery: replace faulty instances automatically, or not"},
+    {"param.", "KEY=VALUE", "Any template parameter by its name, e.g. param.VpcCidr=10.1.0.0/16; repeatable"},
+    {"force", "yes", "Act on a stack hpops did not launch"},
+    {"last", "N", "Show the last N items"},
 };
 
 const OptionInfo* option_info(std::string_view key) {
@@ -83,6 +90,11 @@ CommandSpec spec(std::string name, std::vector<std::string> positionals, std::si
 CommandSpec& confirm(CommandSpec& s) {
     s.always_confirm = true;
     return s;
+}
+
+CommandSpec& handler_confirms(CommandSpec& s) {
+    s.handler_confirms = true;
+    return confirm(s);
 }
 
 std::vector<CommandSpec> build_table() {
@@ -132,19 +144,31 @@ std::vector<CommandSpec> build_table() {
                      "scripts are copied from an existing group.",
                      Role::operator_, "Adding instance group {0}…")));
 
-    confirm(add(spec("cluster launch", {"name"}, 1, opts({"region", "instance-type", "count", "az", "subnets"}),
-                     "Launch a HyperPod cluster",
-                     "Creates the cluster and its supporting stack; this costs money from the first minute. Runs "
-                     "as a job; progress is posted in the thread.",
-                     Role::admin, "Launching cluster {0}…")));
-    add(spec("cluster status", {"name"}, 0, opts({"region"}), "State of a HyperPod cluster and its instance groups",
-             "Without a name, shows the configured cluster.", Role::viewer, "Checking cluster status…"));
-    add(spec("cluster logs", {"name"}, 0, opts({"since", "limit", "region"}),
-             "Recent events of a HyperPod cluster's launch or update",
-             "Without a name, shows the configured cluster.", Role::viewer, "Fetching cluster logs…"));
-    confirm(add(spec("cluster delete", {"name"}, 1, opts({"region"}), "Delete a HyperPod cluster",
-                     "Terminates every instance of the cluster. Runs as a job.", Role::admin,
-                     "Deleting cluster {0}…")));
+    // The two below ask once they have looked, so the question can show the
+    // launch's parameters and estimated cost, or the stack's resources.
+    handler_confirms(add(spec("cluster launch", {"name"}, 1,
+                              opts({"template", "region", "instance-type", "count", "az", "eks-version", "spot",
+                                    "recovery", "param."}),
+                              "Launch a HyperPod EKS cluster from a CloudFormation stack",
+                              "Creates a stack (VPC, EKS, HyperPod) from hpops's template or `template=`, behind a "
+                              "confirmation that shows its parameters, instance groups and estimated hourly cost. "
+                              "Followed as a job: resources done, the current step, the first failure on top.",
+                              Role::admin, "Launching cluster {0}…")));
+    add(spec("cluster status", {"name"}, 0, opts({"region"}),
+             "A cluster's stack, EKS cluster, HyperPod instance groups and nodes",
+             "Without a name, shows the newest cluster hpops launched.", Role::viewer, "Checking cluster status…"));
+    add(spec("cluster logs", {"name"}, 1, opts({"last", "region"}), "A cluster stack's events as a log",
+             "The last N events (default 20, up to 200), oldest first, with the first failure named above them. "
+             "Kept by hpops after the stack is gone.",
+             Role::viewer, "Fetching cluster logs…"));
+    handler_confirms(add(spec("cluster delete", {"name"}, 1, opts({"region", "force"}),
+                              "Delete a cluster's CloudFormation stack and everything in it",
+                              "Behind a confirmation naming the resources that go with it; followed to "
+                              "DELETE_COMPLETE. A stack hpops did not launch needs `force=yes`.",
+                              Role::admin, "Deleting cluster {0}…")));
+    add(spec("clusters", {}, 0, {}, "Clusters hpops launched and those it finds",
+             "Stacks launched from chat with their status, and the HyperPod and EKS clusters of the region.",
+             Role::viewer, "Listing clusters…"));
 
     add(spec("deploy", {"model"}, 1,
              opts({"name", "engine", "replicas", "gpus", "instance-type", "image", "namespace", "s3"}),
@@ -232,7 +256,8 @@ std::string CommandSpec::usage() const {
     }
     for (const auto& o : options) {
         const auto* info = option_info(o.key);
-        out += " [" + o.key + "=" + std::string(info ? info->placeholder : "VALUE") + "]";
+        if (o.key.ends_with('.')) out += " [" + o.key + std::string(info ? info->placeholder : "KEY=VALUE") + "…]";
+        else out += " [" + o.key + "=" + std::string(info ? info->placeholder : "VALUE") + "]";
     }
     return out;
 }

@@ -168,7 +168,11 @@ std::variant<std::vector<Token>, ParseError> tokenize(std::string_view s) {
 bool is_word(const Token& t) { return !t.quoted && t.eq == npos; }
 
 bool accepts(const CommandSpec& spec, std::string_view key) {
-    return std::any_of(spec.options.begin(), spec.options.end(), [&](const OptionSpec& o) { return o.key == key; });
+    // A key ending in '.' is a family: "param." accepts param.VpcCidr=... .
+    return std::any_of(spec.options.begin(), spec.options.end(), [&](const OptionSpec& o) {
+        if (!o.key.ends_with('.')) return o.key == key;
+        return key.size() > o.key.size() && key.starts_with(o.key);
+    });
 }
 
 ParseError too_long(const std::string& what, std::size_t size, std::size_t limit) {
@@ -221,6 +225,7 @@ std::string closest_option(const CommandSpec& spec, std::string_view key) {
     std::string best;
     std::size_t best_d = npos;
     for (const auto& o : spec.options) {
+        if (o.key.ends_with('.')) continue;  // a family ("param.") has no one spelling to offer
         const std::size_t d = edit_distance(key, o.key);
         if (d <= tolerance(o.key) && d < best_d) best = o.key, best_d = d;
     }
@@ -386,7 +391,7 @@ std::variant<Intent, ParseError> parse_command(std::string_view src) {
         if (value.empty()) return ParseError{"option `" + key + "=` has no value", ""};
         if (!accepts(spec, key)) {
             std::vector<std::string> accepted;
-            for (const auto& o : spec.options) accepted.push_back("`" + o.key + "`");
+            for (const auto& o : spec.options) accepted.push_back("`" + o.key + (o.key.ends_with('.') ? "KEY`" : "`"));
             std::string message = "`" + spec.name + "` has no option `" + key + "`";
             message += accepted.empty() ? "; it takes no options" : "; it accepts " + join(accepted, ", ");
             if (key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != npos)

@@ -119,13 +119,13 @@ void YamlWalker::for_each_entry(const ConfigField& field,
                                 const std::function<void(const std::string& key, const ConfigField& value)>& visit) {
     if (!field.present() || field.value.IsNull()) return;
     if (!field.value.IsMap()) {
-        problem(field, "expected a mapping from id to role, found " + kind_of(field.value));
+        problem(field, "expected a mapping of keys to values, found " + kind_of(field.value));
         return;
     }
     std::set<std::string> seen;
     for (auto it = field.value.begin(); it != field.value.end(); ++it) {
         if (!it->first.IsScalar() || it->first.Scalar().empty()) {
-            problem(it->first.Mark(), field.path + ": expected an id as the key, found " + kind_of(it->first));
+            problem(it->first.Mark(), field.path + ": expected a name as the key, found " + kind_of(it->first));
             continue;
         }
         const std::string& key = it->first.Scalar();

@@ -48,7 +48,7 @@ public:
     // True when `field` is a mapping to read further; absent or empty means
     // "all defaults" and is not a problem. Reports unknown and repeated keys.
     bool section(const ConfigField& field, const std::vector<std::string_view>& known);
-    // A mapping with free-form keys (user ids): calls `visit` for each entry.
+    // A mapping with free-form keys (user ids, instance types): calls `visit` for each entry.
     void for_each_entry(const ConfigField& field, const std::function<void(const std::string& key, const ConfigField& value)>& visit);
 
     // Each read_* returns nullopt when the key is absent (keep the default)

@@ -1,5 +1,6 @@
 #include "handlers/job_kinds.hpp"
 
+#include "handlers/cluster_stack_job.hpp"
 #include "handlers/deploy_rollout_job.hpp"
 #include "handlers/hyperpod_follow_job.hpp"
 #include "handlers/nodegroup_lifecycle_job.hpp"
@@ -10,7 +11,7 @@ namespace hpops::handlers {
 
 std::vector<JobKind*> job_kinds() {
     return {&scale_nodegroup_job(), &nodegroup_lifecycle_job(), &hyperpod_follow_job(), &deploy_rollout_job(),
-            &undeploy_job()};
+            &undeploy_job(), &cluster_stack_job()};
 }
 
 }  // namespace hpops::handlers

@@ -7,12 +7,13 @@
 
 namespace hpops::handlers {
 
-std::size_t parse_list_limit(std::string_view text) {
+std::size_t parse_list_limit(std::string_view text, std::string_view option) {
     if (text.empty()) return default_list_limit;
     std::size_t n = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > max_list_limit)
-        throw UserError("`limit` must be a whole number from 1 to " + std::to_string(max_list_limit) + ".");
+        throw UserError("`" + std::string(option) + "` must be a whole number from 1 to " + std::to_string(max_list_limit) +
+                        ".");
     return n;
 }
 

@@ -9,8 +9,8 @@ namespace hpops::handlers {
 
 inline constexpr std::size_t default_list_limit = 20, max_list_limit = 200;
 
-// "" -> 20; "1".."200" -> that; anything else -> UserError.
-std::size_t parse_list_limit(std::string_view text);
+// "" -> 20; "1".."200" -> that; anything else -> UserError naming `option`.
+std::size_t parse_list_limit(std::string_view text, std::string_view option = "limit");
 
 // A short age between two epoch-ms times: "45s", "12m", "3h5m", "2d4h".
 std::string age_text(std::int64_t from_ms, std::int64_t to_ms);

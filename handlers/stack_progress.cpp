@@ -70,7 +70,9 @@ Reply render_stack_progress(const StackProgress& p, std::string_view cluster, st
         reply.text((teardown ? "Deleted " : "Launched ") + name + " in " + elapsed + ".", Mark::done);
     } else if (p.finished) {
         if (reply.summary.empty()) reply.summary = std::string(cluster) + " " + p.stack_status;
+        const bool rolling_back = p.stack_status.ends_with("_IN_PROGRESS");
         reply.text(name + " ended " + p.stack_status + " after " + elapsed +
+                       (rolling_back ? " (CloudFormation goes on rolling it back)" : "") +
                        (teardown ? "." : "; the stack is left as it is for a look (`/hp cluster logs`)."),
                    p.first_failure ? Mark::warning : Mark::failed);
     } else {

@@ -120,7 +120,7 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
         metrics_.count_error("duplicate_request");
         co_return message_reply("This request was already received and handled; not running it again.");
     }
-    if (spec->always_confirm && !intent.confirmed) {
+    if (spec->always_confirm && !spec->handler_confirms && !intent.confirmed) {
         metrics_.count_command(spec->name, "confirm-requested");
         audit(caller, intent, "confirm-requested", {});
         co_return confirmation_request(caller, intent, {});

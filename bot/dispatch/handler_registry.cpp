@@ -5,6 +5,11 @@
 #include "hpops/command_spec.hpp"
 
 #include "handlers/alerts.hpp"
+#include "handlers/cluster_delete.hpp"
+#include "handlers/cluster_launch.hpp"
+#include "handlers/cluster_logs.hpp"
+#include "handlers/cluster_status.hpp"
+#include "handlers/clusters_list.hpp"
 #include "handlers/deploy.hpp"
 #include "handlers/help.hpp"
 #include "handlers/instancegroup_add.hpp"
@@ -42,6 +47,11 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::NodegroupCreate>());
     registry.add(std::make_unique<handlers::NodegroupDelete>());
     registry.add(std::make_unique<handlers::InstancegroupAdd>());
+    registry.add(std::make_unique<handlers::ClusterLaunch>());
+    registry.add(std::make_unique<handlers::ClusterStatus>());
+    registry.add(std::make_unique<handlers::ClusterLogs>());
+    registry.add(std::make_unique<handlers::ClusterDelete>());
+    registry.add(std::make_unique<handlers::ClustersList>());
     registry.add(std::make_unique<handlers::Training>());
     registry.add(std::make_unique<handlers::TrainingShow>());
     registry.add(std::make_unique<handlers::TrainingCompare>());

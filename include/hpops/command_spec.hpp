@@ -26,6 +26,10 @@ struct CommandSpec {
     Role role = Role::viewer;             // least role that may run it
     bool mutating = false;                // audited; denied by default
     bool always_confirm = false;          // destructive or expensive: Confirm / Cancel first
+    // With always_confirm: the handler asks (ConfirmationNeeded) once it has
+    // looked, so the question can name what will change (a launch's cost, a
+    // stack's resources); the dispatcher then does not ask first.
+    bool handler_confirms = false;
     std::string ack;                      // acknowledgement shown while slow work runs, e.g. "Scaling {0}…"
 
     // "scale nodegroup <name> [min=N] [max=N] [desired=N]"

@@ -197,6 +197,21 @@ struct AlertsConfig {
     std::size_t max_firing = 100'000;
 };
 
+// Cluster launches (`/hp cluster launch`), followed as jobs.
+std::map<std::string, double> default_hourly_prices();  // common/instance_prices.cpp says where they come from
+
+struct ClustersConfig {
+    // USD per instance-hour, for the estimate a launch's confirmation shows; an
+    // instance type not listed is estimated as unknown, and may still launch.
+    std::map<std::string, double> hourly_prices = default_hourly_prices();
+    // The template a launch uses without template=; empty: hpops's own
+    // (deploy/cloudformation/hyperpod-eks.yaml, built into the binary).
+    std::string template_url;
+    std::chrono::milliseconds poll_interval{15'000};
+    // A stack takes 20 to 40 minutes on AWS; one still going after this fails its job.
+    std::chrono::milliseconds launch_timeout{3 * 3'600'000};
+};
+
 struct Config {
     ServerConfig server;
     SlackConfig slack;
@@ -208,6 +223,7 @@ struct Config {
     MlflowConfig mlflow;
     KubernetesConfig kubernetes;
     AlertsConfig alerts;
+    ClustersConfig clusters;
     std::string log_level = "info";
     std::string source;  // file it came from, for messages
 };

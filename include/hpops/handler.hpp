@@ -20,6 +20,7 @@ class Progress;
 class Kube;
 class AlertLog;
 class Jobs;
+class CloudFormation;
 
 // The backends, as interfaces; null where the config does not set one up.
 struct Clients {
@@ -28,6 +29,7 @@ struct Clients {
     Tracking* tracking = nullptr;  // MLflow
     Kube* kube = nullptr;          // the Kubernetes API
     const AlertLog* alerts = nullptr;  // received alerts; null without an `alerts` config section
+    CloudFormation* cloudformation = nullptr;  // cluster launches; in aws.region
 };
 
 struct Actor {

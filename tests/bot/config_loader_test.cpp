@@ -77,6 +77,10 @@ TEST(ConfigLoader, ExampleFileLoadsAsDocumented) {
     EXPECT_EQ(c->mlflow.ui_url, "");
     EXPECT_EQ(c->mlflow.sagemaker_endpoint, "");
     EXPECT_EQ(c->mlflow.timeout, 10s);
+    EXPECT_EQ(c->clusters.template_url, "");
+    EXPECT_EQ(c->clusters.poll_interval, 15s);
+    EXPECT_EQ(c->clusters.launch_timeout, 3h);
+    EXPECT_DOUBLE_EQ(c->clusters.hourly_prices.at("ml.g5.8xlarge"), 2.448);
     EXPECT_EQ(c->log_level, "info");
     EXPECT_EQ(c->source, example_path());
 }
@@ -107,7 +111,7 @@ TEST(ConfigLoader, UnknownKeysAreReportedWithTheirLine) {
                     "webhook_body_limit, header_timeout, idle_timeout, shutdown_grace, max_connections, "
                     "max_body_bytes_in_flight, max_replay_signatures); did you mean `threads`?");
     EXPECT_EQ(p[1], "t.yaml:4:1: unknown key `slak` (expected one of: server, slack, access, store, confirm, limits, "
-                    "aws, mlflow, log, kubernetes, alerts); did you mean `slack`?");
+                    "aws, mlflow, log, kubernetes, alerts, clusters); did you mean `slack`?");
     EXPECT_EQ(p[2], "t.yaml:8:3: unknown key `log.colour` (expected one of: level)");
 }
 
@@ -328,7 +332,7 @@ TEST(ConfigLoader, TopLevelMustBeAMapping) {
     const auto p = problems_of("- server\n");
     ASSERT_EQ(p.size(), 1u) << joined(p);
     EXPECT_EQ(p[0], "t.yaml:1:1: top level: expected a mapping with keys server, slack, access, store, confirm, "
-                    "limits, aws, mlflow, log, kubernetes, alerts, found a list");
+                    "limits, aws, mlflow, log, kubernetes, alerts, clusters, found a list");
 }
 
 TEST(ConfigLoader, MissingFileIsAConfigError) {
@@ -360,6 +364,20 @@ TEST(ConfigLoader, AwsEndpointsMustBeUrlsOfKnownServices) {
     EXPECT_NE(problems[1].find("unknown key"), std::string::npos);
 }
 
+TEST(ConfigLoader, ClusterPricesExtendTheDefaultsAndAreChecked) {
+    const ConfigPtr c = load_config_text("clusters:\n  hourly_prices:\n    ml.g6e.2xlarge: 2.8\n    ml.g5.8xlarge: 3.1\n"
+                                         "  template_url: https://b.s3.amazonaws.com/t.yaml\n",
+                                         "t.yaml", &kSecretEnv);
+    EXPECT_DOUBLE_EQ(c->clusters.hourly_prices.at("ml.g6e.2xlarge"), 2.8);
+    EXPECT_DOUBLE_EQ(c->clusters.hourly_prices.at("ml.g5.8xlarge"), 3.1) << "the file's price wins";
+    EXPECT_TRUE(c->clusters.hourly_prices.contains("ml.p5.48xlarge")) << "the defaults stay";
+    EXPECT_EQ(c->clusters.template_url, "https://b.s3.amazonaws.com/t.yaml");
+    const auto problems = problems_of("clusters:\n  hourly_prices:\n    ml.g5.xlarge: cheap\n    ml.p5.48xlarge: -1\n"
+                                      "  template_url: http://b/t.yaml\n  launch_timeout: 5s\n");
+    ASSERT_EQ(problems.size(), 4u) << joined(problems);
+    EXPECT_NE(joined(problems).find("t.yaml:3:"), std::string::npos) << joined(problems);
+    EXPECT_NE(joined(problems).find("not an https:// URL"), std::string::npos) << joined(problems);
+}
 
 TEST(ConfigLoader, MlflowSectionTakesAUrlOrATrackingServerArn) {
     const ConfigPtr oss = load_config_text(

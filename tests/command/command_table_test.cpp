@@ -15,7 +15,7 @@ using hpops::Role;
 using hpops::command_table;
 using hpops::find_command;
 
-bool is_lower_key(const std::string& s) {
+bool is_lower_key(std::string_view s) {
     if (s.empty()) return false;
     for (char c : s)
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
@@ -27,7 +27,7 @@ TEST(CommandTable, HoldsEveryCommandOfTheDesign) {
         "help", "status", "nodegroups", "scale nodegroup", "scale instancegroup", "nodegroup create",
         "nodegroup delete", "instancegroup add", "cluster launch", "cluster status", "cluster logs", "cluster delete",
         "deploy", "models", "undeploy", "nodes", "training", "training show", "training compare", "training delete",
-        "alerts", "digest schedule", "digest list", "digest off", "jobs", "job", "job cancel"};
+        "clusters", "alerts", "digest schedule", "digest list", "digest off", "jobs", "job", "job cancel"};
     std::set<std::string> names;
     for (const auto& spec : command_table()) names.insert(spec.name);
     EXPECT_EQ(names, expected);
@@ -44,7 +44,10 @@ TEST(CommandTable, SpecsAreWellFormed) {
         if (spec.variadic) { EXPECT_FALSE(spec.positionals.empty()); }
         std::set<std::string> keys;
         for (const auto& option : spec.options) {
-            EXPECT_TRUE(is_lower_key(option.key)) << option.key;
+            // A family of keys ends in '.': "param." takes param.KEY=VALUE.
+            const std::string_view key = option.key.ends_with('.') ? std::string_view(option.key).substr(0, option.key.size() - 1)
+                                                                    : std::string_view(option.key);
+            EXPECT_TRUE(is_lower_key(key)) << option.key;
             EXPECT_FALSE(option.description.empty()) << option.key;
             EXPECT_TRUE(keys.insert(option.key).second) << "duplicate option " << option.key;
         }
@@ -65,6 +68,8 @@ TEST(CommandTable, RolesAndConfirmation) {
     }
     EXPECT_EQ(find_command("cluster launch")->role, Role::admin);
     EXPECT_TRUE(find_command("cluster launch")->always_confirm);
+    // These two ask once they know what to name: the cost, the resources.
+    for (const char* name : {"cluster launch", "cluster delete"}) { EXPECT_TRUE(find_command(name)->handler_confirms) << name; }
     EXPECT_TRUE(find_command("undeploy")->always_confirm);
     // New capacity costs money from the first minute: creating asks first.
     for (const char* name : {"nodegroup create", "instancegroup add"}) {
@@ -89,6 +94,7 @@ TEST(CommandTable, UsageLines) {
     EXPECT_EQ(find_command("training compare")->usage(), "training compare <run> <run> [run…]");
     EXPECT_EQ(find_command("help")->usage(), "help [command…]");
     EXPECT_EQ(find_command("cluster status")->usage(), "cluster status [name] [region=REGION]");
+    EXPECT_NE(find_command("cluster launch")->usage().find(" [param.KEY=VALUE…]"), std::string::npos);
     EXPECT_EQ(find_command("digest list")->usage(), "digest list");
 }
 
@@ -106,8 +112,10 @@ TEST(CommandTable, EveryUsageParsesBack) {
             text += " arg" + std::to_string(i);
         }
         for (const auto& option : spec.options) {
-            expected.options[option.key] = "v-" + option.key;
-            text += " " + option.key + "=v-" + option.key;
+            // A family ("param.") is given with a member's name.
+            const std::string key = option.key.ends_with('.') ? option.key + "vpccidr" : option.key;
+            expected.options[key] = "v-" + key;
+            text += " " + key + "=v-" + key;
         }
         auto parsed = hpops::parse_command(text);
         ASSERT_TRUE(std::holds_alternative<hpops::Intent>(parsed)) << std::get<hpops::ParseError>(parsed).message;

@@ -189,6 +189,15 @@ TEST(ParserSuggestions, MistypedOptionKey) {
     EXPECT_NE(error.message.find("takes no options"), std::string::npos) << error.message;
 }
 
+TEST(ParserOptions, AFamilyOfKeysTakesAnyMemberButNotItsBareName) {
+    const auto intent = parse_ok("cluster launch c1 param.VpcCidr=10.1.0.0/16 param.x=1");
+    EXPECT_EQ(intent.options.at("param.vpccidr"), "10.1.0.0/16");
+    EXPECT_EQ(intent.options.at("param.x"), "1");
+    const ParseError bare = parse_error("cluster launch c1 param.=1");
+    EXPECT_NE(bare.message.find("`param.KEY`"), std::string::npos) << bare.message;
+    EXPECT_EQ(parse_error("cluster launch c1 parm.x=1").suggestion, "") << "no member to suggest";
+}
+
 TEST(ParserSuggestions, OptionWrittenWithoutEquals) {
     const ParseError error = parse_error("scale ng spot-ng desired 3");
     EXPECT_NE(error.message.find("key=value"), std::string::npos) << error.message;

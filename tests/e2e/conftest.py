@@ -123,7 +123,7 @@ log:
   timeout: {mlflow_timeout}
 """ if mlflow_uri else "").replace("{aws_section}", f"""aws:
   region: us-west-2
-  endpoints: {{eks: "{aws_endpoint}", sagemaker: "{aws_endpoint}", sts: "{aws_endpoint}"}}
+  endpoints: {{eks: "{aws_endpoint}", sagemaker: "{aws_endpoint}", sts: "{aws_endpoint}", cloudformation: "{aws_endpoint}"}}
   poll_interval: 200ms
   follow_timeout: {follow_timeout}
   timeout: {aws_timeout}

@@ -102,7 +102,6 @@ def _validate_template(self: CloudFormationResponse) -> ActionResult:
 
 _pending_failure: dict[str, str] = {}  # for the next stack created: {"resource": ID, "reason": TEXT}
 _moto_create_resources = FakeStack.create_resources
-_moto_delete = FakeStack.delete
 _moto_delete_stack = CloudFormationBackend.delete_stack
 
 
@@ -128,9 +127,19 @@ def _stack_event(stack: FakeStack, t: float, status: str, reason: str = "") -> N
     _event(stack, t, stack.name, "AWS::CloudFormation::Stack", status, reason, stack.stack_id)
 
 
+def _physical_id(stack: FakeStack, logical: str) -> str:
+    """What moto made for the resource (an EKS cluster's name, a VPC's id), as
+    AWS reports it; a made-up id where moto made nothing."""
+    made = stack.resource_map._parsed_resources.get(logical)
+    physical = getattr(made, "physical_resource_id", None)
+    if isinstance(physical, str) and physical:
+        return physical
+    return f"{stack.name}-{logical}-{abs(hash((stack.stack_id, logical))) % 10**12:012d}"
+
+
 def _resources(stack: FakeStack) -> list[dict[str, Any]]:
     return [{"id": logical, "type": (spec or {}).get("Type", ""), "status": "", "reason": "", "at": 0.0,
-             "physical": f"{stack.name}-{logical}-{abs(hash((stack.stack_id, logical))) % 10**12:012d}"}
+             "physical": _physical_id(stack, logical)}
             for logical, spec in (stack.template_dict.get("Resources") or {}).items()]
 
 
@@ -151,8 +160,12 @@ def _paced_create(self: FakeStack) -> None:
 
 def _paced_delete(self: FakeStack) -> None:
     seconds = common.update_seconds()
-    if seconds <= 0:
-        return _moto_delete(self)
+    if seconds <= 0:  # at once, as moto's own delete, with what moto leaves behind cleared
+        self._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
+        _delete_made(self)
+        self._add_stack_event("DELETE_COMPLETE")
+        self.status = "DELETE_COMPLETE"
+        return None
     _stack_event(self, time.time(), "DELETE_IN_PROGRESS", "User Initiated")
     self.status = "DELETE_IN_PROGRESS"
     started = time.time()
@@ -203,9 +216,33 @@ def _advance(stack: FakeStack, now: float) -> None:
             stack.status = "CREATE_COMPLETE"
             _stack_event(stack, time.time(), "CREATE_COMPLETE")
         else:
-            stack.resource_map.delete()  # what moto created goes now
+            _delete_made(stack)  # what moto created goes now
             stack.status = "DELETE_COMPLETE"
             _stack_event(stack, time.time(), "DELETE_COMPLETE")
+
+
+def _delete_made(stack: FakeStack) -> None:
+    """Deletes what moto made for the stack. moto 5.2.5 drops a template's
+    route tables and VPC endpoints from the stack without deleting them from
+    EC2, and then cannot delete their VPC (DependencyViolation); they are
+    deleted here and the VPC after them, as AWS deletes all of it."""
+    try:
+        stack.resource_map.delete()
+        return
+    except Exception:  # noqa: BLE001 - moto raises its last per-resource error
+        pass
+    from moto.ec2.models import ec2_backends
+
+    ec2 = ec2_backends[stack.account_id][stack.region_name]
+    vpcs = [r.physical_resource_id for r in stack.resource_map._parsed_resources.values()
+            if type(r).__name__ == "VPC"]
+    for endpoint in list(ec2.vpc_end_points.values()):
+        if endpoint.vpc_id in vpcs:
+            ec2.delete_vpc_endpoints([endpoint.id])
+    for table in list(ec2.route_tables.values()):
+        if table.vpc_id in vpcs and table.main_association_id is None:  # the main one goes with the VPC
+            ec2.delete_route_table(table.id)
+    stack.resource_map.delete()
 
 
 def _roll_back(stack: FakeStack, change: dict[str, Any], failed: int, t: float) -> None:
@@ -228,6 +265,7 @@ def _roll_back(stack: FakeStack, change: dict[str, Any], failed: int, t: float) 
             _event(stack, t, other["id"], other["type"], "DELETE_IN_PROGRESS", physical=other["physical"])
             other["status"] = "DELETE_COMPLETE"
             _event(stack, t, other["id"], other["type"], "DELETE_COMPLETE", physical=other["physical"])
+    _delete_made(stack)  # what moto created goes, as AWS's rollback removes it
     stack.status = "ROLLBACK_COMPLETE"
     _stack_event(stack, t, "ROLLBACK_COMPLETE")
     change["done"] = True
@@ -294,6 +332,9 @@ _moto_describe_resources = CloudFormationResponse.describe_stack_resources
 
 
 def install() -> None:
+    import ext_cloudformation_resources
+
+    ext_cloudformation_resources.install()
     CloudFormationResponse.validate_template = _validate_template
     FakeStack.create_resources = _paced_create
     FakeStack.delete = _paced_delete

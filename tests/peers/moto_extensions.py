@@ -96,6 +96,13 @@ CloudFormation (ext_cloudformation.py)
   DescribeStackEvents   pages of 100 with NextToken.
   ValidateTemplate      Parameters (key, default, NoEcho, description) and the
                         Capabilities IAM resources or a Transform require.
+  Templates             (ext_cloudformation_resources.py) Fn::Cidr, and the
+                        types moto lacks: AWS::EKS::Cluster and
+                        AWS::SageMaker::Cluster are made in the EKS and
+                        SageMaker backends (DescribeCluster finds them, the
+                        stack's delete or rollback removes them),
+                        AWS::EKS::Addon is recorded. What moto leaves of a
+                        deleted VPC (route tables, endpoints) goes with it.
 SageMaker (ext_sagemaker.py)
   CreateCluster         Orchestrator.Eks.ClusterArn (must name an existing EKS
                         cluster), NodeRecovery, optional ThreadsPerCore, instance

@@ -137,3 +137,32 @@ def test_validate_template_lists_parameters_and_capabilities(cfn):
     assert keys["InstanceType"]["DefaultValue"] == "ml.g5.8xlarge"
     assert "AvailabilityZone1" in keys and "DefaultValue" not in keys["AvailabilityZone1"]
     assert summary["Capabilities"] == ["CAPABILITY_IAM"]
+
+
+def test_hpops_template_makes_eks_and_hyperpod_clusters_and_delete_removes_them(cfn, peer):
+    _post(f"{peer}/hpops/config?update_seconds=0.5")
+    with open(os.path.join(os.path.dirname(__file__), "../../deploy/cloudformation/hyperpod-eks.yaml")) as f:
+        body = f.read()
+    params = {"ResourceNamePrefix": "t1", "AvailabilityZone1": "us-west-2a", "AvailabilityZone2": "us-west-2b"}
+    stack_id = cfn.create_stack(StackName="t1", TemplateBody=body, Capabilities=["CAPABILITY_IAM"],
+                                Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in params.items()])[
+        "StackId"]
+    _follow(cfn, "t1", {"CREATE_COMPLETE"})
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName="t1")["Stacks"][0]["Outputs"]}
+    eks, sagemaker = seed_aws.client(peer, "eks"), seed_aws.client(peer, "sagemaker")
+    cluster = eks.describe_cluster(name=outputs["EksClusterName"])["cluster"]
+    assert cluster["arn"] == outputs["EksClusterArn"] and cluster["tags"] == {"hpops:cluster": "t1"}
+    hyperpod = sagemaker.describe_cluster(ClusterName="t1")
+    assert hyperpod["ClusterArn"] == outputs["HyperPodClusterArn"]
+    assert hyperpod["Orchestrator"]["Eks"]["ClusterArn"] == cluster["arn"]
+    assert [(g["InstanceGroupName"], g["InstanceType"], g["TargetCount"]) for g in hyperpod["InstanceGroups"]] == [
+        ("gpu-workers", "ml.g5.8xlarge", 2)]
+    private = outputs["PrivateSubnetIds"].split(",")
+    assert len(private) == 2, "Fn::Cidr gave the subnets their blocks"
+    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+                 for r in cfn.describe_stack_resources(StackName="t1")["StackResources"]}
+    assert resources["EksCluster"] == "t1-eks" and resources["Vpc"] == outputs["VpcId"], "moto's own ids"
+    cfn.delete_stack(StackName="t1")
+    _follow(cfn, stack_id, {"DELETE_COMPLETE"})
+    assert "t1-eks" not in eks.list_clusters()["clusters"]
+    assert sagemaker.list_clusters()["ClusterSummaries"] == []

@@ -1,0 +1,83 @@
+#include "handlers/cluster_plan.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace hpops::handlers {
+namespace {
+
+const std::string* value_of(const std::vector<StackParameter>& parameters, std::string_view key) {
+    for (const auto& p : parameters)
+        if (p.key == key) return &p.value;
+    return nullptr;
+}
+
+std::string dollars(double amount) {
+    char text[32];
+    std::snprintf(text, sizeof text, "$%.2f", amount);
+    return text;
+}
+
+}  // namespace
+
+std::vector<PlannedGroup> planned_groups(const std::vector<StackParameter>& parameters,
+                                         const TemplateSummary& summary) {
+    std::vector<PlannedGroup> groups;
+    // AWS's template: InstanceGroupSettings1, 2, ... each a JSON array of groups.
+    for (int n = 1; n <= 20; ++n) {
+        const std::string* settings = value_of(parameters, "InstanceGroupSettings" + std::to_string(n));
+        if (!settings) continue;
+        const auto parsed = nlohmann::json::parse(*settings, nullptr, false);
+        const auto list = parsed.is_array() ? parsed : nlohmann::json::array({parsed});
+        for (const auto& g : list) {
+            if (!g.is_object() || !g.contains("InstanceType") || !g["InstanceType"].is_string()) continue;
+            const auto& count = g.value("InstanceCount", nlohmann::json(0));
+            groups.push_back({g.value("InstanceGroupName", "group-" + std::to_string(n)), g["InstanceType"],
+                              count.is_number_integer() ? count.get<int>() : 0});
+        }
+    }
+    // hpops's template: one group.
+    const std::string* type = value_of(parameters, "InstanceType");
+    const std::string* count = value_of(parameters, "InstanceCount");
+    if (type && count) {
+        std::string name = "instance group";
+        for (const auto& declared : summary.parameters)
+            if (declared.key == "InstanceGroupName" && declared.has_default) name = declared.default_value;
+        if (const std::string* given = value_of(parameters, "InstanceGroupName")) name = *given;
+        int n = 0;
+        for (char c : *count) n = (c >= '0' && c <= '9' && n < 100'000) ? n * 10 + (c - '0') : n;
+        groups.push_back({name, *type, n});
+    }
+    return groups;
+}
+
+CostEstimate estimate_cost(const std::vector<PlannedGroup>& groups, const std::map<std::string, double>& prices) {
+    CostEstimate estimate;
+    double total = 0;
+    for (const auto& g : groups) {
+        auto price = prices.find(g.instance_type);
+        // A table written with EC2's spelling (g5.8xlarge) still prices ml.g5.8xlarge.
+        if (price == prices.end() && g.instance_type.starts_with("ml.")) price = prices.find(g.instance_type.substr(3));
+        if (price == prices.end()) estimate.unpriced.push_back(g.instance_type);
+        else total += price->second * g.count;
+    }
+    if (estimate.unpriced.empty() && !groups.empty()) estimate.hourly = total;
+    return estimate;
+}
+
+std::string hourly_text(const CostEstimate& estimate) {
+    return estimate.hourly ? "≈ " + dollars(*estimate.hourly) + " an hour" : "cost unknown";
+}
+
+std::string cost_text(const CostEstimate& estimate) {
+    if (estimate.hourly)
+        return hourly_text(estimate) + " (" + dollars(*estimate.hourly * 24) +
+               " a day) for the instances, from the price table (`clusters.hourly_prices`); EKS, the NAT gateway "
+               "and storage come on top";
+    if (estimate.unpriced.empty()) return "unknown: no instance group could be read from the parameters";
+    std::string types;
+    for (const auto& t : estimate.unpriced) types += (types.empty() ? "`" : ", `") + t + "`";
+    return "unknown: no price for " + types + " in `clusters.hourly_prices`";
+}
+
+}  // namespace hpops::handlers

@@ -1,0 +1,166 @@
+#include "handlers/cluster_stack_job.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "handlers/listing.hpp"
+#include "handlers/stack_progress.hpp"
+#include "handlers/start_job.hpp"
+#include "hpops/config.hpp"
+#include "hpops/errors.hpp"
+#include "hpops/handler.hpp"
+
+namespace hpops::handlers {
+namespace {
+
+using json = nlohmann::json;
+
+// A stack of a few hundred resources writes about three events each; the
+// oldest beyond this are dropped from the state (AWS keeps them 90 days).
+constexpr std::size_t max_kept_events = 2000;
+// Pages of 100 read in one step: a step stays one bounded unit of work.
+constexpr int max_pages_per_step = 5;
+
+json event_json(const StackEvent& e) {
+    return {{"id", e.event_id}, {"t", e.timestamp},   {"lid", e.logical_id}, {"pid", e.physical_id},
+            {"type", e.resource_type}, {"st", e.status}, {"why", e.status_reason}};
+}
+
+StackEvent event_of(const json& j) {
+    return {j.value("id", ""),   j.value("t", ""),  j.value("lid", ""), j.value("pid", ""),
+            j.value("type", ""), j.value("st", ""), j.value("why", "")};
+}
+
+std::vector<StackEvent> events_of(const json& state) {
+    std::vector<StackEvent> events;
+    if (!state.contains("events") || !state["events"].is_array()) return events;
+    for (const auto& e : state["events"])
+        if (e.is_object()) events.push_back(event_of(e));
+    return events;
+}
+
+// The events a follow counts: a teardown's start at the stack's last
+// DELETE_IN_PROGRESS; those before it are the launch's.
+std::vector<StackEvent> followed_events(const json& state, const std::string& stack, bool teardown) {
+    std::vector<StackEvent> events = events_of(state);
+    if (!teardown) return events;
+    const auto begun = std::find_if(events.rbegin(), events.rend(), [&](const StackEvent& e) {
+        return e.logical_id == stack && e.status == "DELETE_IN_PROGRESS";
+    });
+    if (begun != events.rend()) events.erase(events.begin(), std::prev(begun.base()));
+    return events;
+}
+
+std::int64_t now_unix_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// A launch that rolls back has failed, whether or not the rollback is over.
+bool launch_failed(std::string_view status) {
+    return status.starts_with("ROLLBACK") || status.ends_with("_FAILED") || status.starts_with("DELETE");
+}
+
+}  // namespace
+
+ClusterStackJob& cluster_stack_job() {
+    static ClusterStackJob instance;
+    return instance;
+}
+
+std::string cluster_target(const std::string& stack_name) { return "cluster " + stack_name; }
+
+std::string cluster_stack_state(std::string_view op, const Stack& stack, const std::string& region, int resources,
+                                const std::string& plan) {
+    return json{{"op", op},           {"stack", stack.name}, {"stack_id", stack.id}, {"region", region},
+                {"resources", resources}, {"started_ms", now_unix_ms()}, {"status", stack.status},
+                {"events", json::array()}, {"plan", plan}}
+        .dump();
+}
+
+std::vector<StackEvent> kept_stack_events(const std::string& state) {
+    const json parsed = json::parse(state, nullptr, false);
+    return parsed.is_object() ? events_of(parsed) : std::vector<StackEvent>{};
+}
+
+std::chrono::milliseconds ClusterStackJob::deadline(const Config& config) const {
+    return config.clusters.launch_timeout;
+}
+
+boost::asio::awaitable<JobStep> ClusterStackJob::step(const JobRecord& job, JobContext& context) {
+    json state = json::parse(job.state);
+    if (!context.clients.cloudformation) throw UserError("CloudFormation is not configured: set aws.region");
+    CloudFormation& cfn = *context.clients.cloudformation;
+    const bool teardown = state.at("op") == "delete";
+    const std::string stack = state.at("stack"), id = state.at("stack_id");
+
+    // New events come first in each page; stop at the first one already kept.
+    std::set<std::string> known;
+    for (const auto& e : state["events"]) known.insert(e.value("id", ""));
+    std::vector<StackEvent> fresh;
+    std::string token;
+    bool reached_known = false;
+    for (int page = 0; page < max_pages_per_step && !reached_known; ++page) {
+        StackEventsPage events = co_await cfn.describe_stack_events(id, token);
+        for (auto& e : events.events) {
+            if (known.contains(e.event_id)) {
+                reached_known = true;
+                break;
+            }
+            fresh.push_back(std::move(e));
+        }
+        token = std::move(events.next_token);
+        if (token.empty()) break;
+    }
+    for (auto e = fresh.rbegin(); e != fresh.rend(); ++e) state["events"].push_back(event_json(*e));
+    auto& kept = state["events"];
+    if (kept.size() > max_kept_events) kept.erase(kept.begin(), kept.begin() + (kept.size() - max_kept_events));
+
+    const StackProgress progress =
+        stack_progress(followed_events(state, stack, teardown), stack, state.value("resources", 0), teardown);
+    if (!progress.stack_status.empty()) state["status"] = progress.stack_status;
+    const std::string status = state.value("status", "");
+    const std::string note = std::to_string(fresh.size()) + " new events; " + (status.empty() ? "no status yet" : status) +
+                             ", " + std::to_string(progress.done) + "/" + std::to_string(progress.total);
+    if (teardown) {
+        if (status == "DELETE_COMPLETE") co_return JobStep{JobStatus::done, state.dump(), {}, note};
+        if (status == "DELETE_FAILED") co_return JobStep{JobStatus::failed, state.dump(), {}, note};
+    } else {
+        if (status == "CREATE_COMPLETE") co_return JobStep{JobStatus::done, state.dump(), {}, note};
+        if (launch_failed(status)) co_return JobStep{JobStatus::failed, state.dump(), {}, note};
+    }
+    co_return JobStep{JobStatus::running, state.dump(), context.config.clusters.poll_interval, note};
+}
+
+Reply ClusterStackJob::render(const JobRecord& job) const {
+    const json state = json::parse(job.state, nullptr, false);
+    if (!state.is_object()) return unreadable_job(job);
+    const bool teardown = state.value("op", "") == "delete";
+    const std::string stack = state.value("stack", "");
+    StackProgress progress =
+        stack_progress(followed_events(state, stack, teardown), stack, state.value("resources", 0), teardown);
+    if (progress.stack_status.empty()) progress.stack_status = state.value("status", "");
+    // A rollback under way has already failed the launch: the job ended on it.
+    if (job.status == JobStatus::failed && launch_failed(progress.stack_status)) progress.finished = true;
+    const std::int64_t started = state.value("started_ms", job.created_unix_ms);
+    const std::int64_t until = job.status == JobStatus::running ? now_unix_ms() : job.finished_unix_ms;
+    Reply reply = render_stack_progress(progress, stack, started, until, teardown);
+    if (job.status == JobStatus::cancelled) {
+        reply.summary = "Stopped following " + stack;
+        reply.text("Stopped following; CloudFormation carries on. Check with `/hp cluster status " + stack + "`.",
+                   Mark::stopped);
+    } else if (job.status == JobStatus::failed && !progress.finished && !job.outcome.empty()) {
+        reply.text("Stopped following: " + job.outcome + ". Check with `/hp cluster status " + stack + "`.",
+                   Mark::warning);
+    }
+    const std::string plan = state.value("plan", "");
+    if (!plan.empty() && !teardown) reply.context(plan);
+    reply.context("CloudFormation `" + stack + "` in " + state.value("region", "") + " · by " +
+                  mention(job.actor_id, job.actor_name) + " · job " + std::to_string(job.id) + " · `/hp cluster logs " +
+                  stack + "`");
+    return reply;
+}
+
+}  // namespace hpops::handlers

@@ -1,0 +1,108 @@
+#include "handlers/cluster_status.hpp"
+
+#include <map>
+
+#include "handlers/cluster_common.hpp"
+#include "handlers/cluster_stack_job.hpp"
+#include "handlers/status_chips.hpp"
+#include "hpops/errors.hpp"
+#include "hpops/hyperpod.hpp"
+#include "hpops/node_groups.hpp"
+
+namespace hpops::handlers {
+namespace {
+
+std::string output_or(const Stack& stack, std::string_view key, const std::string& fallback) {
+    for (const auto& o : stack.outputs)
+        if (o.key == key && !o.value.empty()) return o.value;
+    return fallback;
+}
+
+std::string tag_of(const Stack& stack, std::string_view key) {
+    for (const auto& t : stack.tags)
+        if (t.key == key) return t.value;
+    return {};
+}
+
+// The newest cluster hpops launched, for `cluster status` without a name.
+std::string newest_launched(const CommandContext& context) {
+    if (!context.jobs) return {};
+    for (const auto& job : context.jobs->store().recent_jobs(std::nullopt, 0, 500))
+        if (job.kind == ClusterStackJob::kind && job.target.starts_with("cluster ")) return job.target.substr(8);
+    return {};
+}
+
+std::string unreadable(const UpstreamError& e) {
+    return e.code() == "ResourceNotFoundException" ? "not found (yet)" : "not readable (" + e.code() + ")";
+}
+
+void add_eks(Reply& reply, EksCluster eks) {
+    reply.chips({{"EKS " + eks.status, status_colour(eks.status)}});
+    reply.fields({{"EKS cluster", "`" + eks.name + "`"}, {"Kubernetes", eks.version}});
+}
+
+void add_hyperpod(Reply& reply, const HyperPodCluster& cluster, const std::vector<HyperPodNode>& nodes) {
+    reply.chips({{"HyperPod " + cluster.status, status_colour(cluster.status)}});
+    Table groups{{"Instance group", "Type", "Current / target", "Status"}, {}};
+    for (const auto& g : cluster.instance_groups)
+        groups.rows.push_back({g.name, g.instance_type,
+                               std::to_string(g.current_count) + " / " + std::to_string(g.target_count), g.status});
+    if (!groups.rows.empty()) reply.table(std::move(groups));
+    std::map<std::string, int> by_state;
+    for (const auto& n : nodes) ++by_state[n.status];
+    std::string counts;
+    for (const auto& [state, n] : by_state) counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + state;
+    reply.text("HyperPod `" + cluster.name + "` nodes: " + (counts.empty() ? "none yet" : counts) + ".");
+}
+
+}  // namespace
+
+boost::asio::awaitable<Reply> ClusterStatus::handle(const Intent& intent, CommandContext& context) {
+    CloudFormation& cfn = require_cloudformation(context, intent);
+    const std::string name = intent.args.empty() ? newest_launched(context) : intent.args[0];
+    if (name.empty()) throw UserError("Which cluster? `/hp cluster status NAME`; `/hp clusters` lists them.");
+    const std::optional<Stack> stack = co_await cfn.describe_stack(name);
+    if (!stack) {
+        if (!cluster_jobs(context, name).empty())
+            throw UserError("The stack `" + name + "` is gone; `/hp cluster logs " + name + "` shows its events.");
+        throw UserError("No stack named `" + name + "` in " + cluster_region(context) + "; `/hp clusters` lists them.");
+    }
+    Reply reply;
+    reply.summary = "Cluster " + name + ": " + stack->status;
+    reply.heading("Cluster " + name);
+    reply.chips({{"Stack " + stack->status, status_colour(stack->status)}});
+    std::vector<Field> facts{{"Region", cluster_region(context)}, {"Created", stack->creation_time}};
+    if (const std::string by = tag_of(*stack, launched_by_tag); !by.empty()) facts.push_back({"Launched by", mention(by)});
+    else facts.push_back({"Launched by", "not hpops"});
+    if (!stack->status_reason.empty()) facts.push_back({"Reason", stack->status_reason});
+    reply.fields(std::move(facts));
+    if (!stack->outputs.empty()) {
+        Table outputs{{"Output", "Value"}, {}};
+        for (const auto& o : stack->outputs) outputs.rows.push_back({o.key, o.value});
+        reply.table(std::move(outputs));
+    }
+    // EKS and HyperPod as the stack's outputs name them (hpops's template), else by the stack's name.
+    const std::string eks_name = output_or(*stack, "EksClusterName", name);
+    const std::string hyperpod_name = output_or(*stack, "HyperPodClusterName", name);
+    if (context.clients.node_groups) {
+        try {
+            EksCluster eks = co_await context.clients.node_groups->describe_cluster(eks_name);
+            add_eks(reply, std::move(eks));
+        } catch (const UpstreamError& e) {
+            reply.text("EKS cluster `" + eks_name + "`: " + unreadable(e) + ".", Mark::warning);
+        }
+    }
+    if (context.clients.hyperpod) {
+        try {
+            const HyperPodCluster cluster = co_await context.clients.hyperpod->describe_cluster(hyperpod_name);
+            const std::vector<HyperPodNode> nodes = co_await context.clients.hyperpod->list_cluster_nodes(hyperpod_name);
+            add_hyperpod(reply, cluster, nodes);
+        } catch (const UpstreamError& e) {
+            reply.text("HyperPod cluster `" + hyperpod_name + "`: " + unreadable(e) + ".", Mark::warning);
+        }
+    }
+    reply.context("`/hp cluster logs " + name + "` shows the stack's events.");
+    co_return reply;
+}
+
+}  // namespace hpops::handlers

@@ -1,0 +1,57 @@
+#include "handlers/clusters_list.hpp"
+
+#include <map>
+#include <set>
+
+#include "handlers/cluster_common.hpp"
+#include "handlers/cluster_stack_job.hpp"
+#include "hpops/hyperpod.hpp"
+#include "hpops/node_groups.hpp"
+
+namespace hpops::handlers {
+
+boost::asio::awaitable<Reply> ClustersList::handle(const Intent& intent, CommandContext& context) {
+    CloudFormation& cfn = require_cloudformation(context, intent);
+    // What CloudFormation says of every stack now (DELETE_COMPLETE included, as AWS keeps them a while).
+    std::map<std::string, StackSummary> stacks;
+    std::vector<StackSummary> all = co_await cfn.list_stacks({});
+    for (auto& s : all) {
+        auto& kept = stacks[s.name];
+        if (kept.name.empty() || s.creation_time > kept.creation_time) kept = std::move(s);
+    }
+    Table table{{"Cluster", "Source", "Status", "Since"}, {}};
+    std::set<std::string> launched;
+    if (context.jobs) {
+        for (const auto& job : context.jobs->store().recent_jobs(std::nullopt, 0, 500)) {
+            if (job.kind != ClusterStackJob::kind || !job.target.starts_with("cluster ")) continue;
+            const std::string name = job.target.substr(8);
+            if (!launched.insert(name).second) continue;  // newest job first
+            const auto live = stacks.find(name);
+            const std::string status = live != stacks.end() ? live->second.status : "gone";
+            const std::string since = live != stacks.end() ? live->second.creation_time.substr(0, 10) : "";
+            table.rows.push_back({name, "launched by " + mention(job.actor_id, job.actor_name), status, since});
+        }
+    }
+    for (const auto& [name, s] : stacks)
+        if (!launched.contains(name) && s.status != "DELETE_COMPLETE")
+            table.rows.push_back({name, "stack", s.status, s.creation_time.substr(0, 10)});
+    if (context.clients.hyperpod) {
+        const std::vector<HyperPodCluster> hyperpods = co_await context.clients.hyperpod->list_clusters();
+        for (const auto& c : hyperpods)
+            if (!launched.contains(c.name)) table.rows.push_back({c.name, "HyperPod", c.status, ""});
+    }
+    if (context.clients.node_groups) {
+        const std::vector<std::string> eks = co_await context.clients.node_groups->list_clusters();
+        for (const auto& name : eks)
+            if (!launched.contains(name)) table.rows.push_back({name, "EKS", "", ""});
+    }
+
+    Reply reply;
+    reply.summary = std::to_string(table.rows.size()) + " clusters";
+    reply.heading("Clusters in " + cluster_region(context));
+    if (table.rows.empty()) reply.text("None yet. `/hp cluster launch NAME` starts one.");
+    else reply.table(std::move(table));
+    co_return reply;
+}
+
+}  // namespace hpops::handlers
