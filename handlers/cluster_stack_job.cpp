@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "handlers/cluster_readiness.hpp"
 #include "handlers/listing.hpp"
 #include "handlers/stack_progress.hpp"
 #include "handlers/start_job.hpp"
@@ -51,6 +52,23 @@ std::vector<StackEvent> followed_events(const json& state, const std::string& st
     });
     if (begun != events.rend()) events.erase(events.begin(), std::prev(begun.base()));
     return events;
+}
+
+json checks_json(const std::vector<ReadinessCheck>& checks) {
+    json out = json::array();
+    for (const auto& c : checks)
+        out.push_back({{"what", c.what}, {"passed", c.passed}, {"failed", c.failed}, {"detail", c.detail}});
+    return out;
+}
+
+std::vector<ReadinessCheck> checks_of(const json& state) {
+    std::vector<ReadinessCheck> checks;
+    if (!state.contains("checks") || !state["checks"].is_array()) return checks;
+    for (const auto& c : state["checks"])
+        if (c.is_object())
+            checks.push_back({c.value("what", ""), c.value("passed", false), c.value("failed", false),
+                              c.value("detail", "")});
+    return checks;
 }
 
 std::int64_t now_unix_ms() {
@@ -128,8 +146,21 @@ boost::asio::awaitable<JobStep> ClusterStackJob::step(const JobRecord& job, JobC
         if (status == "DELETE_COMPLETE") co_return JobStep{JobStatus::done, state.dump(), {}, note};
         if (status == "DELETE_FAILED") co_return JobStep{JobStatus::failed, state.dump(), {}, note};
     } else {
-        if (status == "CREATE_COMPLETE") co_return JobStep{JobStatus::done, state.dump(), {}, note};
         if (launch_failed(status)) co_return JobStep{JobStatus::failed, state.dump(), {}, note};
+        if (status == "CREATE_COMPLETE") {
+            // Step 2: what the stack made is up and running.
+            std::optional<Stack> made = co_await cfn.describe_stack(id);
+            if (!made) co_return JobStep{JobStatus::failed, state.dump(), {}, "the stack is gone"};
+            const std::vector<ReadinessCheck> checks = co_await check_cluster_readiness(context.clients, std::move(*made));
+            state["checks"] = checks_json(checks);
+            std::string summary;
+            for (const auto& c : checks) summary += "; " + c.what + (c.passed ? ": yes" : ": " + c.detail);
+            const bool all = std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.passed; });
+            const bool broken = std::any_of(checks.begin(), checks.end(), [](const auto& c) { return c.failed; });
+            if (all) co_return JobStep{JobStatus::done, state.dump(), {}, note + summary};
+            if (broken) co_return JobStep{JobStatus::failed, state.dump(), {}, note + summary};
+            co_return JobStep{JobStatus::running, state.dump(), context.config.clusters.poll_interval, note + summary};
+        }
     }
     co_return JobStep{JobStatus::running, state.dump(), context.config.clusters.poll_interval, note};
 }
@@ -154,6 +185,13 @@ Reply ClusterStackJob::render(const JobRecord& job) const {
     } else if (job.status == JobStatus::failed && !progress.finished && !job.outcome.empty()) {
         reply.text("Stopped following: " + job.outcome + ". Check with `/hp cluster status " + stack + "`.",
                    Mark::warning);
+    }
+    if (const auto checks = checks_of(state); !checks.empty()) {
+        reply.lines(readiness_lines(checks).items);
+        if (job.status == JobStatus::done) {
+            reply.summary = stack + " is ready";
+            reply.text("`" + stack + "` is ready: `/hp cluster status " + stack + "`.", Mark::done);
+        }
     }
     const std::string plan = state.value("plan", "");
     if (!plan.empty() && !teardown) reply.context(plan);

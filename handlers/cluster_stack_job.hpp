@@ -12,11 +12,13 @@ namespace hpops::handlers {
 // newest first, until a page reaches one it has), keeps them in the job's
 // state, and renders resources done out of total, what is under way, the
 // elapsed time and, on failure, the first failing resource with its reason on
-// top. ROLLBACK_IN_PROGRESS, ROLLBACK_COMPLETE and *_FAILED end a launch as
+// top. Once CREATE_COMPLETE it checks what the stack made (cluster_readiness:
+// HyperPod InService, EKS ACTIVE), each check a line of the message, and
+// ends when all pass. ROLLBACK_IN_PROGRESS, ROLLBACK_COMPLETE and *_FAILED end a launch as
 // failed, the stack left for a look. The kept events are what `/hp cluster
 // logs` shows once the stack is gone. State:
 // {op: "create"|"delete", stack, stack_id, region, resources, started_ms,
-//  status, events: [{id, t, lid, pid, type, st, why}], plan, request_id}.
+//  status, events: [{id, t, lid, pid, type, st, why}], plan, checks: [{what, passed, failed, detail}]}.
 class ClusterStackJob final : public JobKind {
 public:
     static constexpr std::string_view kind = "cluster_stack";

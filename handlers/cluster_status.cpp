@@ -72,10 +72,11 @@ boost::asio::awaitable<Reply> ClusterStatus::handle(const Intent& intent, Comman
     reply.heading("Cluster " + name);
     reply.chips({{"Stack " + stack->status, status_colour(stack->status)}});
     std::vector<Field> facts{{"Region", cluster_region(context)}, {"Created", stack->creation_time}};
-    if (const std::string by = tag_of(*stack, launched_by_tag); !by.empty()) facts.push_back({"Launched by", mention(by)});
-    else facts.push_back({"Launched by", "not hpops"});
     if (!stack->status_reason.empty()) facts.push_back({"Reason", stack->status_reason});
     reply.fields(std::move(facts));
+    // A mention renders only in text, not in a field.
+    const std::string by = tag_of(*stack, launched_by_tag);
+    reply.context(by.empty() ? "Not launched by hpops." : "Launched from chat by " + mention(by) + ".");
     if (!stack->outputs.empty()) {
         Table outputs{{"Output", "Value"}, {}};
         for (const auto& o : stack->outputs) outputs.rows.push_back({o.key, o.value});

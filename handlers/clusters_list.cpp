@@ -29,7 +29,9 @@ boost::asio::awaitable<Reply> ClustersList::handle(const Intent& intent, Command
             const auto live = stacks.find(name);
             const std::string status = live != stacks.end() ? live->second.status : "gone";
             const std::string since = live != stacks.end() ? live->second.creation_time.substr(0, 10) : "";
-            table.rows.push_back({name, "launched by " + mention(job.actor_id, job.actor_name), status, since});
+            // A table is preformatted text, where a mention would show as its code: the name instead.
+            table.rows.push_back({name, "launched by " + (job.actor_name.empty() ? job.actor_id : job.actor_name),
+                                  status, since});
         }
     }
     for (const auto& [name, s] : stacks)
@@ -42,8 +44,10 @@ boost::asio::awaitable<Reply> ClustersList::handle(const Intent& intent, Command
     }
     if (context.clients.node_groups) {
         const std::vector<std::string> eks = co_await context.clients.node_groups->list_clusters();
+        // hpops's template names a launch's EKS cluster NAME-eks: it is that launch's, not another cluster.
         for (const auto& name : eks)
-            if (!launched.contains(name)) table.rows.push_back({name, "EKS", "", ""});
+            if (!launched.contains(name) && !(name.ends_with("-eks") && launched.contains(name.substr(0, name.size() - 4))))
+                table.rows.push_back({name, "EKS", "", ""});
     }
 
     Reply reply;

@@ -5,6 +5,7 @@ the reply, including follow-ups posted to response_url (a local receiver).
     python3 scripts/slack-command.py nodegroups
     python3 scripts/slack-command.py "scale nodegroup spot-ng-with-hypd desired=2" --wait 30
     python3 scripts/slack-command.py status --json
+    python3 scripts/slack-command.py "cluster launch demo az=us-west-2a,us-west-2b" --confirm --wait 60
 
 Signs with SLACK_SIGNING_SECRET (default: the example config's), as the
 example config's admin user in its ops channel. Standard library only.
@@ -49,8 +50,34 @@ def main():
     parser.add_argument("--channel", default="C0GPUOPS")
     parser.add_argument("--wait", type=float, default=5.0, help="seconds to wait for follow-ups")
     parser.add_argument("--json", action="store_true", help="print Block Kit JSON instead of text")
+    parser.add_argument("--confirm", action="store_true", help="press Confirm when hpops asks, as the same user")
     args = parser.parse_args()
     show = (lambda m: print(json.dumps(m, indent=2))) if args.json else (lambda m: print(text_of(m)))
+    secret = os.environ.get("SLACK_SIGNING_SECRET", "local-dev-signing-secret").encode()
+    pressed = threading.Event()
+
+    def post_signed(path, body):
+        timestamp = str(int(time.time()))
+        signature = "v0=" + hmac.new(secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+        request = urllib.request.Request(args.url + path, data=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"{}")
+
+    def press_confirm(message, response_url):
+        """Clicks the message's Confirm button, as Slack posts a block_actions payload."""
+        for block in message.get("blocks", []):
+            for element in block.get("elements", []):
+                if element.get("action_id") == "hpops.confirm" and args.confirm and not pressed.is_set():
+                    pressed.set()
+                    print("\n--- pressing Confirm ---")
+                    payload = {"type": "block_actions", "user": {"id": args.user, "username": "newcomer"},
+                               "channel": {"id": args.channel}, "response_url": response_url, "trigger_id": "1",
+                               "actions": [{"type": "button", "action_id": "hpops.confirm", "block_id": "b",
+                                            "value": element["value"], "action_ts": str(time.time())}]}
+                    threading.Thread(target=post_signed, daemon=True, args=(
+                        "/slack/interactions", urllib.parse.urlencode({"payload": json.dumps(payload)}).encode())).start()
 
     class Receiver(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -58,7 +85,9 @@ def main():
             self.send_response(200)
             self.end_headers()
             print("\n--- follow-up ---")
-            show(json.loads(body))
+            message = json.loads(body)
+            show(message)
+            press_confirm(message, response_url)
 
         def log_message(self, *a):
             pass
@@ -66,18 +95,14 @@ def main():
     receiver = HTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
 
+    response_url = f"http://127.0.0.1:{receiver.server_address[1]}/response"
     body = urllib.parse.urlencode({
         "command": "/hp", "text": args.text, "user_id": args.user, "user_name": "newcomer",
         "channel_id": args.channel, "team_id": "T0LOCAL", "trigger_id": str(time.time_ns()),
-        "response_url": f"http://127.0.0.1:{receiver.server_address[1]}/response"}).encode()
-    secret = os.environ.get("SLACK_SIGNING_SECRET", "local-dev-signing-secret").encode()
-    timestamp = str(int(time.time()))
-    signature = "v0=" + hmac.new(secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
-    request = urllib.request.Request(args.url + "/slack/commands", data=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        show(json.loads(response.read()))
+        "response_url": response_url}).encode()
+    answer = post_signed("/slack/commands", body)
+    show(answer)
+    press_confirm(answer, response_url)
     time.sleep(args.wait)
 
 

@@ -96,7 +96,7 @@ def test_a_launch_is_confirmed_with_its_cost_and_followed_to_the_end(tmp, moto, 
 
         started = time.monotonic()
         launch(bot, receiver, slack)
-        calls = wait_for_text(slack, "Launched `c1`")
+        calls = wait_for_text(slack, "`c1` is ready")
         took = time.monotonic() - started
         posts = [c for c in calls if c["method"] == "chat.postMessage"]
         edits = [c for c in calls if c["method"] == "chat.update"]
@@ -104,6 +104,10 @@ def test_a_launch_is_confirmed_with_its_cost_and_followed_to_the_end(tmp, moto, 
         progress = [t for t in texts_of(edits) if "Launching `c1`: CREATE_IN_PROGRESS" in t]
         assert progress, texts_of(calls)
         assert any("Now: " in t for t in progress), "what is under way is named"
+        final = texts_of(calls)[-1]
+        for check in ("Launched `c1`", "HyperPod cluster `c1` InService: gpu-workers 2/2 InService",
+                      "EKS cluster `c1-eks` ACTIVE: Kubernetes"):
+            assert check in final, (check, final)
 
         stack = cfn.describe_stacks(StackName="c1")["Stacks"][0]
         assert stack["StackStatus"] == "CREATE_COMPLETE"
@@ -116,8 +120,10 @@ def test_a_launch_is_confirmed_with_its_cost_and_followed_to_the_end(tmp, moto, 
                          "EksClusterName"):
             assert expected in status, (expected, status)
         listing = blocks_text(ask(bot, receiver, "clusters"))
-        assert "c1" in listing and "launched by" in listing and "CREATE_COMPLETE" in listing, listing
+        assert "c1" in listing and "launched by uadmin01" in listing and "CREATE_COMPLETE" in listing, listing
         assert "hp-cluster" in listing, "a HyperPod cluster hpops did not launch is listed too"
+        assert "c1-eks" not in listing, "the launch's own EKS cluster is part of it"
+        assert "Launched from chat by <@UADMIN01>" in status, status
         log = blocks_text(ask(bot, receiver, "cluster logs c1 last=5"))
         assert "last 5 of" in log and "CREATE_COMPLETE" in log, log
         rows = [r for r in bot.audit() if r["command"] == "cluster launch" and r["outcome"] != "confirm-requested"]
@@ -180,7 +186,7 @@ def test_delete_asks_naming_the_resources_and_follows_to_delete_complete(tmp, mo
     bot = start_bot(tmp, moto, slack)
     try:
         launch(bot, receiver, slack)
-        wait_for_text(slack, "Launched `c1`")
+        wait_for_text(slack, "`c1` is ready")
         assert "Not permitted" in blocks_text(ask(bot, receiver, "cluster delete c1", user=OPERATOR))
         question = ask(bot, receiver, "cluster delete c1")
         text = blocks_text(question)
@@ -250,7 +256,8 @@ Outputs:
         text = blocks_text(question)
         assert "4 × ml.p5.48xlarge" in text and "$393.28 an hour" in text, text
         confirm(bot, receiver, question)
-        wait_for_text(slack, "Launched `byurl`")
+        final = texts_of(wait_for_text(slack, "`byurl` is ready"))[-1]
+        assert "Launched `byurl`" in final and "not part of this stack" in final, final
         params = {p["ParameterKey"]: p["ParameterValue"]
                   for p in cfn.describe_stacks(StackName="byurl")["Stacks"][0]["Parameters"]}
         groups = json.loads(params["InstanceGroupSettings1"])
