@@ -6,6 +6,7 @@
 #include "integrations/aws/eks_client.hpp"
 #include "integrations/aws/endpoints.hpp"
 #include "integrations/aws/sagemaker_client.hpp"
+#include "integrations/kubernetes/kube_connector.hpp"
 #include "integrations/kubernetes/kube_setup.hpp"
 #include "integrations/mlflow/mlflow_client.hpp"
 
@@ -29,12 +30,28 @@ struct Backends::Aws {
     aws::CloudFormationClient cloudformation;
 };
 
+namespace {
+
+// hpops-clusters.kubeconfig beside the store, unless the config names a file.
+std::string clusters_kubeconfig(const Config& config) {
+    if (!config.clusters.kubeconfig.empty()) return config.clusters.kubeconfig;
+    const auto slash = config.store.path.rfind('/');
+    return (slash == std::string::npos ? std::string() : config.store.path.substr(0, slash + 1)) +
+           "hpops-clusters.kubeconfig";
+}
+
+}  // namespace
+
 Backends::Backends(const Config& config, HttpClient& http) {
     if (!config.aws.region.empty()) {
         aws_ = std::make_unique<Aws>(config.aws, http);
         clients_.node_groups = &aws_->eks;
         clients_.hyperpod = &aws_->sagemaker;
         clients_.cloudformation = &aws_->cloudformation;
+        connector_ = std::make_unique<integrations::kubernetes::EksKubeConnector>(
+            http, aws_->credentials, aws::resolve_endpoint("sts", config.aws, aws_->env), clusters_kubeconfig(config),
+            config.kubernetes.timeout);
+        clients_.kube_connector = connector_.get();
     }
     // SageMaker managed MLflow signs with the AWS credentials; an open-source
     // tracking server needs none.

@@ -23,6 +23,7 @@ private:
     std::unique_ptr<Aws> aws_;
     std::unique_ptr<Tracking> tracking_;
     std::unique_ptr<Kube> kube_;
+    std::unique_ptr<KubeConnector> connector_;
     Clients clients_;
 };
 

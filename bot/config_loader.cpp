@@ -320,7 +320,12 @@ void read_kubernetes(YamlWalker& w, const ConfigField& root, KubernetesConfig& o
 
 void read_clusters(YamlWalker& w, const ConfigField& root, ClustersConfig& out) {
     const ConfigField c = w.child(root, "clusters");
-    if (!w.section(c, {"hourly_prices", "template_url", "poll_interval", "launch_timeout"})) return;
+    if (!w.section(c, {"hourly_prices", "template_url", "poll_interval", "launch_timeout", "kubeconfig",
+                       "configure_kubernetes"}))
+        return;
+    if (auto v = w.read_string(w.child(c, "kubeconfig"))) out.kubeconfig = std::move(*v);
+    if (auto v = w.read_choice(w.child(c, "configure_kubernetes"), {"true", "false"}))
+        out.configure_kubernetes = *v == "true";
     if (auto v = w.read_duration(w.child(c, "poll_interval"), 100ms, 10min)) out.poll_interval = *v;
     if (auto v = w.read_duration(w.child(c, "launch_timeout"), 1min, 24h)) out.launch_timeout = *v;
     const ConfigField url = w.child(c, "template_url");

@@ -57,7 +57,8 @@ boost::asio::awaitable<Reply> ClusterDelete::handle(const Intent& intent, Comman
     const std::vector<StackResource> resources = co_await cfn.describe_stack_resources(stack->id);
     if (!intent.confirmed) throw ConfirmationNeeded(deletion_question(*stack, resources, foreign));
 
-    co_await cfn.delete_stack(stack->id, "hpops-delete-" + std::to_string(context.audit_id));
+    auto deleting = cfn.delete_stack(stack->id, "hpops-delete-" + std::to_string(context.audit_id));
+    co_await std::move(deleting);
     const std::string state =
         cluster_stack_state("delete", *stack, cluster_region(context), static_cast<int>(resources.size()), "");
     auto starting = start_job(context, cluster_stack_job(), state, cluster_target(name), std::chrono::milliseconds(0));

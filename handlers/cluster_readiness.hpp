@@ -17,12 +17,19 @@ struct ReadinessCheck {
     std::string detail;   // "gpu-workers 1/2 InService"
 };
 
-// The second step of a launch, once the stack is CREATE_COMPLETE: its
-// HyperPod cluster InService with every instance group at its target count,
-// and its EKS cluster ACTIVE. The names come from the stack's outputs
-// (HyperPodClusterName, EksClusterName), else the HyperPod cluster is named
-// like the stack and EKS is the one it is orchestrated by.
-boost::asio::awaitable<std::vector<ReadinessCheck>> check_cluster_readiness(const Clients& clients, Stack stack);
+// The second step of a launch, once the stack is CREATE_COMPLETE, as seed
+// 001's configure step: its HyperPod cluster InService with every instance
+// group at its target count; its EKS cluster ACTIVE; then, through the API
+// server and CA that DescribeCluster gives and a native EKS token, the
+// cluster written as a kubeconfig context, its nodes Ready (as many as the
+// instance groups' targets), and deploy/cluster-setup/ applied server-side.
+// The names come from the stack's outputs (HyperPodClusterName,
+// EksClusterName), else the HyperPod cluster is named like the stack and EKS
+// is the one it is orchestrated by. Each call checks again from the start:
+// applying and writing the context twice changes nothing.
+// `through_kubernetes` false (clusters.configure_kubernetes) stops at EKS ACTIVE.
+boost::asio::awaitable<std::vector<ReadinessCheck>> check_cluster_readiness(const Clients& clients, Stack stack,
+                                                                            std::string region, bool through_kubernetes);
 
 // The checks as marked lines: done, under way, failed.
 Lines readiness_lines(const std::vector<ReadinessCheck>& checks);

@@ -151,7 +151,9 @@ boost::asio::awaitable<JobStep> ClusterStackJob::step(const JobRecord& job, JobC
             // Step 2: what the stack made is up and running.
             std::optional<Stack> made = co_await cfn.describe_stack(id);
             if (!made) co_return JobStep{JobStatus::failed, state.dump(), {}, "the stack is gone"};
-            const std::vector<ReadinessCheck> checks = co_await check_cluster_readiness(context.clients, std::move(*made));
+            auto checking = check_cluster_readiness(context.clients, std::move(*made), state.value("region", ""),
+                                                    context.config.clusters.configure_kubernetes);
+            const std::vector<ReadinessCheck> checks = co_await std::move(checking);
             state["checks"] = checks_json(checks);
             std::string summary;
             for (const auto& c : checks) summary += "; " + c.what + (c.passed ? ": yes" : ": " + c.detail);

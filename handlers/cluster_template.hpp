@@ -4,7 +4,7 @@
 namespace hpops::handlers {
 
 // hpops's own HyperPod EKS template, deploy/cloudformation/hyperpod-eks.yaml,
-// built into the binary (CMake writes it into cluster_template_text.cpp) so
+// built into the binary (CMake's hpops_embed_text) so
 // a launch needs no file beside hpops and no S3 bucket.
 std::string_view hpops_cluster_template();
 

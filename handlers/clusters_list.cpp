@@ -14,7 +14,8 @@ boost::asio::awaitable<Reply> ClustersList::handle(const Intent& intent, Command
     CloudFormation& cfn = require_cloudformation(context, intent);
     // What CloudFormation says of every stack now (DELETE_COMPLETE included, as AWS keeps them a while).
     std::map<std::string, StackSummary> stacks;
-    std::vector<StackSummary> all = co_await cfn.list_stacks({});
+    auto listing = cfn.list_stacks({});
+    std::vector<StackSummary> all = co_await std::move(listing);
     for (auto& s : all) {
         auto& kept = stacks[s.name];
         if (kept.name.empty() || s.creation_time > kept.creation_time) kept = std::move(s);

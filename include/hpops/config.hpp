@@ -208,6 +208,14 @@ struct ClustersConfig {
     // (deploy/cloudformation/hyperpod-eks.yaml, built into the binary).
     std::string template_url;
     std::chrono::milliseconds poll_interval{15'000};
+    // Where a launched cluster is written as a kubeconfig context; empty:
+    // hpops-clusters.kubeconfig beside the store.
+    std::string kubeconfig;
+    // The second step's Kubernetes part (context, nodes Ready, base
+    // resources): off where hpops cannot reach a new cluster's API server
+    // (an endpoint private to its VPC); the launch then ends at HyperPod
+    // InService and EKS ACTIVE.
+    bool configure_kubernetes = true;
     // A stack takes 20 to 40 minutes on AWS; one still going after this fails its job.
     std::chrono::milliseconds launch_timeout{3 * 3'600'000};
 };

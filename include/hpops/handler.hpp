@@ -21,6 +21,7 @@ class Kube;
 class AlertLog;
 class Jobs;
 class CloudFormation;
+class KubeConnector;
 
 // The backends, as interfaces; null where the config does not set one up.
 struct Clients {
@@ -30,6 +31,7 @@ struct Clients {
     Kube* kube = nullptr;          // the Kubernetes API
     const AlertLog* alerts = nullptr;  // received alerts; null without an `alerts` config section
     CloudFormation* cloudformation = nullptr;  // cluster launches; in aws.region
+    KubeConnector* kube_connector = nullptr;   // clients for launched clusters; with AWS
 };
 
 struct Actor {

@@ -1,6 +1,7 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -100,6 +101,30 @@ public:
     virtual boost::asio::awaitable<KubeWatch> watch(KubeResource resource, std::string ns, KubeListOptions options,
                                                     std::string resource_version,
                                                     std::chrono::seconds window) = 0;
+};
+
+// A cluster's API server as EKS describes it: what a client for a cluster
+// hpops has just launched needs.
+struct KubeEndpoint {
+    std::string name;         // the context's name: the cluster's stack
+    std::string server;       // https://XXXX.gr7.us-west-2.eks.amazonaws.com
+    std::string ca_data;      // base64 PEM bundle, EKS's certificateAuthority.data
+    std::string eks_cluster;  // bearer tokens are made natively for this EKS cluster
+    std::string region;
+};
+
+// Makes Kube clients for clusters other than the configured one, and
+// remembers them as kubeconfig contexts.
+class KubeConnector {
+public:
+    virtual ~KubeConnector() = default;
+    // A client for `endpoint`, with native EKS tokens from hpops's AWS credentials.
+    virtual std::unique_ptr<Kube> connect(const KubeEndpoint& endpoint) = 0;
+    // Writes `endpoint` as a context (cluster, user, context, all named
+    // endpoint.name) into hpops's clusters kubeconfig, replacing one of that
+    // name; the user runs `aws eks get-token`, as `aws eks update-kubeconfig`
+    // writes it, so kubectl can use the file too. Returns the file's path.
+    virtual std::string remember(const KubeEndpoint& endpoint) = 0;
 };
 
 }  // namespace hpops

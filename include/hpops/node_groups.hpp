@@ -22,6 +22,8 @@ struct EksCluster {
     std::string arn;
     std::string status;  // CREATING, ACTIVE, DELETING, FAILED, UPDATING
     std::string version;
+    std::string endpoint;  // the API server's URL
+    std::string ca_data;   // certificateAuthority.data: base64 PEM
 };
 
 struct EksNodeGroup {

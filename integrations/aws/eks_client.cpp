@@ -96,7 +96,9 @@ asio::awaitable<std::vector<std::string>> EksClient::list_clusters() {
 asio::awaitable<EksCluster> EksClient::describe_cluster(std::string cluster) {
     json body = parse_body(co_await transport_.call(eks_call("GET", "/clusters/" + segment(cluster))));
     const json& c = body.value("cluster", json::object());
-    co_return EksCluster{text(c, "name"), text(c, "arn"), text(c, "status"), text(c, "version")};
+    const json& ca = c.value("certificateAuthority", json::object());
+    co_return EksCluster{text(c, "name"),    text(c, "arn"),      text(c, "status"),
+                         text(c, "version"), text(c, "endpoint"), ca.is_object() ? text(ca, "data") : std::string()};
 }
 
 asio::awaitable<std::vector<std::string>> EksClient::list_nodegroups(std::string cluster) {

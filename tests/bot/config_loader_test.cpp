@@ -80,6 +80,8 @@ TEST(ConfigLoader, ExampleFileLoadsAsDocumented) {
     EXPECT_EQ(c->clusters.template_url, "");
     EXPECT_EQ(c->clusters.poll_interval, 15s);
     EXPECT_EQ(c->clusters.launch_timeout, 3h);
+    EXPECT_EQ(c->clusters.kubeconfig, "");
+    EXPECT_FALSE(c->clusters.configure_kubernetes) << "the local stand-in's EKS has no API server";
     EXPECT_DOUBLE_EQ(c->clusters.hourly_prices.at("ml.g5.8xlarge"), 2.448);
     EXPECT_EQ(c->log_level, "info");
     EXPECT_EQ(c->source, example_path());

@@ -4,8 +4,11 @@ resource, rollbacks, paced deletes, EKS and HyperPod clusters made by the
 template) and the Slack Web API stand-in. A launch is confirmed with its
 cost, followed as a job in one message to CREATE_COMPLETE, survives kill -9,
 ends a rollback as failed with the failing resource on top, and a delete
-asks first and refuses a stack hpops did not launch."""
+asks first and refuses a stack hpops did not launch. The second step
+(context, nodes, base resources) runs against the real kube-apiserver peer."""
+import base64
 import json
+import os
 import signal
 import time
 import urllib.parse
@@ -13,16 +16,18 @@ import urllib.request
 
 import boto3
 import pytest
+import yaml
 
 from alerts_support import BOT_TOKEN, message_text
 from conftest import ADMIN, CHANNEL, OPERATOR, Bot
+from models_fixtures import KubeApi, kube_peer  # noqa: F401
 from test_alerts import slack_api, tmpdir_path  # noqa: F401
 from test_jobs import slack, tmp  # noqa: F401
 from test_slack_commands import blocks_text
 from test_slack_interactions import button_value
 
 LAUNCH = "cluster launch c1 az=us-west-2a,us-west-2b"
-CLUSTERS_YAML = "clusters:\n  poll_interval: 200ms\n"
+CLUSTERS_YAML = "clusters:\n  poll_interval: 200ms\n  configure_kubernetes: false\n"
 
 
 @pytest.fixture
@@ -41,8 +46,10 @@ def stack_of_others(cfn, name):
     cfn.create_stack(StackName=name, TemplateBody="Resources:\n  Queue: {Type: AWS::SQS::Queue}\n")
 
 
-def start_bot(tmp, moto, slack):
-    return Bot(tmp, aws_endpoint=moto, extra_yaml=CLUSTERS_YAML,
+def start_bot(tmp, moto, slack, configure_kubernetes=False):
+    """configure_kubernetes: the second step's Kubernetes part, which needs the kube peer."""
+    yaml_text = CLUSTERS_YAML.replace("false", "true") if configure_kubernetes else CLUSTERS_YAML
+    return Bot(tmp, aws_endpoint=moto, extra_yaml=yaml_text,
                extra_env={"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.url})
 
 
@@ -293,5 +300,57 @@ def test_bad_launches_are_refused_with_the_rule(tmp, moto, slack, receiver, cfn)
         assert "unknown: no price for `ml.g6e.2xlarge`" in blocks_text(unpriced), blocks_text(unpriced)
         assert "hpops.confirm" in json.dumps(unpriced), "the launch is still possible"
         assert [s["StackName"] for s in cfn.list_stacks()["StackSummaries"]] == ["taken"], "nothing was created"
+    finally:
+        bot.stop()
+
+
+def test_the_second_step_writes_a_context_waits_for_nodes_and_applies_the_base_resources(tmp, moto, slack, receiver,
+                                                                                         cfn, kube_peer):
+    """EKS's API server is the real kube-apiserver peer here: the harness's
+    EKS answers DescribeCluster with its URL and CA, and the peer takes EKS
+    bearer tokens as EKS does (tests/peers/eks_token_webhook.py)."""
+    with open(kube_peer["ca_file"], "rb") as f:
+        ca = base64.b64encode(f.read()).decode()
+    harness(moto, "eks-api-server", endpoint=kube_peer["server"], ca=ca)
+    harness(moto, "config", update_seconds=1)
+    api = KubeApi(kube_peer)
+    bot = start_bot(tmp, moto, slack, configure_kubernetes=True)
+    try:
+        launch(bot, receiver, slack)
+        waiting = texts_of(wait_for_text(slack, "Nodes joined: 0 Ready of 2"))[-1]
+        assert "Kubernetes context `c1`: written to" in waiting, waiting
+        # No kubelet runs here: the test registers the two nodes HyperPod's instances would.
+        for i in range(2):
+            name = f"hyperpod-i-{i}"
+            api.create("/api/v1/nodes", {"metadata": {"name": name, "labels": {
+                "sagemaker.amazonaws.com/compute-type": "hyperpod"}}})
+            api.merge_status(f"/api/v1/nodes/{name}", {"conditions": [
+                {"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "test"}]})
+        final = texts_of(wait_for_text(slack, "`c1` is ready"))[-1]
+        for expected in ("Nodes joined: 2 Ready of 2", "Base resources applied (deploy/cluster-setup): Namespace "
+                         "hpops-system, ServiceAccount hpops, Namespace training, PersistentVolume s3-pv, "
+                         "PersistentVolumeClaim s3-claim"):
+            assert expected in final, (expected, final)
+
+        bucket = {o["OutputKey"]: o["OutputValue"] for o in
+                  cfn.describe_stacks(StackName="c1")["Stacks"][0]["Outputs"]}["ArtifactsBucketName"]
+        pv = api.call("GET", "/api/v1/persistentvolumes/s3-pv")
+        assert pv["spec"]["csi"]["volumeAttributes"]["bucketName"] == bucket
+        assert "region us-west-2" in pv["spec"]["mountOptions"]
+        assert [m["manager"] for m in pv["metadata"]["managedFields"]] == ["hpops"], "server-side apply, as hpops"
+        assert api.call("GET", "/api/v1/namespaces/hpops-system/serviceaccounts/hpops")["metadata"]["name"] == "hpops"
+
+        path = os.path.join(tmp, "hpops-clusters.kubeconfig")
+        assert os.stat(path).st_mode & 0o777 == 0o600
+        with open(path) as f:
+            written = yaml.safe_load(f)
+        [context] = [c for c in written["contexts"] if c["name"] == "c1"]
+        [cluster] = [c for c in written["clusters"] if c["name"] == context["context"]["cluster"]]
+        [user] = [u for u in written["users"] if u["name"] == context["context"]["user"]]
+        assert cluster["cluster"]["server"] == kube_peer["server"]
+        assert cluster["cluster"]["certificate-authority-data"] == ca
+        assert user["user"]["exec"]["command"] == "aws"
+        assert user["user"]["exec"]["args"] == ["--region", "us-west-2", "eks", "get-token", "--cluster-name",
+                                                 "c1-eks", "--output", "json"]
     finally:
         bot.stop()

@@ -68,6 +68,10 @@ class EksClusterResource(CloudFormationModel):
                                   "endpointPublicAccess": vpc.get("EndpointPublicAccess", True),
                                   "endpointPrivateAccess": vpc.get("EndpointPrivateAccess", False)},
             version=props.get("Version") or None, tags=_tags(props))
+        import moto_extensions
+
+        if api_server := moto_extensions.eks_api_server():  # a real kube-apiserver stands in for EKS's
+            cluster.endpoint, cluster.certificate_authority = api_server[0], {"data": api_server[1]}
         return cls(cluster)
 
     @classmethod

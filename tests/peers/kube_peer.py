@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Kubernetes test peer for hpops: a real etcd and kube-apiserver on loopback
 (built by scripts/build-kube-peer.sh), in a private temporary directory, with
-certificates, a service-account signing key and a static token file made here.
+certificates, a service-account signing key and a static token file made here,
+and a token webhook that accepts EKS bearer tokens (eks_token_webhook.py).
 
 No kubelet, scheduler or controller-manager runs: tests play those parts by
 creating pods and writing the status of pods and Deployments through the API.
@@ -189,12 +190,20 @@ class KubePeer:
                 f.write(f'{ADMIN_TOKEN},hpops-admin,uid-admin,"system:masters"\n')
             os.chmod(tokens, 0o600)
             self.server = f"https://127.0.0.1:{api_port}"
+            # EKS bearer tokens (k8s-aws-v1.…), checked against STS as on EKS.
+            from eks_token_webhook import EksTokenWebhook
+
+            self.eks_tokens = EksTokenWebhook()
+            webhook_config = os.path.join(self.workdir, "eks-token-webhook.yaml")
+            self.eks_tokens.write_config(webhook_config)
             self._spawn("kube-apiserver", verbose, [
                 os.path.join(bindir, "kube-apiserver"),
                 "--etcd-servers", etcd_url, "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
                 "--secure-port", str(api_port), "--cert-dir", self.workdir,
                 "--tls-cert-file", pki["serving_cert"], "--tls-private-key-file", pki["serving_key"],
                 "--client-ca-file", pki["ca_file"], "--token-auth-file", tokens,
+                "--authentication-token-webhook-config-file", webhook_config,
+                "--authentication-token-webhook-version", "v1",
                 "--service-account-issuer", "https://kubernetes.default.svc",
                 "--service-account-key-file", pki["sa_pub"], "--service-account-signing-key-file", pki["sa_key"],
                 "--service-cluster-ip-range", "10.96.0.0/16", "--authorization-mode", "RBAC",
@@ -248,6 +257,8 @@ class KubePeer:
         return all(p.poll() is None for p in self.procs)
 
     def stop(self) -> None:
+        if getattr(self, "eks_tokens", None):
+            self.eks_tokens.stop()
         for proc in reversed(self.procs):  # the API server first, then etcd
             peer_process.terminate(proc, 15)
         self.procs = []

@@ -168,6 +168,11 @@ def update_seconds() -> float:
     return _state["update_seconds"]
 
 
+def eks_api_server() -> tuple[str, str] | None:
+    """(endpoint, base64 CA) that new EKS clusters of stacks answer with, if set."""
+    return _state.get("eks_api_server")
+
+
 def configure(endpoint: str, region: str) -> None:
     _state.update(endpoint=endpoint, region=region, startup_seconds=_state["update_seconds"])
 
@@ -218,6 +223,7 @@ def _reset(seed: bool) -> dict[str, Any]:
 
     with LOCK:
         moto_api_backend.reset()
+        _state.pop("eks_api_server", None)
         set_update_seconds(_state.get("startup_seconds", _state["update_seconds"]))
     if not seed:
         return {"reset": True, "seed": None}
@@ -235,6 +241,10 @@ def with_control(app: Callable) -> Callable:
     POST /hpops/stack-failure?resource=ID&reason=TEXT
                                             -> the next stack created fails at
          that resource and rolls back (ext_cloudformation.py)
+    POST /hpops/eks-api-server?endpoint=URL&ca=BASE64
+                                            -> EKS clusters stacks make from
+         now on answer DescribeCluster with this API server and CA: a real
+         kube-apiserver the test runs (ext_cloudformation_resources.py)
     POST /hpops/reset[?seed=1]              -> moto reset (delay back to the
          startup value), then optionally the seed_aws scene: {"seed": {...}|null}.
          About 1 s on a warm peer, against ~5 s for a new peer process, so a
@@ -263,6 +273,12 @@ def with_control(app: Callable) -> Callable:
                     raise ValueError("stack-failure needs resource=LogicalId")
                 ext_cloudformation.fail_next_stack(resource, query.get("reason", [""])[0])
                 body = {"resource": resource}
+            elif path == "/hpops/eks-api-server" and method == "POST":
+                endpoint, ca = query.get("endpoint", [""])[0], query.get("ca", [""])[0]
+                if not endpoint.startswith("https://") or not ca:
+                    raise ValueError("eks-api-server needs endpoint=https://... and ca=BASE64")
+                _state["eks_api_server"] = (endpoint, ca)
+                body = {"endpoint": endpoint}
             elif path == "/hpops/config":
                 if method == "POST" and "update_seconds" in query:
                     set_update_seconds(float(query["update_seconds"][0]))

@@ -1,0 +1,39 @@
+#include "handlers/cluster_setup.hpp"
+
+#include <stdexcept>
+
+#include "common/yaml_json.hpp"
+
+namespace hpops::handlers {
+namespace {
+
+// The kinds deploy/cluster-setup/ uses, and where the API keeps each.
+KubeResource resource_of(std::string_view kind) {
+    if (kind == "Namespace") return kube::namespaces;
+    if (kind == "ServiceAccount") return {"", "v1", "serviceaccounts", "ServiceAccount"};
+    if (kind == "PersistentVolume") return {"", "v1", "persistentvolumes", "PersistentVolume", false};
+    if (kind == "PersistentVolumeClaim") return {"", "v1", "persistentvolumeclaims", "PersistentVolumeClaim"};
+    throw std::logic_error("deploy/cluster-setup: hpops does not know where to apply a " + std::string(kind));
+}
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+std::vector<SetupResource> cluster_setup_resources(std::string_view region, std::string_view artifacts_bucket) {
+    std::string text(cluster_setup_manifests());
+    replace_all(text, "${REGION}", region);
+    replace_all(text, "${ARTIFACTS_BUCKET}", artifacts_bucket);
+    std::vector<SetupResource> out;
+    for (auto& object : yaml_documents_as_json(text)) {
+        KubeResource resource = resource_of(object.value("kind", ""));
+        std::string ns = resource.namespaced ? object["metadata"].value("namespace", "default") : "";
+        out.push_back({std::move(resource), std::move(ns), std::move(object)});
+    }
+    return out;
+}
+
+}  // namespace hpops::handlers
