@@ -20,10 +20,10 @@ HyperPodFollowJob& hyperpod_follow_job() {
 
 std::string hyperpod_follow_state(std::string_view op, const std::string& hyperpod, const std::string& note,
                                   const std::string& group, int count, const std::string& what,
-                                  const std::string& request_id, const std::string& actor_id) {
+                                  const std::string& request_id) {
     return json{{"op", op},           {"hyperpod", hyperpod},     {"note", note},
                 {"group", group},     {"count", count},           {"what", what},
-                {"request_id", request_id}, {"actor_id", actor_id}, {"cluster_status", "Updating"},
+                {"request_id", request_id}, {"cluster_status", "Updating"},
                 {"group_status", ""}, {"current", 0},             {"target", 0}}
         .dump();
 }

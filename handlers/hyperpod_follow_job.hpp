@@ -7,7 +7,7 @@ namespace hpops::handlers {
 // the cluster is InService again, one DescribeCluster per step, editing the
 // message with the cluster's and the group's status. Its state:
 // {op: "scale"|"add", hyperpod, note, group, count, what, request_id,
-//  actor_id, cluster_status, group_status, current, target}.
+//  cluster_status, group_status, current, target}.
 class HyperPodFollowJob final : public JobKind {
 public:
     static constexpr std::string_view kind = "hyperpod_follow";
@@ -23,6 +23,6 @@ HyperPodFollowJob& hyperpod_follow_job();
 // ("accelerated-worker-group-1: instances 2 → 3", "gpu-2 (ml.g5.xlarge × 2)").
 std::string hyperpod_follow_state(std::string_view op, const std::string& hyperpod, const std::string& note,
                                   const std::string& group, int count, const std::string& what,
-                                  const std::string& request_id, const std::string& actor_id);
+                                  const std::string& request_id);
 
 }  // namespace hpops::handlers

@@ -34,7 +34,7 @@ boost::asio::awaitable<Reply> InstancegroupAdd::handle(const Intent& intent, Com
     auto starting = start_job(context, hyperpod_follow_job(),
                               hyperpod_follow_state("add", hyperpod.name, hyperpod.note, spec.name, spec.count,
                                                     spec.name + " (" + spec.instance_type + " × " + count + ")",
-                                                    context.backend_request_id, context.actor.id),
+                                                    context.backend_request_id),
                               "instancegroup " + spec.name, context.config.aws.poll_interval);
     co_return co_await std::move(starting);
 }

@@ -80,8 +80,7 @@ boost::asio::awaitable<Reply> NodegroupCreate::handle(const Intent& intent, Comm
                               nodegroup_lifecycle_state("create", cluster.name, created, name,
                                                         type + ", min " + std::to_string(spec.scaling.min_size) +
                                                             " max " + std::to_string(spec.scaling.max_size) +
-                                                            " desired " + std::to_string(spec.scaling.desired_size),
-                                                        context.actor.id),
+                                                            " desired " + std::to_string(spec.scaling.desired_size)),
                               "nodegroup " + name, context.config.aws.poll_interval);
     co_return co_await std::move(starting);
 }
@@ -95,8 +94,7 @@ boost::asio::awaitable<Reply> NodegroupDelete::handle(const Intent& intent, Comm
     NodeGroupChange deleting = co_await eks.delete_nodegroup(cluster.name, name);
     context.backend_request_id = deleting.request_id;
     auto starting = start_job(context, nodegroup_lifecycle_job(),
-                              nodegroup_lifecycle_state("delete", cluster.name, deleting, name, "",
-                                                        context.actor.id),
+                              nodegroup_lifecycle_state("delete", cluster.name, deleting, name, ""),
                               "nodegroup " + name, context.config.aws.poll_interval);
     co_return co_await std::move(starting);
 }

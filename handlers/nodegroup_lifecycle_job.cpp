@@ -19,16 +19,14 @@ NodegroupLifecycleJob& nodegroup_lifecycle_job() {
 }
 
 std::string nodegroup_lifecycle_state(std::string_view op, const std::string& cluster, const NodeGroupChange& change,
-                                      const std::string& nodegroup, const std::string& detail,
-                                      const std::string& actor_id) {
+                                      const std::string& nodegroup, const std::string& detail) {
     return json{{"op", op},
                 {"cluster", cluster},
                 {"nodegroup", nodegroup},
                 {"status", change.nodegroup.status.empty() ? (op == "create" ? "CREATING" : "DELETING")
                                                            : change.nodegroup.status},
                 {"detail", detail},
-                {"request_id", change.request_id},
-                {"actor_id", actor_id}}
+                {"request_id", change.request_id}}
         .dump();
 }
 

@@ -7,7 +7,8 @@ namespace hpops::handlers {
 // Follows a node group's creation to ACTIVE, or its deletion until it is
 // gone, one DescribeNodegroup (or ListNodegroups) per step, editing the
 // message with the status EKS reports as it goes. Its state:
-// {op: "create"|"delete", cluster, nodegroup, status, detail, request_id, actor_id}.
+// {op: "create"|"delete", cluster, nodegroup, status, detail, request_id}
+// (who started it is the job row's own actor_id).
 class NodegroupLifecycleJob final : public JobKind {
 public:
     static constexpr std::string_view kind = "nodegroup_lifecycle";
@@ -22,7 +23,6 @@ NodegroupLifecycleJob& nodegroup_lifecycle_job();
 // The first state of a follow; `detail` describes the node group for the
 // messages ("g5.xlarge, min 0 max 2 desired 2"; empty for a deletion).
 std::string nodegroup_lifecycle_state(std::string_view op, const std::string& cluster, const NodeGroupChange& change,
-                                      const std::string& nodegroup, const std::string& detail,
-                                      const std::string& actor_id);
+                                      const std::string& nodegroup, const std::string& detail);
 
 }  // namespace hpops::handlers

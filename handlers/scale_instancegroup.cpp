@@ -50,8 +50,7 @@ boost::asio::awaitable<Reply> ScaleInstancegroup::handle(const Intent& intent, C
     context.backend_request_id = co_await sagemaker.set_instance_count(hyperpod.name, name, count);
     auto starting = start_job(context, hyperpod_follow_job(),
                               hyperpod_follow_state("scale", hyperpod.name, hyperpod.note, name, count,
-                                                    change, context.backend_request_id,
-                                                    context.actor.id),
+                                                    change, context.backend_request_id),
                               "instancegroup " + name, context.config.aws.poll_interval);
     co_return co_await std::move(starting);
 }

@@ -29,8 +29,7 @@ boost::asio::awaitable<Reply> ScaleNodegroup::handle(const Intent& intent, Comma
     context.backend_request_id = update.request_id;
     // Followed as a job: it survives a restart and edits one message to the end.
     auto starting = start_job(context, scale_nodegroup_job(),
-                              scale_nodegroup_state(cluster.name, cluster.note, name, update, change, target,
-                                                    context.actor.id),
+                              scale_nodegroup_state(cluster.name, cluster.note, name, update, change, target),
                               "nodegroup " + name, context.config.aws.poll_interval);
     co_return co_await std::move(starting);
 }

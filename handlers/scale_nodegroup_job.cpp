@@ -27,7 +27,7 @@ ScaleNodegroupJob& scale_nodegroup_job() {
 
 std::string scale_nodegroup_state(const std::string& cluster, const std::string& cluster_note,
                                   const std::string& nodegroup, const EksUpdate& update, const std::string& change,
-                                  const ScalingConfig& target, const std::string& actor_id) {
+                                  const ScalingConfig& target) {
     return json{{"cluster", cluster},
                 {"cluster_note", cluster_note},
                 {"nodegroup", nodegroup},
@@ -37,8 +37,7 @@ std::string scale_nodegroup_state(const std::string& cluster, const std::string&
                 {"describe_update_works", !update.id.empty()},
                 {"change", change},
                 {"target", {{"min", target.min_size}, {"max", target.max_size}, {"desired", target.desired_size}}},
-                {"request_id", update.request_id},
-                {"actor_id", actor_id}}
+                {"request_id", update.request_id}}
         .dump();
 }
 

@@ -7,8 +7,7 @@ namespace hpops::handlers {
 // Follows an EKS scaling update to its end, one DescribeUpdate (or, where EKS
 // cannot describe the update, one DescribeNodegroup) per step. Its state:
 // {cluster, cluster_note, nodegroup, update_id, update_status, errors,
-//  describe_update_works, change, target: {min, max, desired}, request_id,
-//  actor_id}.
+//  describe_update_works, change, target: {min, max, desired}, request_id}.
 class ScaleNodegroupJob final : public JobKind {
 public:
     static constexpr std::string_view kind = "scale_nodegroup";
@@ -24,6 +23,6 @@ ScaleNodegroupJob& scale_nodegroup_job();
 // The first state of a follow, as the handler knows it after UpdateNodegroupConfig.
 std::string scale_nodegroup_state(const std::string& cluster, const std::string& cluster_note,
                                   const std::string& nodegroup, const EksUpdate& update, const std::string& change,
-                                  const ScalingConfig& target, const std::string& actor_id);
+                                  const ScalingConfig& target);
 
 }  // namespace hpops::handlers

@@ -41,8 +41,7 @@ boost::asio::awaitable<Reply> Undeploy::handle(const Intent& intent, CommandCont
     }
     // Followed as a job until every deleted object is gone (finalizers first).
     auto starting = start_job(context, undeploy_job(),
-                              undeploy_state(name, ns, removed, left.empty() ? "" : left.front(), kube.server(),
-                                             context.actor.id),
+                              undeploy_state(name, ns, removed, left.empty() ? "" : left.front(), kube.server()),
                               "undeploy " + name, std::chrono::milliseconds(0));
     co_return co_await std::move(starting);
 }

@@ -27,13 +27,13 @@ UndeployJob& undeploy_job() {
 }
 
 std::string undeploy_state(const std::string& name, const std::string& ns, const std::vector<KubeResource>& removed,
-                           const std::string& left, const std::string& server, const std::string& actor_id) {
+                           const std::string& left, const std::string& server) {
     json resources = json::array(), kinds = json::array();
     for (const auto& r : removed) {
         resources.push_back(resource_json(r));
         kinds.push_back(r.kind);
     }
-    return json{{"name", name},         {"ns", ns},          {"server", server}, {"actor_id", actor_id},
+    return json{{"name", name},         {"ns", ns},          {"server", server},
                 {"left", left},         {"removed", resources}, {"remaining", kinds}}
         .dump();
 }

@@ -10,7 +10,7 @@ namespace hpops::handlers {
 // Follows an undeploy until every object it deleted is gone: a HyperPod
 // inference resource's finalizers hold it while the operator tears its
 // SageMaker endpoint down. One read per remaining object per step. Its state:
-// {name, ns, server, actor_id, left, removed: [{group, version, plural, kind}],
+// {name, ns, server, left, removed: [{group, version, plural, kind}],
 //  remaining: [kind...]}.
 class UndeployJob final : public JobKind {
 public:
@@ -26,6 +26,6 @@ UndeployJob& undeploy_job();
 // The first state, once the deletes are sent; `left` names an object of that
 // name hpops does not manage (left alone), or is empty.
 std::string undeploy_state(const std::string& name, const std::string& ns, const std::vector<KubeResource>& removed,
-                           const std::string& left, const std::string& server, const std::string& actor_id);
+                           const std::string& left, const std::string& server);
 
 }  // namespace hpops::handlers

@@ -36,7 +36,7 @@ protected:
 
 TEST_F(FleetJob, AScaleFollowsTheEksUpdateToSuccessful) {
     const EksUpdate update = hpops::testing::run_sync(eks.update_scaling("demo", "gpu-ng", {0, 4, 3}));
-    job.state = scale_nodegroup_state("demo", "", "gpu-ng", update, "gpu-ng desired 1 → 3", {0, 4, 3}, "U1");
+    job.state = scale_nodegroup_state("demo", "", "gpu-ng", update, "gpu-ng desired 1 → 3", {0, 4, 3});
     const JobStep first = step(scale_nodegroup_job());
     EXPECT_EQ(first.status, JobStatus::running);
     EXPECT_EQ(first.run_after, config.aws.poll_interval);
@@ -51,7 +51,7 @@ TEST_F(FleetJob, AScaleFollowsTheEksUpdateToSuccessful) {
 
 TEST_F(FleetJob, WhereEksCannotDescribeTheUpdateTheNodeGroupsOwnStatusDecides) {
     const EksUpdate update = hpops::testing::run_sync(eks.update_scaling("demo", "gpu-ng", {0, 4, 3}));
-    job.state = scale_nodegroup_state("demo", "", "gpu-ng", update, "gpu-ng desired 1 → 3", {0, 4, 3}, "U1");
+    job.state = scale_nodegroup_state("demo", "", "gpu-ng", update, "gpu-ng desired 1 → 3", {0, 4, 3});
     eks.describe_update_works = false;
     EXPECT_EQ(step(scale_nodegroup_job()).status, JobStatus::running) << "UPDATING";
     eks.group("demo", "gpu-ng").status = "ACTIVE";
@@ -62,7 +62,7 @@ TEST_F(FleetJob, WhereEksCannotDescribeTheUpdateTheNodeGroupsOwnStatusDecides) {
 
 TEST_F(FleetJob, AFailedUpdateEndsWithEksErrors) {
     const EksUpdate update = hpops::testing::run_sync(eks.update_scaling("demo", "gpu-ng", {0, 4, 3}));
-    job.state = scale_nodegroup_state("demo", "", "gpu-ng", update, "gpu-ng desired 1 → 3", {0, 4, 3}, "U1");
+    job.state = scale_nodegroup_state("demo", "", "gpu-ng", update, "gpu-ng desired 1 → 3", {0, 4, 3});
     eks.updates["u-1"].status = "Failed";
     eks.updates["u-1"].errors = {"InsufficientFreeAddresses: subnet-1 is full"};
     EXPECT_EQ(step(scale_nodegroup_job()).status, JobStatus::failed);
@@ -73,7 +73,7 @@ TEST_F(FleetJob, AFailedUpdateEndsWithEksErrors) {
 TEST_F(FleetJob, ACreateRunsWhileCreatingAndEndsAtActiveOrAFailure) {
     const NodeGroupChange created =
         hpops::testing::run_sync(eks.create_nodegroup("demo", NodeGroupSpec{"new-ng", {"g5.xlarge"}}));
-    job.state = nodegroup_lifecycle_state("create", "demo", created, "new-ng", "g5.xlarge, min 0 max 2 desired 2", "U1");
+    job.state = nodegroup_lifecycle_state("create", "demo", created, "new-ng", "g5.xlarge, min 0 max 2 desired 2");
     EXPECT_EQ(step(nodegroup_lifecycle_job()).status, JobStatus::running);
     EXPECT_NE(text(nodegroup_lifecycle_job()).find("EKS says CREATING"), std::string::npos);
     eks.group("demo", "new-ng").status = "ACTIVE";
@@ -88,7 +88,7 @@ TEST_F(FleetJob, ACreateRunsWhileCreatingAndEndsAtActiveOrAFailure) {
 
 TEST_F(FleetJob, ADeleteEndsWhenTheNodeGroupIsGone) {
     const NodeGroupChange deleting = hpops::testing::run_sync(eks.delete_nodegroup("demo", "gpu-ng"));
-    job.state = nodegroup_lifecycle_state("delete", "demo", deleting, "gpu-ng", "", "U1");
+    job.state = nodegroup_lifecycle_state("delete", "demo", deleting, "gpu-ng", "");
     EXPECT_EQ(step(nodegroup_lifecycle_job()).status, JobStatus::running);
     eks.clusters["demo"].erase("gpu-ng");
     EXPECT_EQ(step(nodegroup_lifecycle_job()).status, JobStatus::done);
@@ -97,7 +97,7 @@ TEST_F(FleetJob, ADeleteEndsWhenTheNodeGroupIsGone) {
 
 TEST_F(FleetJob, AnInstanceGroupScaleEndsWhenTheClusterIsInServiceAtTheTarget) {
     hpops::testing::run_sync(hyperpod.set_instance_count("hp", "workers", 3));
-    job.state = hyperpod_follow_state("scale", "hp", "", "workers", 3, "workers: instances 2 → 3", "req", "U1");
+    job.state = hyperpod_follow_state("scale", "hp", "", "workers", 3, "workers: instances 2 → 3", "req");
     EXPECT_EQ(step(hyperpod_follow_job()).status, JobStatus::running);
     EXPECT_NE(text(hyperpod_follow_job()).find("the cluster is Updating.\n"), std::string::npos)
         << text(hyperpod_follow_job());
@@ -111,7 +111,7 @@ TEST_F(FleetJob, AnInstanceGroupScaleEndsWhenTheClusterIsInServiceAtTheTarget) {
 
 TEST_F(FleetJob, AnInstanceGroupAddThatLeavesTheClusterFailedEndsFailed) {
     hpops::testing::run_sync(hyperpod.add_instance_group("hp", InstanceGroupSpec{"gpu-2", "ml.g5.xlarge", 2}));
-    job.state = hyperpod_follow_state("add", "hp", "", "gpu-2", 2, "gpu-2 (ml.g5.xlarge × 2)", "req", "U1");
+    job.state = hyperpod_follow_state("add", "hp", "", "gpu-2", 2, "gpu-2 (ml.g5.xlarge × 2)", "req");
     hyperpod.clusters["hp"].status = "Failed";
     EXPECT_EQ(step(hyperpod_follow_job()).status, JobStatus::failed);
     EXPECT_NE(text(hyperpod_follow_job()).find("the cluster is Failed"), std::string::npos) << text(hyperpod_follow_job());

@@ -22,7 +22,7 @@ protected:
                                 {"finalizers", {"inference.sagemaker.aws.amazon.com/cleanup"}}}}});
         job.id = 9;
         job.state = undeploy_state("llama", "ml", {kube::inference_endpoint_configs, kube::services}, "",
-                                   kube.server(), "U1");
+                                   kube.server());
     }
     JobStep step() { return hpops::testing::step_job(undeploy_job(), job, context); }
     std::string text() const { return bot::render_plain_text(undeploy_job().render(job)); }
