@@ -300,6 +300,18 @@ def test_bad_launches_are_refused_with_the_rule(tmp, moto, slack, receiver, cfn)
         assert "unknown: no price for `ml.g6e.2xlarge`" in blocks_text(unpriced), blocks_text(unpriced)
         assert "hpops.confirm" in json.dumps(unpriced), "the launch is still possible"
         assert [s["StackName"] for s in cfn.list_stacks()["StackSummaries"]] == ["taken"], "nothing was created"
+
+        # A quota AWS refuses CreateStack on: its code and message, after the confirmation.
+        harness(moto, "stack-quota", stacks=1)
+        question = ask(bot, receiver, "cluster launch c2 az=us-west-2a,us-west-2b")
+        before = len(receiver.posts)
+        confirm(bot, receiver, question)
+        deadline = time.monotonic() + 30
+        while not any("StacksPerRegion" in blocks_text(p["json"]) for p in receiver.posts[before:]):
+            assert time.monotonic() < deadline, [blocks_text(p["json"]) for p in receiver.posts[before:]]
+            time.sleep(0.1)
+        text = next(blocks_text(p["json"]) for p in receiver.posts[before:] if "StacksPerRegion" in blocks_text(p["json"]))
+        assert "Cannot exceed quota for StacksPerRegion: 1" in text and "LimitExceededException" in text, text
     finally:
         bot.stop()
 

@@ -30,7 +30,7 @@ import time
 from typing import Any
 
 import yaml
-from moto.cloudformation.exceptions import ValidationError
+from moto.cloudformation.exceptions import CloudFormationError, ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Event
 from moto.cloudformation.models import Stack as FakeStack
 from moto.cloudformation.responses import CloudFormationResponse
@@ -103,11 +103,33 @@ def _validate_template(self: CloudFormationResponse) -> ActionResult:
 _pending_failure: dict[str, str] = {}  # for the next stack created: {"resource": ID, "reason": TEXT}
 _moto_create_resources = FakeStack.create_resources
 _moto_delete_stack = CloudFormationBackend.delete_stack
+_moto_create_stack = CloudFormationBackend.create_stack
+_stack_quota: dict[str, int] = {}  # {"stacks": N} while a quota is set
+
+
+class LimitExceededException(CloudFormationError):
+    """CreateStack's error when an account quota is reached (the code AWS
+    documents for CreateStack; the message is the harness's)."""
+    code = "LimitExceededException"
 
 
 def fail_next_stack(resource: str, reason: str) -> None:
     _pending_failure.clear()
     _pending_failure.update(resource=resource, reason=reason)
+
+
+def set_stack_quota(stacks: int | None) -> None:
+    """CreateStack fails once this many stacks exist; None lifts it."""
+    _stack_quota.clear()
+    if stacks is not None:
+        _stack_quota["stacks"] = stacks
+
+
+def _create_stack(self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Any:
+    quota = _stack_quota.get("stacks")
+    if quota is not None and sum(1 for s in self.stacks.values() if s.status != "DELETE_COMPLETE") >= quota:
+        raise LimitExceededException(f"Cannot exceed quota for StacksPerRegion: {quota}")
+    return _moto_create_stack(self, *args, **kwargs)
 
 
 def _at(t: float) -> datetime.datetime:
@@ -339,6 +361,7 @@ def install() -> None:
     FakeStack.create_resources = _paced_create
     FakeStack.delete = _paced_delete
     CloudFormationBackend.delete_stack = _delete_stack
+    CloudFormationBackend.create_stack = _create_stack
     for name in ("describe_stacks", "list_stacks", "get_stack", "describe_stack_events"):
         setattr(CloudFormationBackend, name, _retire_deleted(getattr(CloudFormationBackend, name)))
     CloudFormationResponse.describe_stack_resources = _resources_now

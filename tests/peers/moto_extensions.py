@@ -91,6 +91,8 @@ CloudFormation (ext_cloudformation.py)
                         CREATE_FAILED with the reason, the one beside it
                         cancelled, ROLLBACK_IN_PROGRESS naming it, created
                         resources deleted newest first, ROLLBACK_COMPLETE.
+                        POST /hpops/stack-quota?stacks=N: LimitExceededException
+                        once N stacks exist.
   DeleteStack           DELETE_IN_PROGRESS resource by resource; findable by
                         name until DELETE_COMPLETE, by id afterwards.
   DescribeStackEvents   pages of 100 with NextToken.
@@ -224,6 +226,9 @@ def _reset(seed: bool) -> dict[str, Any]:
     with LOCK:
         moto_api_backend.reset()
         _state.pop("eks_api_server", None)
+        import ext_cloudformation
+
+        ext_cloudformation.set_stack_quota(None)
         set_update_seconds(_state.get("startup_seconds", _state["update_seconds"]))
     if not seed:
         return {"reset": True, "seed": None}
@@ -241,6 +246,8 @@ def with_control(app: Callable) -> Callable:
     POST /hpops/stack-failure?resource=ID&reason=TEXT
                                             -> the next stack created fails at
          that resource and rolls back (ext_cloudformation.py)
+    POST /hpops/stack-quota?stacks=N         -> CreateStack answers
+         LimitExceededException once N stacks exist; no N lifts it
     POST /hpops/eks-api-server?endpoint=URL&ca=BASE64
                                             -> EKS clusters stacks make from
          now on answer DescribeCluster with this API server and CA: a real
@@ -273,6 +280,12 @@ def with_control(app: Callable) -> Callable:
                     raise ValueError("stack-failure needs resource=LogicalId")
                 ext_cloudformation.fail_next_stack(resource, query.get("reason", [""])[0])
                 body = {"resource": resource}
+            elif path == "/hpops/stack-quota" and method == "POST":
+                import ext_cloudformation
+
+                stacks = query.get("stacks", [""])[0]
+                ext_cloudformation.set_stack_quota(int(stacks) if stacks else None)
+                body = {"stacks": stacks or None}
             elif path == "/hpops/eks-api-server" and method == "POST":
                 endpoint, ca = query.get("endpoint", [""])[0], query.get("ca", [""])[0]
                 if not endpoint.startswith("https://") or not ca:
