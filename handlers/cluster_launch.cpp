@@ -1,5 +1,6 @@
 #include "handlers/cluster_launch.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "handlers/cluster_common.hpp"
@@ -75,15 +76,26 @@ boost::asio::awaitable<Reply> ClusterLaunch::handle(const Intent& intent, Comman
     const std::vector<PlannedGroup> groups = planned_groups(parameters, summary);
     const CostEstimate cost = estimate_cost(groups, context.config.clusters.hourly_prices);
     const std::string source = url.empty() ? "hpops's template (hyperpod-eks.yaml)" : "`" + url + "`";
+    // A template by URL may make IAM roles in nested stacks, which ValidateTemplate
+    // does not list for the parent (AWS's HyperPod template does): they are
+    // acknowledged as AWS's quick-create link for it asks, and the question says so.
+    TemplateSummary acknowledged = summary;
+    if (!url.empty()) {
+        for (const char* c : {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"})
+            if (std::find(acknowledged.capabilities.begin(), acknowledged.capabilities.end(), c) ==
+                acknowledged.capabilities.end())
+                acknowledged.capabilities.push_back(c);
+        acknowledged.capabilities_reason = "a template by URL may create IAM roles and expand macros in nested stacks";
+    }
     if (!intent.confirmed)
-        throw ConfirmationNeeded(launch_question(request, region, source, parameters, summary, groups, cost));
+        throw ConfirmationNeeded(launch_question(request, region, source, parameters, acknowledged, groups, cost));
 
     CreateStackRequest create;
     create.name = request.name;
     create.template_body = body;
     create.template_url = url;
     create.parameters = parameters;
-    create.capabilities = summary.capabilities;
+    create.capabilities = acknowledged.capabilities;
     create.tags = {{std::string(launched_by_tag), context.actor.id}, {"hpops:cluster", request.name}};
     // One token per confirmed command: the transport's retries of this call never create a second stack.
     create.client_request_token = "hpops-launch-" + std::to_string(context.audit_id) + "-" + std::to_string(now_unix_ms());

@@ -169,6 +169,9 @@ std::vector<StackParameter> template_parameters(const ClusterLaunchRequest& r, c
         out.push_back({key, std::move(value)});
     };
     set("ResourceNamePrefix", r.name);
+    // AWS's template names its clusters by parameters whose defaults (hp-cluster, eks) two launches would share.
+    set("HyperPodClusterName", r.name);
+    set("EKSClusterName", r.name + "-eks");
     set("KubernetesVersion", r.kubernetes_version);
     set("NodeRecovery", r.recovery);
     // hpops's own template.

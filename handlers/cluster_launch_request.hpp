@@ -43,8 +43,9 @@ std::string region_problem(std::string_view region);
 // The stack parameters for `summary`'s template: the request's fields under
 // the names that template declares (hpops's own: InstanceType, InstanceCount,
 // AvailabilityZone1/2, ...; AWS's main-stack-eks-based-template.yaml:
-// ResourceNamePrefix, AvailabilityZoneIds, KubernetesVersion, NodeRecovery,
-// InstanceGroupSettings1 as a JSON string), then param.KEY=VALUE matched to
+// ResourceNamePrefix, HyperPodClusterName, EKSClusterName (NAME-eks),
+// AvailabilityZoneIds, KubernetesVersion, NodeRecovery, InstanceGroupSettings1
+// as a JSON string), then param.KEY=VALUE matched to
 // the declared names without regard to case. Throws UserError naming a
 // param. the template does not declare, and listing the required parameters
 // still missing with their descriptions.

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from alerts_support import BOT_TOKEN, message_text
-from conftest import ADMIN, CHANNEL, OPERATOR, Bot
+from conftest import ADMIN, CHANNEL, OPERATOR, PEERS, Bot
 from models_fixtures import KubeApi, kube_peer  # noqa: F401
 from test_alerts import slack_api, tmpdir_path  # noqa: F401
 from test_jobs import slack, tmp  # noqa: F401
@@ -364,5 +364,31 @@ def test_the_second_step_writes_a_context_waits_for_nodes_and_applies_the_base_r
         assert user["user"]["exec"]["command"] == "aws"
         assert user["user"]["exec"]["args"] == ["--region", "us-west-2", "eks", "get-token", "--cluster-name",
                                                  "c1-eks", "--output", "json"]
+    finally:
+        bot.stop()
+
+
+def test_aws_published_template_is_asked_with_its_own_parameter_names(tmp, moto, slack, receiver, cfn):
+    """AWS's main-stack-eks-based-template.yaml as teams launch it today, by
+    URL (tests/peers/aws_templates/, with its licence and commit). Its nested
+    stacks come from AWS's buckets, so this stops at the confirmation."""
+    harness(moto, "config", update_seconds=0)
+    s3 = boto3.client("s3", endpoint_url=moto, region_name="us-west-2", aws_access_key_id="testing",
+                      aws_secret_access_key="testing")
+    s3.create_bucket(Bucket="hyperpod-templates", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    with open(os.path.join(PEERS, "aws_templates", "main-stack-eks-based-template.yaml"), "rb") as f:
+        s3.put_object(Bucket="hyperpod-templates", Key="main-stack-eks-based-template.yaml", Body=f.read())
+    url = "https://hyperpod-templates.s3.us-west-2.amazonaws.com/main-stack-eks-based-template.yaml"
+    bot = start_bot(tmp, moto, slack)
+    try:
+        text = blocks_text(ask(bot, receiver, f"cluster launch team1 template={url} az=usw2-az1,usw2-az2 "
+                                              "instance-type=ml.g5.12xlarge count=2 eks-version=1.31"))
+        for expected in ("Instance group `accelerated-instance-group-1`: 2 × ml.g5.12xlarge", "≈ $11.34 an hour",
+                         "ResourceNamePrefix = team1", "HyperPodClusterName = team1", "EKSClusterName = team1-eks",
+                         "AvailabilityZoneIds = usw2-az1,usw2-az2", "KubernetesVersion = 1.31",
+                         "NodeRecovery = Automatic", "InstanceGroupSettings1 = [{",
+                         "CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND"):
+            assert expected in text, (expected, text)
+        assert cfn.list_stacks()["StackSummaries"] == []
     finally:
         bot.stop()

@@ -15,7 +15,7 @@ same time. POST /hpops/settle ends every stack change at once. Events are
 paged by 100 with NextToken, as AWS pages them.
 
 ValidateTemplate: moto 5.2.5 answers every template with no Parameters and no
-Capabilities. AWS lists each declared parameter (key, default, NoEcho,
+Capabilities, and refuses one that cfn-lint warns about. AWS lists each declared parameter (key, default, NoEcho,
 description) and the capabilities CreateStack will have to acknowledge, with
 the reason; hpops shows both when a launch lacks a parameter or a
 capability, so the peer answers as AWS documents it
@@ -39,7 +39,6 @@ from moto.core.responses import ActionResult
 
 import moto_extensions as common
 
-_moto_validate = CloudFormationResponse.validate_template
 
 
 def _template(body: str) -> dict[str, Any]:
@@ -76,7 +75,9 @@ def _capabilities(template: dict[str, Any]) -> tuple[list[str], str]:
 
 
 def _validate_template(self: CloudFormationResponse) -> ActionResult:
-    answer = _moto_validate(self)  # moto's own checks (cfn-lint) and description
+    # Not moto's own check: it runs cfn-lint and refuses a template for a
+    # warning (an unused parameter, as AWS's own HyperPod template has),
+    # which AWS's ValidateTemplate accepts. Syntax errors are refused below.
     body = self._get_param("TemplateBody")
     if self._get_param("TemplateURL"):
         body = self._get_stack_from_s3_url(self._get_param("TemplateURL"))
@@ -90,9 +91,8 @@ def _validate_template(self: CloudFormationResponse) -> ActionResult:
             p["DefaultValue"] = str(spec["Default"])
         parameters.append(p)
     capabilities, reason = _capabilities(template)
-    result = dict(answer.result) if hasattr(answer, "result") else {}
-    result.update({"Description": template.get("Description", ""), "Parameters": parameters,
-                   "Capabilities": capabilities})
+    result = {"Description": template.get("Description", ""), "Parameters": parameters,
+              "Capabilities": capabilities}
     if reason:
         result["CapabilitiesReason"] = reason
     return ActionResult(result)
