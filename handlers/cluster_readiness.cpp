@@ -1,6 +1,7 @@
 #include "handlers/cluster_readiness.hpp"
 
 #include "handlers/cluster_setup.hpp"
+#include "handlers/kube_nodes.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/hyperpod.hpp"
 #include "hpops/kube.hpp"
@@ -35,13 +36,6 @@ ReadinessCheck hyperpod_check(const HyperPodCluster& cluster) {
     return check;
 }
 
-bool is_ready(const nlohmann::json& node) {
-    const auto& status = node.value("status", nlohmann::json::object());
-    for (const auto& c : status.value("conditions", nlohmann::json::array()))
-        if (c.value("type", "") == "Ready") return c.value("status", "") == "True";
-    return false;
-}
-
 // What the cluster's own API server says: nodes, and the base resources applied.
 boost::asio::awaitable<void> check_through_the_api(Kube& kube, const Stack& stack, const std::string& region,
                                                    int expected_nodes, std::vector<ReadinessCheck>& checks) {
@@ -51,7 +45,7 @@ boost::asio::awaitable<void> check_through_the_api(Kube& kube, const Stack& stac
         auto listing = kube.list(kube::nodes, "", {});
         const KubeList list = co_await std::move(listing);
         int ready = 0;
-        for (const auto& node : list.items) ready += is_ready(node) ? 1 : 0;
+        for (const auto& node : list.items) ready += node_ready(node) ? 1 : 0;
         nodes.detail = std::to_string(ready) + " Ready of " + std::to_string(expected_nodes);
         nodes.passed = ready >= expected_nodes;
     } catch (const UpstreamError& e) {

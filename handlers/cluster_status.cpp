@@ -4,9 +4,12 @@
 
 #include "handlers/cluster_common.hpp"
 #include "handlers/cluster_stack_job.hpp"
+#include "handlers/kube_nodes.hpp"
 #include "handlers/status_chips.hpp"
 #include "hpops/errors.hpp"
+#include "hpops/config.hpp"
 #include "hpops/hyperpod.hpp"
+#include "hpops/kube.hpp"
 #include "hpops/node_groups.hpp"
 
 namespace hpops::handlers {
@@ -34,6 +37,20 @@ std::string newest_launched(const CommandContext& context) {
 
 std::string unreadable(const UpstreamError& e) {
     return e.code() == "ResourceNotFoundException" ? "not found (yet)" : "not readable (" + e.code() + ")";
+}
+
+// "Kubernetes nodes: 2 Ready of 2", through the cluster's own API server.
+boost::asio::awaitable<std::string> kubernetes_nodes(KubeConnector& connector, KubeEndpoint endpoint) {
+    try {
+        const std::unique_ptr<Kube> kube = connector.connect(endpoint);
+        auto listing = kube->list(kube::nodes, "", {});
+        const KubeList nodes = co_await std::move(listing);
+        int ready = 0;
+        for (const auto& node : nodes.items) ready += node_ready(node) ? 1 : 0;
+        co_return "Kubernetes nodes: " + std::to_string(ready) + " Ready of " + std::to_string(nodes.items.size()) + ".";
+    } catch (const std::exception& e) {  // an API server that does not answer, a CA that will not load
+        co_return "Kubernetes nodes: not readable (" + std::string(e.what()) + ").";
+    }
 }
 
 void add_eks(Reply& reply, EksCluster eks) {
@@ -88,7 +105,15 @@ boost::asio::awaitable<Reply> ClusterStatus::handle(const Intent& intent, Comman
     if (context.clients.node_groups) {
         try {
             EksCluster eks = co_await context.clients.node_groups->describe_cluster(eks_name);
+            const KubeEndpoint endpoint{name, eks.endpoint, eks.ca_data, eks.name, cluster_region(context)};
+            const bool reachable = eks.status == "ACTIVE" && !eks.endpoint.empty() && context.clients.kube_connector &&
+                                   context.config.clusters.configure_kubernetes;
             add_eks(reply, std::move(eks));
+            if (reachable) {
+                auto counting = kubernetes_nodes(*context.clients.kube_connector, endpoint);
+                std::string line = co_await std::move(counting);
+                reply.text(std::move(line));
+            }
         } catch (const UpstreamError& e) {
             reply.text("EKS cluster `" + eks_name + "`: " + unreadable(e) + ".", Mark::warning);
         }

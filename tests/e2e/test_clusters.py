@@ -351,6 +351,8 @@ def test_the_second_step_writes_a_context_waits_for_nodes_and_applies_the_base_r
         assert "region us-west-2" in pv["spec"]["mountOptions"]
         assert [m["manager"] for m in pv["metadata"]["managedFields"]] == ["hpops"], "server-side apply, as hpops"
         assert api.call("GET", "/api/v1/namespaces/hpops-system/serviceaccounts/hpops")["metadata"]["name"] == "hpops"
+        status = blocks_text(ask(bot, receiver, "cluster status c1"))
+        assert "Kubernetes nodes: 2 Ready of 2." in status, status
 
         path = os.path.join(tmp, "hpops-clusters.kubeconfig")
         assert os.stat(path).st_mode & 0o777 == 0o600
