@@ -21,8 +21,10 @@ using json = nlohmann::json;
 // A stack of a few hundred resources writes about three events each; the
 // oldest beyond this are dropped from the state (AWS keeps them 90 days).
 constexpr std::size_t max_kept_events = 2000;
-// Pages of 100 read in one step: a step stays one bounded unit of work.
-constexpr int max_pages_per_step = 5;
+// Pages of 100 read in one step: as many as the state keeps, so a burst of
+// events between two steps (a big nested stack rolling back) leaves no gap of
+// unread ones behind the newest; a step stays bounded all the same.
+constexpr int max_pages_per_step = static_cast<int>(max_kept_events / 100);
 
 json event_json(const StackEvent& e) {
     return {{"id", e.event_id}, {"t", e.timestamp},   {"lid", e.logical_id}, {"pid", e.physical_id},
