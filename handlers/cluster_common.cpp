@@ -31,9 +31,29 @@ std::vector<JobRecord> cluster_jobs(const CommandContext& context, const std::st
     return found;
 }
 
-bool launched_by_hpops(const Stack& stack) {
-    return std::any_of(stack.tags.begin(), stack.tags.end(),
-                       [](const StackTag& t) { return t.key == launched_by_tag; });
+namespace {
+
+template <typename Entry>
+std::string value_of(const std::vector<Entry>& entries, std::string_view key) {
+    for (const auto& e : entries)
+        if (e.key == key) return e.value;
+    return {};
+}
+
+}  // namespace
+
+std::string stack_output(const Stack& stack, std::string_view key) { return value_of(stack.outputs, key); }
+std::string stack_parameter(const Stack& stack, std::string_view key) { return value_of(stack.parameters, key); }
+std::string stack_tag(const Stack& stack, std::string_view key) { return value_of(stack.tags, key); }
+
+bool launched_by_hpops(const Stack& stack) { return !stack_tag(stack, launched_by_tag).empty(); }
+
+StackClusters stack_clusters(const Stack& stack) {
+    StackClusters names{stack_output(stack, "HyperPodClusterName"), stack_output(stack, "EksClusterName")};
+    if (names.hyperpod.empty()) names.hyperpod = stack_parameter(stack, "HyperPodClusterName");
+    if (names.hyperpod.empty()) names.hyperpod = stack.name;
+    if (names.eks.empty()) names.eks = stack_parameter(stack, "EKSClusterName");
+    return names;
 }
 
 }  // namespace hpops::handlers

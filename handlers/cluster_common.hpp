@@ -25,4 +25,20 @@ std::vector<JobRecord> cluster_jobs(const CommandContext& context, const std::st
 
 bool launched_by_hpops(const Stack& stack);
 
+// A stack's output, parameter or tag by key; empty when it has none.
+std::string stack_output(const Stack& stack, std::string_view key);
+std::string stack_parameter(const Stack& stack, std::string_view key);
+std::string stack_tag(const Stack& stack, std::string_view key);
+
+// The HyperPod and EKS clusters a launch's stack made, as its outputs name
+// them (hpops's template: HyperPodClusterName, EksClusterName) or its
+// parameters (AWS's: HyperPodClusterName, EKSClusterName). The HyperPod one
+// falls back to the stack's name; EKS to empty (then: the one HyperPod is
+// orchestrated by).
+struct StackClusters {
+    std::string hyperpod;
+    std::string eks;
+};
+StackClusters stack_clusters(const Stack& stack);
+
 }  // namespace hpops::handlers

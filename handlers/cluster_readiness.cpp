@@ -1,5 +1,6 @@
 #include "handlers/cluster_readiness.hpp"
 
+#include "handlers/cluster_common.hpp"
 #include "handlers/cluster_setup.hpp"
 #include "handlers/kube_nodes.hpp"
 #include "hpops/errors.hpp"
@@ -9,18 +10,6 @@
 
 namespace hpops::handlers {
 namespace {
-
-std::string output_of(const Stack& stack, std::string_view key) {
-    for (const auto& o : stack.outputs)
-        if (o.key == key) return o.value;
-    return {};
-}
-
-std::string parameter_of(const Stack& stack, std::string_view key) {
-    for (const auto& p : stack.parameters)
-        if (p.key == key) return p.value;
-    return {};
-}
 
 ReadinessCheck hyperpod_check(const HyperPodCluster& cluster) {
     ReadinessCheck check{"HyperPod cluster `" + cluster.name + "` InService"};
@@ -56,7 +45,7 @@ boost::asio::awaitable<void> check_through_the_api(Kube& kube, const Stack& stac
     ReadinessCheck base{"Base resources applied (deploy/cluster-setup)"};
     try {
         std::string names;
-        const std::vector<SetupResource> resources = cluster_setup_resources(region, output_of(stack, "ArtifactsBucketName"));
+        const std::vector<SetupResource> resources = cluster_setup_resources(region, stack_output(stack, "ArtifactsBucketName"));
         for (const auto& r : resources) {
             co_await kube.apply(r.resource, r.ns, r.object);
             names += (names.empty() ? "" : ", ") + r.resource.kind + " " +
@@ -76,12 +65,10 @@ boost::asio::awaitable<std::vector<ReadinessCheck>> check_cluster_readiness(cons
                                                                             std::string region, bool through_kubernetes) {
     std::vector<ReadinessCheck> checks;
     int expected_nodes = 0;
-    std::string eks_name = output_of(stack, "EksClusterName");
+    const StackClusters names = stack_clusters(stack);
+    std::string eks_name = names.eks;
     if (clients.hyperpod) {
-        // hpops's template names it in an output; AWS's main stack takes it as a parameter.
-        std::string name = output_of(stack, "HyperPodClusterName");
-        if (name.empty()) name = parameter_of(stack, "HyperPodClusterName");
-        if (name.empty()) name = stack.name;
+        const std::string& name = names.hyperpod;
         try {
             const HyperPodCluster cluster = co_await clients.hyperpod->describe_cluster(name);
             checks.push_back(hyperpod_check(cluster));

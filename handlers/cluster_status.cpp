@@ -15,18 +15,6 @@
 namespace hpops::handlers {
 namespace {
 
-std::string output_or(const Stack& stack, std::string_view key, const std::string& fallback) {
-    for (const auto& o : stack.outputs)
-        if (o.key == key && !o.value.empty()) return o.value;
-    return fallback;
-}
-
-std::string tag_of(const Stack& stack, std::string_view key) {
-    for (const auto& t : stack.tags)
-        if (t.key == key) return t.value;
-    return {};
-}
-
 // The newest cluster hpops launched, for `cluster status` without a name.
 std::string newest_launched(const CommandContext& context) {
     if (!context.jobs) return {};
@@ -92,16 +80,17 @@ boost::asio::awaitable<Reply> ClusterStatus::handle(const Intent& intent, Comman
     if (!stack->status_reason.empty()) facts.push_back({"Reason", stack->status_reason});
     reply.fields(std::move(facts));
     // A mention renders only in text, not in a field.
-    const std::string by = tag_of(*stack, launched_by_tag);
+    const std::string by = stack_tag(*stack, launched_by_tag);
     reply.context(by.empty() ? "Not launched by hpops." : "Launched from chat by " + mention(by) + ".");
     if (!stack->outputs.empty()) {
         Table outputs{{"Output", "Value"}, {}};
         for (const auto& o : stack->outputs) outputs.rows.push_back({o.key, o.value});
         reply.table(std::move(outputs));
     }
-    // EKS and HyperPod as the stack's outputs name them (hpops's template), else by the stack's name.
-    const std::string eks_name = output_or(*stack, "EksClusterName", name);
-    const std::string hyperpod_name = output_or(*stack, "HyperPodClusterName", name);
+    // EKS and HyperPod as the stack names them, as the launch's readiness checks find them.
+    const StackClusters names = stack_clusters(*stack);
+    const std::string eks_name = names.eks.empty() ? name + "-eks" : names.eks;
+    const std::string& hyperpod_name = names.hyperpod;
     if (context.clients.node_groups) {
         try {
             EksCluster eks = co_await context.clients.node_groups->describe_cluster(eks_name);
