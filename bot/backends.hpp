@@ -9,6 +9,8 @@
 
 namespace hpops::bot {
 
+class AwsClients;
+
 // The integrations the config sets up, owned in one place; clients() hands
 // handlers their interfaces. AWS clients exist when a region is known.
 class Backends {
@@ -19,11 +21,9 @@ public:
     std::vector<std::pair<std::string, bool>> configured() const;  // for /hp status
 
 private:
-    struct Aws;
-    std::unique_ptr<Aws> aws_;
+    std::unique_ptr<AwsClients> aws_;
     std::unique_ptr<Tracking> tracking_;
     std::unique_ptr<Kube> kube_;
-    std::unique_ptr<KubeConnector> connector_;
     Clients clients_;
 };
 

@@ -29,7 +29,7 @@ constexpr OptionInfo option_catalogue[] = {
     {"labels", "K:V,K:V", "Kubernetes labels for the nodes, comma-separated"},
     {"cluster", "NAME", "EKS cluster; defaults to the configured cluster"},
     {"hyperpod", "NAME", "HyperPod cluster; defaults to the configured cluster"},
-    {"region", "REGION", "AWS region, e.g. us-west-2; defaults to the configured region"},
+    {"region", "REGION", "AWS region, e.g. us-east-1; defaults to the configured one, or for a cluster hpops launched, to where it did"},
     {"az", "ZONE", "Availability zone for the instances, e.g. us-west-2a"},
     {"name", "NAME", "Name of the deployment; defaults to one derived from the model"},
     {"engine", "vllm|jumpstart|endpoint", "Serving engine: vLLM on GPUs, a SageMaker JumpStart model, or an S3 model on a HyperPod inference endpoint"},
@@ -166,7 +166,7 @@ std::vector<CommandSpec> build_table() {
                               "Behind a confirmation naming the resources that go with it; followed to "
                               "DELETE_COMPLETE. A stack hpops did not launch needs `force=yes`.",
                               Role::admin, "Deleting cluster {0}…")));
-    add(spec("clusters", {}, 0, {}, "Clusters hpops launched and those it finds",
+    add(spec("clusters", {}, 0, opts({"region"}), "Clusters hpops launched and those it finds",
              "Stacks launched from chat with their status, and the HyperPod and EKS clusters of the region.",
              Role::viewer, "Listing clusters…"));
 

@@ -1,25 +1,48 @@
 #include "handlers/cluster_common.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
+#include "handlers/aws_region_names.hpp"
 #include "handlers/aws_targets.hpp"
 #include "handlers/cluster_stack_job.hpp"
+#include "hpops/aws_regions.hpp"
 #include "hpops/config.hpp"
 #include "hpops/errors.hpp"
 
 namespace hpops::handlers {
 
-CloudFormation& require_cloudformation(CommandContext& context, const Intent& intent) {
-    if (!context.clients.cloudformation)
-        throw UserError("Cluster launches need AWS: set `aws.region` in the config (or AWS_REGION).");
-    const std::string region = option(intent, "region");
-    if (!region.empty() && region != context.config.aws.region)
-        throw UserError("This hpops works in " + context.config.aws.region + " (`aws.region`); `region=" + region +
-                        "` needs an hpops configured for that region.");
-    return *context.clients.cloudformation;
+Clients clients_in(const Clients& base, const Config& config, const std::string& region) {
+    if (region.empty() || region == config.aws.region) return base;
+    if (!base.aws_regions) throw UserError("This hpops has no AWS clients for " + region + ", only " + config.aws.region);
+    const RegionalAws there = base.aws_regions->in_region(region);
+    Clients clients = base;
+    clients.node_groups = there.node_groups;
+    clients.hyperpod = there.hyperpod;
+    clients.cloudformation = there.cloudformation;
+    clients.kube_connector = there.kube_connector;
+    return clients;
 }
 
-std::string cluster_region(const CommandContext& context) { return context.config.aws.region; }
+std::string cluster_job_region(const JobRecord& job, const Config& config) {
+    const nlohmann::json state = nlohmann::json::parse(job.state, nullptr, false);
+    const std::string region = state.is_object() ? state.value("region", "") : "";
+    return region.empty() ? config.aws.region : region;
+}
+
+ClusterScope cluster_scope(const CommandContext& context, const Intent& intent, const std::string& stack_name) {
+    if (!context.clients.cloudformation)
+        throw UserError("Cluster commands need AWS: set `aws.region` in the config (or AWS_REGION).");
+    std::string region = option(intent, "region");
+    if (!region.empty()) {
+        if (auto problem = region_problem(region); !problem.empty()) throw UserError(problem);
+    } else if (!stack_name.empty()) {
+        const std::vector<JobRecord> jobs = cluster_jobs(context, stack_name);
+        if (!jobs.empty()) region = cluster_job_region(jobs.back(), context.config);
+    }
+    if (region.empty()) region = context.config.aws.region;
+    return {region, clients_in(context.clients, context.config, region)};
+}
 
 std::vector<JobRecord> cluster_jobs(const CommandContext& context, const std::string& stack_name) {
     std::vector<JobRecord> found;

@@ -13,12 +13,24 @@ namespace hpops::handlers {
 // `/hp cluster delete` refuses a stack without it unless told `force=yes`.
 inline constexpr std::string_view launched_by_tag = "hpops:launched-by";
 
-// The CloudFormation client, or a UserError saying how to set it up; region=
-// other than aws.region is refused, as hpops signs for one region.
-CloudFormation& require_cloudformation(CommandContext& context, const Intent& intent);
+// Where a cluster command acts, and the AWS clients there.
+struct ClusterScope {
+    std::string region;
+    Clients clients;  // the AWS ones in `region`, the rest as the command's
+    CloudFormation& cloudformation() const { return *clients.cloudformation; }
+};
 
-// The region a cluster command acts in, for messages.
-std::string cluster_region(const CommandContext& context);
+// The scope of a cluster command: region= when given (checked against AWS's
+// regions), else where hpops last launched or deleted `stack_name`, else
+// aws.region. A UserError when AWS is not configured.
+ClusterScope cluster_scope(const CommandContext& context, const Intent& intent, const std::string& stack_name = {});
+
+// `base` with its AWS clients in `region` (empty: aws.region), for a job
+// that stored where it runs.
+Clients clients_in(const Clients& base, const Config& config, const std::string& region);
+
+// The region a cluster_stack job runs in, from its state (empty: aws.region).
+std::string cluster_job_region(const JobRecord& job, const Config& config);
 
 // hpops's cluster_stack jobs for a stack name, oldest first (of the newest 500 jobs).
 std::vector<JobRecord> cluster_jobs(const CommandContext& context, const std::string& stack_name);

@@ -41,12 +41,13 @@ std::string deletion_question(const Stack& stack, const std::vector<StackResourc
 
 boost::asio::awaitable<Reply> ClusterDelete::handle(const Intent& intent, CommandContext& context) {
     const std::string& name = intent.args.at(0);
-    CloudFormation& cfn = require_cloudformation(context, intent);
+    const ClusterScope scope = cluster_scope(context, intent, name);
+    CloudFormation& cfn = scope.cloudformation();
     const std::string force = option(intent, "force");
     if (!force.empty() && force != "yes") throw UserError("`force=` takes only `yes`.");
     const std::optional<Stack> stack = co_await cfn.describe_stack(name);
     if (!stack || stack->status == "DELETE_COMPLETE")
-        throw UserError("No stack named `" + name + "` in " + cluster_region(context) + "; `/hp clusters` lists them.");
+        throw UserError("No stack named `" + name + "` in " + scope.region + "; `/hp clusters` lists them.");
     const bool foreign = !launched_by_hpops(*stack);
     if (foreign && force.empty())
         throw UserError("`" + name + "` was not launched by hpops (its stack has no `" + std::string(launched_by_tag) +
@@ -60,7 +61,7 @@ boost::asio::awaitable<Reply> ClusterDelete::handle(const Intent& intent, Comman
     auto deleting = cfn.delete_stack(stack->id, "hpops-delete-" + std::to_string(context.audit_id));
     co_await std::move(deleting);
     const std::string state =
-        cluster_stack_state("delete", *stack, cluster_region(context), static_cast<int>(resources.size()), "");
+        cluster_stack_state("delete", *stack, scope.region, static_cast<int>(resources.size()), "");
     auto starting = start_job(context, cluster_stack_job(), state, cluster_target(name), std::chrono::milliseconds(0));
     co_return co_await std::move(starting);
 }

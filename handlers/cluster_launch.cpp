@@ -55,12 +55,13 @@ std::int64_t now_unix_ms() {
 
 boost::asio::awaitable<Reply> ClusterLaunch::handle(const Intent& intent, CommandContext& context) {
     const ClusterLaunchRequest request = parse_cluster_launch(intent);
-    CloudFormation& cfn = require_cloudformation(context, intent);
+    const ClusterScope scope = cluster_scope(context, intent);
+    CloudFormation& cfn = scope.cloudformation();
     if (request.spot)
         throw UserError("HyperPod instance groups have no spot capacity: they run on demand or on a training plan's "
                         "reserved capacity. For spot GPUs, add an EKS node group once the cluster is up: `/hp nodegroup "
                         "create NAME capacity=spot instance-type=g5.12xlarge`.");
-    const std::string region = cluster_region(context);
+    const std::string& region = scope.region;
     const std::string url = !request.template_url.empty() ? request.template_url : context.config.clusters.template_url;
     const std::string body = url.empty() ? std::string(hpops_cluster_template()) : std::string();
 

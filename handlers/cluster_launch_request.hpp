@@ -36,9 +36,6 @@ ClusterLaunchRequest parse_cluster_launch(const Intent& intent);
 std::string stack_name_problem(std::string_view name);
 // A template URL CloudFormation can read: https, on S3. Empty when fine.
 std::string template_url_problem(std::string_view url);
-// us-west-2, eu-central-1, cn-north-1, us-gov-west-1, ...: the shape of a
-// region name. Empty when fine.
-std::string region_problem(std::string_view region);
 
 // The stack parameters for `summary`'s template: the request's fields under
 // the names that template declares (hpops's own: InstanceType, InstanceCount,

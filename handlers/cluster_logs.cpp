@@ -37,7 +37,8 @@ bool is_gone(const UpstreamError& e) {
 boost::asio::awaitable<Reply> ClusterLogs::handle(const Intent& intent, CommandContext& context) {
     const std::string& name = intent.args.at(0);
     const std::size_t last = parse_list_limit(option(intent, "last"), "last");
-    CloudFormation& cfn = require_cloudformation(context, intent);
+    const ClusterScope scope = cluster_scope(context, intent, name);
+    CloudFormation& cfn = scope.cloudformation();
     const std::vector<JobRecord> jobs = cluster_jobs(context, name);
 
     std::vector<StackEvent> live;
@@ -59,7 +60,7 @@ boost::asio::awaitable<Reply> ClusterLogs::handle(const Intent& intent, CommandC
         co_return render_stack_log(live, name, last);
     }
     if (jobs.empty())
-        throw UserError("No stack named `" + name + "` in " + cluster_region(context) + ", and hpops kept no events "
+        throw UserError("No stack named `" + name + "` in " + scope.region + ", and hpops kept no events "
                         "for one; `/hp clusters` lists them.");
     Reply reply = render_stack_log(kept_events(jobs), name, last);
     reply.context("The stack is gone; these are the events hpops kept while it followed it.");

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "handlers/cluster_common.hpp"
 #include "handlers/cluster_readiness.hpp"
 #include "handlers/listing.hpp"
 #include "handlers/stack_progress.hpp"
@@ -111,8 +112,11 @@ std::chrono::milliseconds ClusterStackJob::deadline(const Config& config) const 
 
 boost::asio::awaitable<JobStep> ClusterStackJob::step(const JobRecord& job, JobContext& context) {
     json state = json::parse(job.state);
-    if (!context.clients.cloudformation) throw UserError("CloudFormation is not configured: set aws.region");
-    CloudFormation& cfn = *context.clients.cloudformation;
+    // Where the launch was asked for, which may not be aws.region.
+    const std::string region = cluster_job_region(job, context.config);
+    const Clients clients = clients_in(context.clients, context.config, region);
+    if (!clients.cloudformation) throw UserError("CloudFormation is not configured: set aws.region");
+    CloudFormation& cfn = *clients.cloudformation;
     const bool teardown = state.at("op") == "delete";
     const std::string stack = state.at("stack"), id = state.at("stack_id");
 
@@ -153,7 +157,7 @@ boost::asio::awaitable<JobStep> ClusterStackJob::step(const JobRecord& job, JobC
             // Step 2: what the stack made is up and running.
             std::optional<Stack> made = co_await cfn.describe_stack(id);
             if (!made) co_return JobStep{JobStatus::failed, state.dump(), {}, "the stack is gone"};
-            auto checking = check_cluster_readiness(context.clients, std::move(*made), state.value("region", ""),
+            auto checking = check_cluster_readiness(clients, std::move(*made), region,
                                                     context.config.clusters.configure_kubernetes);
             const std::vector<ReadinessCheck> checks = co_await std::move(checking);
             state["checks"] = checks_json(checks);

@@ -63,20 +63,22 @@ void add_hyperpod(Reply& reply, const HyperPodCluster& cluster, const std::vecto
 }  // namespace
 
 boost::asio::awaitable<Reply> ClusterStatus::handle(const Intent& intent, CommandContext& context) {
-    CloudFormation& cfn = require_cloudformation(context, intent);
     const std::string name = intent.args.empty() ? newest_launched(context) : intent.args[0];
     if (name.empty()) throw UserError("Which cluster? `/hp cluster status NAME`; `/hp clusters` lists them.");
+    const ClusterScope scope = cluster_scope(context, intent, name);
+    const Clients& clients = scope.clients;
+    CloudFormation& cfn = scope.cloudformation();
     const std::optional<Stack> stack = co_await cfn.describe_stack(name);
     if (!stack) {
         if (!cluster_jobs(context, name).empty())
             throw UserError("The stack `" + name + "` is gone; `/hp cluster logs " + name + "` shows its events.");
-        throw UserError("No stack named `" + name + "` in " + cluster_region(context) + "; `/hp clusters` lists them.");
+        throw UserError("No stack named `" + name + "` in " + scope.region + "; `/hp clusters` lists them.");
     }
     Reply reply;
     reply.summary = "Cluster " + name + ": " + stack->status;
     reply.heading("Cluster " + name);
     reply.chips({{"Stack " + stack->status, status_colour(stack->status)}});
-    std::vector<Field> facts{{"Region", cluster_region(context)}, {"Created", stack->creation_time}};
+    std::vector<Field> facts{{"Region", scope.region}, {"Created", stack->creation_time}};
     if (!stack->status_reason.empty()) facts.push_back({"Reason", stack->status_reason});
     reply.fields(std::move(facts));
     // A mention renders only in text, not in a field.
@@ -91,15 +93,15 @@ boost::asio::awaitable<Reply> ClusterStatus::handle(const Intent& intent, Comman
     const StackClusters names = stack_clusters(*stack);
     const std::string eks_name = names.eks.empty() ? name + "-eks" : names.eks;
     const std::string& hyperpod_name = names.hyperpod;
-    if (context.clients.node_groups) {
+    if (clients.node_groups) {
         try {
-            EksCluster eks = co_await context.clients.node_groups->describe_cluster(eks_name);
-            const KubeEndpoint endpoint{name, eks.endpoint, eks.ca_data, eks.name, cluster_region(context)};
-            const bool reachable = eks.status == "ACTIVE" && !eks.endpoint.empty() && context.clients.kube_connector &&
+            EksCluster eks = co_await clients.node_groups->describe_cluster(eks_name);
+            const KubeEndpoint endpoint{name, eks.endpoint, eks.ca_data, eks.name, scope.region};
+            const bool reachable = eks.status == "ACTIVE" && !eks.endpoint.empty() && clients.kube_connector &&
                                    context.config.clusters.configure_kubernetes;
             add_eks(reply, std::move(eks));
             if (reachable) {
-                auto counting = kubernetes_nodes(*context.clients.kube_connector, endpoint);
+                auto counting = kubernetes_nodes(*clients.kube_connector, endpoint);
                 std::string line = co_await std::move(counting);
                 reply.text(std::move(line));
             }
@@ -107,10 +109,10 @@ boost::asio::awaitable<Reply> ClusterStatus::handle(const Intent& intent, Comman
             reply.text("EKS cluster `" + eks_name + "`: " + unreadable(e) + ".", Mark::warning);
         }
     }
-    if (context.clients.hyperpod) {
+    if (clients.hyperpod) {
         try {
-            const HyperPodCluster cluster = co_await context.clients.hyperpod->describe_cluster(hyperpod_name);
-            const std::vector<HyperPodNode> nodes = co_await context.clients.hyperpod->list_cluster_nodes(hyperpod_name);
+            const HyperPodCluster cluster = co_await clients.hyperpod->describe_cluster(hyperpod_name);
+            const std::vector<HyperPodNode> nodes = co_await clients.hyperpod->list_cluster_nodes(hyperpod_name);
             add_hyperpod(reply, cluster, nodes);
         } catch (const UpstreamError& e) {
             reply.text("HyperPod cluster `" + hyperpod_name + "`: " + unreadable(e) + ".", Mark::warning);

@@ -11,7 +11,9 @@
 namespace hpops::handlers {
 
 boost::asio::awaitable<Reply> ClustersList::handle(const Intent& intent, CommandContext& context) {
-    CloudFormation& cfn = require_cloudformation(context, intent);
+    const ClusterScope scope = cluster_scope(context, intent);
+    const Clients& clients = scope.clients;
+    CloudFormation& cfn = scope.cloudformation();
     // What CloudFormation says of every stack now (DELETE_COMPLETE included, as AWS keeps them a while).
     std::map<std::string, StackSummary> stacks;
     auto listing = cfn.list_stacks({});
@@ -22,11 +24,17 @@ boost::asio::awaitable<Reply> ClustersList::handle(const Intent& intent, Command
     }
     Table table{{"Cluster", "Source", "Status", "Since"}, {}};
     std::set<std::string> launched;
+    std::set<std::string> elsewhere;  // regions hpops launched in besides this one
     if (context.jobs) {
         for (const auto& job : context.jobs->store().recent_jobs(std::nullopt, 0, 500)) {
             if (job.kind != ClusterStackJob::kind || !job.target.starts_with("cluster ")) continue;
             const std::string name = job.target.substr(8);
-            if (!launched.insert(name).second) continue;  // newest job first
+            if (launched.contains(name)) continue;  // newest job first
+            if (const std::string region = cluster_job_region(job, context.config); region != scope.region) {
+                elsewhere.insert(region);
+                continue;
+            }
+            launched.insert(name);
             const auto live = stacks.find(name);
             const std::string status = live != stacks.end() ? live->second.status : "gone";
             const std::string since = live != stacks.end() ? live->second.creation_time.substr(0, 10) : "";
@@ -38,13 +46,13 @@ boost::asio::awaitable<Reply> ClustersList::handle(const Intent& intent, Command
     for (const auto& [name, s] : stacks)
         if (!launched.contains(name) && s.status != "DELETE_COMPLETE")
             table.rows.push_back({name, "stack", s.status, s.creation_time.substr(0, 10)});
-    if (context.clients.hyperpod) {
-        const std::vector<HyperPodCluster> hyperpods = co_await context.clients.hyperpod->list_clusters();
+    if (clients.hyperpod) {
+        const std::vector<HyperPodCluster> hyperpods = co_await clients.hyperpod->list_clusters();
         for (const auto& c : hyperpods)
             if (!launched.contains(c.name)) table.rows.push_back({c.name, "HyperPod", c.status, ""});
     }
-    if (context.clients.node_groups) {
-        const std::vector<std::string> eks = co_await context.clients.node_groups->list_clusters();
+    if (clients.node_groups) {
+        const std::vector<std::string> eks = co_await clients.node_groups->list_clusters();
         // hpops's template names a launch's EKS cluster NAME-eks: it is that launch's, not another cluster.
         for (const auto& name : eks)
             if (!launched.contains(name) && !(name.ends_with("-eks") && launched.contains(name.substr(0, name.size() - 4))))
@@ -53,9 +61,11 @@ boost::asio::awaitable<Reply> ClustersList::handle(const Intent& intent, Command
 
     Reply reply;
     reply.summary = std::to_string(table.rows.size()) + " clusters";
-    reply.heading("Clusters in " + cluster_region(context));
+    reply.heading("Clusters in " + scope.region);
     if (table.rows.empty()) reply.text("None yet. `/hp cluster launch NAME` starts one.");
     else reply.table(std::move(table));
+    for (const auto& region : elsewhere)
+        reply.context("hpops launched clusters in " + region + " too: `/hp clusters region=" + region + "`.");
     co_return reply;
 }
 

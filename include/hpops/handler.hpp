@@ -22,6 +22,7 @@ class AlertLog;
 class Jobs;
 class CloudFormation;
 class KubeConnector;
+class AwsRegions;
 
 // The backends, as interfaces; null where the config does not set one up.
 struct Clients {
@@ -32,6 +33,7 @@ struct Clients {
     const AlertLog* alerts = nullptr;  // received alerts; null without an `alerts` config section
     CloudFormation* cloudformation = nullptr;  // cluster launches; in aws.region
     KubeConnector* kube_connector = nullptr;   // clients for launched clusters; with AWS
+    AwsRegions* aws_regions = nullptr;         // the AWS clients above in any region; with AWS
 };
 
 struct Actor {

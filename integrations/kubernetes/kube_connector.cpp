@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <yaml-cpp/yaml.h>
 
@@ -89,6 +90,10 @@ std::string kubeconfig_with(const std::string& existing, const KubeEndpoint& end
 }
 
 std::string EksKubeConnector::remember(const KubeEndpoint& endpoint) {
+    // One connector per region shares the file: each read-change-write is
+    // whole, so no region's context is lost to another's.
+    static std::mutex file_mutex;
+    std::lock_guard lock(file_mutex);
     std::string existing;
     if (std::ifstream in(kubeconfig_path_); in) {
         std::stringstream text;

@@ -275,6 +275,49 @@ Outputs:
         bot.stop()
 
 
+def test_a_launch_in_another_region_is_made_followed_and_torn_down_there(tmp, moto, slack, receiver, cfn):
+    """aws.region is us-west-2; region=us-east-1 launches there, the job
+    follows and checks it there, and status, logs and delete find it there
+    without being told again."""
+    harness(moto, "config", update_seconds=1)
+    east = {name: boto3.client(name, endpoint_url=moto, region_name="us-east-1", aws_access_key_id="testing",
+                               aws_secret_access_key="testing") for name in ("cloudformation", "eks", "sagemaker")}
+    stack_of_others(cfn, "west-only")
+    bot = start_bot(tmp, moto, slack)
+    try:
+        question = launch(bot, receiver, slack, "cluster launch east1 region=us-east-1 az=us-east-1a,us-east-1b")
+        text = blocks_text(question)
+        assert "Launch cluster `east1` in us-east-1" in text and "AvailabilityZone1 = us-east-1a" in text, text
+        final = texts_of(wait_for_text(slack, "`east1` is ready"))[-1]
+        for expected in ("HyperPod cluster `east1` InService", "EKS cluster `east1-eks` ACTIVE",
+                         "CloudFormation `east1` in us-east-1"):
+            assert expected in final, (expected, final)
+        assert east["cloudformation"].describe_stacks(StackName="east1")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+        assert "east1-eks" in east["eks"].list_clusters()["clusters"]
+        assert "east1" in [c["ClusterName"] for c in east["sagemaker"].list_clusters()["ClusterSummaries"]]
+        assert "east1" not in [s["StackName"] for s in cfn.list_stacks()["StackSummaries"]], "nothing in us-west-2"
+
+        status = blocks_text(ask(bot, receiver, "cluster status east1"))
+        assert "us-east-1" in status and "Stack CREATE_COMPLETE" in status and "east1-eks" in status, status
+        assert "CREATE_COMPLETE" in blocks_text(ask(bot, receiver, "cluster logs east1 last=3"))
+        home = blocks_text(ask(bot, receiver, "clusters"))
+        assert "west-only" in home and "`/hp clusters region=us-east-1`" in home, home
+        there = blocks_text(ask(bot, receiver, "clusters region=us-east-1"))
+        assert "Clusters in us-east-1" in there and "launched by" in there and "west-only" not in there, there
+        missing = blocks_text(ask(bot, receiver, "cluster status west-only region=us-east-1"))
+        assert "No stack named `west-only` in us-east-1" in missing, missing
+        assert "did you mean `us-east-1`" in blocks_text(ask(bot, receiver, "clusters region=us-east-l"))
+
+        asked = ask(bot, receiver, "cluster delete east1")
+        assert "EKS::Cluster `east1-eks`" in blocks_text(asked), blocks_text(asked)
+        confirm(bot, receiver, asked)
+        wait_for_text(slack, "Deleted `east1`")
+        assert "east1-eks" not in east["eks"].list_clusters()["clusters"]
+        assert cfn.describe_stacks(StackName="west-only")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    finally:
+        bot.stop()
+
+
 def test_bad_launches_are_refused_with_the_rule(tmp, moto, slack, receiver, cfn):
     harness(moto, "config", update_seconds=0)
     stack_of_others(cfn, "taken")
@@ -284,7 +327,6 @@ def test_bad_launches_are_refused_with_the_rule(tmp, moto, slack, receiver, cfn)
             "cluster launch 9lives": "a letter, then letters, digits and hyphens",
             "cluster launch taken az=us-west-2a,us-west-2b": "A stack named `taken` already exists",
             "cluster launch c2 region=us-wset-2": "did you mean `us-west-2`",
-            "cluster launch c2 region=eu-west-1": "needs an hpops configured for that region",
             "cluster launch c2 template=http://bucket.s3.amazonaws.com/t.yaml": "https:// URL of a template in S3",
             "cluster launch c2 template=https://example.com/t.yaml": "template in S3",
             "cluster launch c2": "AvailabilityZone1",
