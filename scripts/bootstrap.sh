@@ -8,7 +8,7 @@ apt_packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-url1.81-dev libssl-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev sqlite3
-  libgtest-dev libgmock-dev libre2-dev libpugixml-dev
+  libgtest-dev libgmock-dev libre2-dev libpugixml-dev libhowardhinnant-date-dev tzdata
   clang-16 libfuzzer-16-dev libclang-rt-16-dev
   python3-venv wrk curl
   prometheus-alertmanager
