@@ -90,12 +90,20 @@ std::uint16_t App::start(asio::io_context& io) {
     clients_ = clients_with_alerts();
     job_messenger_ = std::make_unique<SlackJobMessenger>(
         config_->slack.bot_token.empty() ? nullptr : chat_poster_.get(), *http_);
-    jobs_ = std::make_unique<JobRunner>(io.get_executor(), *store_, JobContext{*config_, clients_},
+    jobs_ = std::make_unique<JobRunner>(io.get_executor(), *store_, JobContext{*config_, clients_, store_.get()},
                                         job_messenger_.get());
     for (JobKind* kind : handlers::job_kinds()) jobs_->add_kind(*kind);
     services_->jobs = jobs_.get();
     dispatcher_->set_jobs(jobs_.get());
     jobs_->start();  // resumes what a stop or a crash left unfinished
+    // Digests are posted as jobs, in their channel: that needs the bot token.
+    if (!config_->slack.bot_token.empty()) {
+        digests_ = std::make_unique<DigestScheduler>(io.get_executor(), *config_, *store_, *jobs_);
+        digests_->start();
+    } else if (!config_->digests.schedules.empty()) {
+        spdlog::warn("digests: {} scheduled in the config, but none is posted without slack.bot_token",
+                     config_->digests.schedules.size());
+    }
     if (alert_store_) {
         ActionSigner signer = [dispatcher = dispatcher_.get(), ttl = config_->alerts.action_ttl](
                                   const std::string& command, const std::string& channel) {
@@ -118,6 +126,7 @@ std::uint16_t App::start(asio::io_context& io) {
 void App::drain(asio::io_context& io) {
     server_->stop_accepting();
     if (alert_poster_) alert_poster_->stop();  // no new Slack calls; pending ones resume after restart
+    if (digests_) digests_->stop();  // a firing not yet claimed is claimed after the restart
     asio::co_spawn(
         io,
         [this, &io]() -> asio::awaitable<void> {

@@ -6,6 +6,7 @@
 #include "bot/backends.hpp"
 #include "bot/dispatch/dispatcher.hpp"
 #include "bot/dispatch/handler_registry.hpp"
+#include "bot/digest_scheduler.hpp"
 #include "bot/dispatch/services.hpp"
 #include "bot/jobs/job_runner.hpp"
 #include "bot/server/http_server.hpp"
@@ -80,6 +81,7 @@ private:
     Clients clients_;  // what job kinds call, alive as long as the runner
     std::unique_ptr<JobMessenger> job_messenger_;
     std::unique_ptr<JobRunner> jobs_;
+    std::unique_ptr<DigestScheduler> digests_;  // with a bot token: digests post in their channel
     std::unique_ptr<Services> services_;
     std::unique_ptr<HttpServer> server_;
 };

@@ -16,6 +16,7 @@
 #include "alerts/alerts_config.hpp"
 #include "bot/public_exposure.hpp"
 #include "common/config_walker.hpp"
+#include "handlers/digest_rules.hpp"
 #include "integrations/mlflow/mlflow_target.hpp"
 
 namespace hpops::bot {
@@ -339,6 +340,44 @@ void read_clusters(YamlWalker& w, const ConfigField& root, ClustersConfig& out) 
     });
 }
 
+void read_digests(YamlWalker& w, const ConfigField& root, DigestsConfig& out) {
+    const ConfigField d = w.child(root, "digests");
+    if (!w.section(d, {"grace", "min_interval", "schedules"})) return;
+    if (auto v = w.read_duration(w.child(d, "grace"), 0ms, 7 * 24h)) out.grace = *v;
+    if (auto v = w.read_duration(w.child(d, "min_interval"), 1min, 7 * 24h)) out.min_interval = *v;
+    const ConfigField list = w.child(d, "schedules");
+    if (!list.present()) return;
+    if (!list.value.IsSequence()) {
+        w.problem(list, "expected a list of schedules, each with name, cron, tz, channel and sections");
+        return;
+    }
+    for (std::size_t i = 0; i < list.value.size(); ++i) {
+        const ConfigField item{list.path + "[" + std::to_string(i) + "]", list.value[i], list.value[i].Mark()};
+        if (!w.section(item, {"name", "cron", "tz", "channel", "sections"})) continue;
+        DigestScheduleConfig s;
+        if (auto v = w.read_string(w.child(item, "name"))) s.name = std::move(*v);
+        if (auto v = w.read_string(w.child(item, "cron"))) s.cron = std::move(*v);
+        if (auto v = w.read_string(w.child(item, "tz"))) s.timezone = std::move(*v);
+        if (auto v = w.read_string(w.child(item, "channel"))) s.channel = std::move(*v);
+        const ConfigField sections = w.child(item, "sections");
+        if (sections.present() && sections.value.IsSequence()) {
+            for (std::size_t j = 0; j < sections.value.size(); ++j)
+                if (auto v = w.read_string({sections.path + "[" + std::to_string(j) + "]", sections.value[j],
+                                            sections.value[j].Mark()}))
+                    s.sections.push_back(std::move(*v));
+        } else if (sections.present()) {
+            w.problem(sections, "expected a list such as [fleet, alerts]");
+        }
+        const DigestSchedule schedule{s.name, s.cron, s.timezone, s.channel, s.sections, {}, 0, true};
+        if (auto problem = handlers::digest_schedule_problem(schedule, out.min_interval); !problem.empty())
+            w.problem(item, problem);
+        else if (std::any_of(out.schedules.begin(), out.schedules.end(), [&](const auto& o) { return o.name == s.name; }))
+            w.problem(item, "a second schedule named `" + s.name + "`");
+        else
+            out.schedules.push_back(std::move(s));
+    }
+}
+
 void read_log(YamlWalker& w, const ConfigField& root, std::string& level) {
     const ConfigField l = w.child(root, "log");
     if (!w.section(l, {"level"})) return;
@@ -380,7 +419,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     const ConfigField root = w.root(document);
     bool secret_readable = true;
     if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "mlflow", "log",
-                              "kubernetes", "alerts", "clusters"})) {
+                              "kubernetes", "alerts", "clusters", "digests"})) {
         read_server(w, root, config->server);
         secret_readable = read_slack(w, root, config->slack);
         read_access(w, root, config->access);
@@ -393,6 +432,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         read_log(w, root, config->log_level);
         read_alerts(w, root, config->alerts);
         read_clusters(w, root, config->clusters);
+        read_digests(w, root, config->digests);
     }
     const bool uri_from_file = !config->mlflow.tracking_uri.empty();
     apply_env_overrides(env, *config);

@@ -83,7 +83,7 @@ int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRun
     // Long work runs as the server runs it, a durable job in the store, but
     // followed here to its end, each state printed as chat would show it.
     TerminalJobMessenger messenger(std::cerr);
-    JobRunner jobs(io.get_executor(), store, JobContext{*config, clients}, &messenger);
+    JobRunner jobs(io.get_executor(), store, JobContext{*config, clients, &store}, &messenger);
     for (JobKind* kind : handlers::job_kinds()) jobs.add_kind(*kind);
     jobs.start(/*resume_unfinished=*/false);
     dispatcher.set_jobs(&jobs);

@@ -44,6 +44,8 @@ constexpr OptionInfo option_catalogue[] = {
     {"model", "NAME", "Only runs of this model"},
     {"limit", "N", "Show at most N items"},
     {"channel", "#CHANNEL", "Channel to post to; defaults to this one"},
+    {"tz", "ZONE", "IANA time zone the schedule is read in, e.g. Europe/Berlin; defaults to UTC"},
+    {"sections", "A,B", "Digest sections, comma-separated: fleet, health, alerts; defaults to all"},
     {"template", "URL", "https URL of a CloudFormation template in S3; defaults to hpops's own HyperPod EKS template"},
     {"eks-version", "1.NN", "Kubernetes version of the EKS cluster, e.g. 1.33; defaults to the template's"},
     {"spot", "yes|no", "Spot capacity; HyperPod instance groups have none, so yes is refused with what to do instead"},
@@ -106,9 +108,9 @@ std::vector<CommandSpec> build_table() {
              "and whether it asks for confirmation.",
              Role::viewer, ""))
         .variadic = true;
-    add(spec("status", {}, 0, {}, "On-demand digest: capacity, nodes, deployments, training, alerts",
-             "Shows the same summary as a scheduled digest, for the whole fleet, right now.", Role::viewer,
-             "Gathering fleet status…"));
+    add(spec("status", {}, 0, {}, "hpops's own health: version, uptime, store, what is configured",
+             "About the bot, not the fleet: `digest now` shows the fleet, the alerts and what changed.",
+             Role::viewer, "Checking hpops…"));
     add(spec("nodegroups", {}, 0, opts({"cluster", "hyperpod"}), "EKS node groups and HyperPod instance groups",
              "Lists every EKS node group and HyperPod instance group with instance type and min/desired/max "
              "counts.",
@@ -215,11 +217,18 @@ std::vector<CommandSpec> build_table() {
     add(spec("job cancel", {"id"}, 1, {}, "Stop following a job",
              "Stops following; never undoes what the job already changed in AWS or Kubernetes.", Role::operator_,
              "Cancelling job {0}…"));
-    add(spec("digest schedule", {"cron"}, 1, opts({"channel"}), "Post a digest on a schedule",
-             "The schedule is a 5-field cron expression in quotes, e.g. `\"0 9 * * 1-5\"`.", Role::operator_,
-             "Scheduling digest…"));
-    add(spec("digest list", {}, 0, {}, "Scheduled digests", "", Role::viewer, "Listing digests…"));
-    add(spec("digest off", {"id"}, 1, {}, "Stop a scheduled digest", "The id comes from `digest list`.",
+    add(spec("digest now", {"name"}, 0, opts({"sections", "since"}), "The status digest, now",
+             "The fleet's capacity and who changed it; HyperPod nodes not Running, models not ready, cluster "
+             "launches under way or failed; the alerts firing and resolved: as a scheduled digest shows them. With a schedule's name, its sections; `since` sets the period (default 24h).",
+             Role::viewer, "Building the digest…"));
+    add(spec("digest schedule", {"name", "cron"}, 2, opts({"tz", "channel", "sections"}), "Post a digest on a schedule",
+             "The schedule is a 5-field cron expression in quotes, e.g. `digest schedule weekdays \"0 9 * * 1-5\" "
+             "tz=Europe/Berlin`, read as Debian's cron reads it; across DST changes a set time fires once. A name "
+             "in use is replaced; the config file's schedules cannot be changed from chat.",
+             Role::operator_, "Scheduling digest {0}…"));
+    add(spec("digests", {}, 0, {}, "Scheduled digests and when each fires next",
+             "The config file's schedules and those made in chat.", Role::viewer, "Listing digests…"));
+    add(spec("digest off", {"name"}, 1, {}, "Stop a scheduled digest", "The name comes from `digests`.",
              Role::operator_, "Removing digest {0}…"));
     return t;
 }

@@ -137,6 +137,23 @@ CREATE INDEX IF NOT EXISTS alerts_firing_age ON alerts (first_seen_unix_ms) WHER
 CREATE INDEX IF NOT EXISTS alerts_status_starts ON alerts (status, starts_unix_ms);
 CREATE INDEX IF NOT EXISTS alerts_starts ON alerts (starts_unix_ms);
 )sql"},
+    // Work due once (a digest's firing) is claimed by its job: unique when
+    // set. Digest schedules made from chat; the v1 `schedules` table was never
+    // written.
+    {4, R"sql(
+ALTER TABLE jobs ADD COLUMN claim TEXT;
+CREATE UNIQUE INDEX jobs_claim ON jobs (claim) WHERE claim IS NOT NULL;
+DROP TABLE schedules;
+CREATE TABLE digest_schedules (
+    name            TEXT PRIMARY KEY,
+    cron            TEXT NOT NULL,
+    timezone        TEXT NOT NULL,
+    channel         TEXT NOT NULL,
+    sections        TEXT NOT NULL,
+    created_by      TEXT NOT NULL,
+    created_unix_ms INTEGER NOT NULL
+);
+)sql"},
 };
 
 void run(sqlite3* db, const std::string& path, const char* sql, const std::string& operation) {

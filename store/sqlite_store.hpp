@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hpops/config.hpp"
+#include "hpops/digest_schedules.hpp"
 #include "hpops/job.hpp"
 #include "hpops/store.hpp"
 
@@ -30,7 +31,7 @@ using DbPtr = std::unique_ptr<sqlite3, CloseDb>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
 }  // namespace sqlite_detail
 
-class SqliteStore final : public hpops::Store, public hpops::JobStore {
+class SqliteStore final : public hpops::Store, public hpops::JobStore, public hpops::DigestScheduleStore {
 public:
     using Clock = std::function<std::chrono::system_clock::time_point()>;
 
@@ -64,6 +65,7 @@ public:
 
     // JobStore (sqlite_store_jobs.cpp): the jobs and job_events tables.
     std::int64_t create_job(const JobRecord& job) override;
+    bool claimed(const std::string& claim) const override;
     std::optional<JobRecord> job(std::int64_t id) const override;
     std::vector<JobRecord> due_jobs(std::int64_t now_unix_ms, std::size_t limit) const override;
     std::vector<JobRecord> running_jobs() const override;
@@ -72,6 +74,12 @@ public:
     void save_step(const JobRecord& job, const JobEvent& event) override;
     void set_message(std::int64_t id, const JobMessage& message) override;
     std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const override;
+
+    // DigestScheduleStore (sqlite_store_digests.cpp): the digest_schedules table.
+    DigestScheduleStore* digest_schedules() override { return this; }
+    void put_digest_schedule(const DigestSchedule& schedule) override;
+    bool delete_digest_schedule(const std::string& name) override;
+    std::vector<DigestSchedule> digest_schedules() const override;
 
 private:
     sqlite3_stmt* statement(const char* sql) const;  // prepared once, cached; caller holds mutex_

@@ -12,11 +12,14 @@ namespace {
 constexpr const char* job_columns =
     "id, kind, kind_version, status, state, target, actor_id, actor_name, platform, channel, ts, response_url,"
     " audit_id, created_unix_ms, updated_unix_ms, next_run_unix_ms, deadline_unix_ms, finished_unix_ms, attempts,"
-    " outcome";
+    " outcome, COALESCE(claim, '')";
+// A taken claim inserts nothing (the unique index jobs_claim, migration 4).
 constexpr const char* sql_insert_job =
     "INSERT INTO jobs (kind, kind_version, status, state, target, actor_id, actor_name, platform, channel, ts,"
-    " response_url, audit_id, created_unix_ms, updated_unix_ms, next_run_unix_ms, deadline_unix_ms)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)";
+    " response_url, audit_id, created_unix_ms, updated_unix_ms, next_run_unix_ms, deadline_unix_ms, claim)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, NULLIF(?16, ''))"
+    " ON CONFLICT DO NOTHING";
+constexpr const char* sql_claimed = "SELECT 1 FROM jobs WHERE claim = ?1";
 const std::string sql_job_by_id = std::string("SELECT ") + job_columns + " FROM jobs WHERE id = ?1";
 const std::string sql_due_jobs = std::string("SELECT ") + job_columns +
     " FROM jobs WHERE status = 'running' AND next_run_unix_ms <= ?1 ORDER BY next_run_unix_ms LIMIT ?2";
@@ -71,6 +74,7 @@ JobRecord read_job(const Use& q) {
     job.finished_unix_ms = q.integer(17);
     job.attempts = static_cast<int>(q.integer(18));
     job.outcome = q.text(19);
+    job.claim = q.text(20);
     return job;
 }
 
@@ -83,8 +87,16 @@ std::int64_t SqliteStore::create_job(const JobRecord& job) {
     q.bind(5, job.target).bind(6, job.actor_id).bind(7, job.actor_name).bind(8, job.message.platform);
     q.bind(9, job.message.channel).bind(10, job.message.ts).bind(11, job.message.response_url);
     q.bind(12, job.audit_id).bind(13, job.created_unix_ms).bind(14, job.next_run_unix_ms);
-    q.bind(15, job.deadline_unix_ms).step();
+    q.bind(15, job.deadline_unix_ms).bind(16, job.claim).step();
+    if (sqlite3_changes(db_.get()) == 0) return 0;
     return sqlite3_last_insert_rowid(db_.get());
+}
+
+bool SqliteStore::claimed(const std::string& claim) const {
+    std::lock_guard lock(mutex_);
+    Use q(db_.get(), statement(sql_claimed), "read claim");
+    q.bind(1, claim);
+    return q.step();
 }
 
 std::optional<JobRecord> SqliteStore::job(std::int64_t id) const {

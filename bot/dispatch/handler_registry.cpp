@@ -11,6 +11,7 @@
 #include "handlers/cluster_status.hpp"
 #include "handlers/clusters_list.hpp"
 #include "handlers/deploy.hpp"
+#include "handlers/digest_commands.hpp"
 #include "handlers/help.hpp"
 #include "handlers/instancegroup_add.hpp"
 #include "handlers/jobs.hpp"
@@ -52,6 +53,10 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::ClusterLogs>());
     registry.add(std::make_unique<handlers::ClusterDelete>());
     registry.add(std::make_unique<handlers::ClustersList>());
+    registry.add(std::make_unique<handlers::DigestNow>());
+    registry.add(std::make_unique<handlers::DigestScheduleCommand>());
+    registry.add(std::make_unique<handlers::Digests>());
+    registry.add(std::make_unique<handlers::DigestOff>());
     registry.add(std::make_unique<handlers::Training>());
     registry.add(std::make_unique<handlers::TrainingShow>());
     registry.add(std::make_unique<handlers::TrainingCompare>());

@@ -70,7 +70,9 @@ struct JobRunner::Shared {
 
 JobRunner::JobRunner(asio::any_io_executor executor, JobStore& jobs, JobContext context, JobMessenger* messenger,
                      JobRunnerOptions options, WallClock wall)
-    : shared_(std::make_shared<Shared>(std::move(executor), jobs, context, messenger, options, std::move(wall))) {}
+    : shared_(std::make_shared<Shared>(std::move(executor), jobs, context, messenger, options, std::move(wall))) {
+    if (!shared_->context.jobs) shared_->context.jobs = &jobs;
+}
 
 JobRunner::~JobRunner() = default;
 
@@ -257,6 +259,7 @@ asio::awaitable<std::int64_t> begin_on_strand(std::shared_ptr<JobRunner::Shared>
     job.next_run_unix_ms = now + first_step_after.count();
     job.deadline_unix_ms = now + kind_it->second->deadline(s->context.config).count();
     job.id = s->jobs.create_job(job);
+    if (job.id == 0) co_return 0;  // claimed already: by another replica, or before a restart
     {
         std::lock_guard lock(s->stats_mutex);
         ++s->stats.running;

@@ -220,6 +220,24 @@ struct ClustersConfig {
     std::chrono::milliseconds launch_timeout{3 * 3'600'000};
 };
 
+// A status digest posted on a schedule (digests.schedules in the file; more
+// are made from chat and kept in the store).
+struct DigestScheduleConfig {
+    std::string name;
+    std::string cron;      // 5 fields, as Debian's cron reads them
+    std::string timezone = "UTC";
+    std::string channel;   // a channel id or #name
+    std::vector<std::string> sections;  // empty: all (digest_sections in handlers/digest_sections.hpp)
+};
+
+struct DigestsConfig {
+    std::vector<DigestScheduleConfig> schedules;
+    // A firing missed while hpops was down is posted late, once, if younger than this.
+    std::chrono::milliseconds grace{2 * 3'600'000};
+    // No schedule fires more often than this (a digest is a summary, not a feed).
+    std::chrono::milliseconds min_interval{3'600'000};
+};
+
 struct Config {
     ServerConfig server;
     SlackConfig slack;
@@ -232,6 +250,7 @@ struct Config {
     KubernetesConfig kubernetes;
     AlertsConfig alerts;
     ClustersConfig clusters;
+    DigestsConfig digests;
     std::string log_level = "info";
     std::string source;  // file it came from, for messages
 };

@@ -16,6 +16,8 @@ namespace hpops {
 
 struct Clients;
 struct Config;
+class Store;
+class JobStore;
 
 enum class JobStatus { running, done, failed, cancelled };
 std::string_view to_string(JobStatus status);
@@ -48,6 +50,10 @@ struct JobRecord {
     std::int64_t finished_unix_ms = 0;
     int attempts = 0;          // consecutive failed steps; reset by a step that succeeds
     std::string outcome;       // a line for listings once finished
+    // Unique among all jobs when set ("digest daily 1796000400"): a second job
+    // with the same claim is never created, so work due once (a scheduled
+    // digest's firing) is done once however many replicas or restarts ask.
+    std::string claim;
 };
 
 // One line of a job's history, for `/hp job ID`.
@@ -68,6 +74,8 @@ struct JobStep {
 struct JobContext {
     const Config& config;
     const Clients& clients;
+    Store* store = nullptr;  // the audit, for a digest's "who changed what"; null in tests without one
+    const JobStore* jobs = nullptr;  // other jobs (a digest names launches); the runner sets its own
 };
 
 // A kind of job: one bounded unit of work per step (one poll, one apply),
@@ -88,8 +96,11 @@ public:
 class JobStore {
 public:
     virtual ~JobStore() = default;
-    // Inserts `job` (id, times filled in) and returns its id.
+    // Inserts `job` (id, times filled in) and returns its id; 0 when its
+    // claim is already taken, and nothing is inserted.
     virtual std::int64_t create_job(const JobRecord& job) = 0;
+    // A job with this claim exists (running or finished).
+    virtual bool claimed(const std::string& claim) const = 0;
     virtual std::optional<JobRecord> job(std::int64_t id) const = 0;
     // Running jobs whose next run is due at `now_unix_ms`, oldest first.
     virtual std::vector<JobRecord> due_jobs(std::int64_t now_unix_ms, std::size_t limit) const = 0;
@@ -119,7 +130,8 @@ class Jobs {
 public:
     virtual ~Jobs() = default;
     // Records `job`, shows its first rendering, and steps it from
-    // `first_step_after` on, across restarts. Returns its id.
+    // `first_step_after` on, across restarts. Returns its id; 0 when its
+    // claim is taken (then nothing is recorded or shown).
     virtual boost::asio::awaitable<std::int64_t> begin(JobRecord job, std::chrono::milliseconds first_step_after) = 0;
     // Stops following a running job; never undoes what it changed. False when
     // it is not running (finished, unknown, or left for a newer hpops).

@@ -7,6 +7,8 @@
 
 namespace hpops {
 
+class DigestScheduleStore;
+
 struct AuditRecord {
     std::int64_t id = 0;
     std::int64_t time_unix_ms = 0;
@@ -39,6 +41,9 @@ public:
 
     virtual bool healthy() const = 0;
     virtual std::string describe() const = 0;  // "sqlite /var/lib/hpops/hpops.db (WAL)"
+
+    // The digest schedules made in chat; null for a store that keeps none.
+    virtual DigestScheduleStore* digest_schedules() { return nullptr; }
 };
 
 }  // namespace hpops

@@ -92,6 +92,27 @@ TEST(ConfigLoader, ExampleFilePassesCheckConfigWithTheRealEnvironment) {
     EXPECT_EQ(load_config(example_path())->source, example_path());
 }
 
+TEST(ConfigLoader, DigestSchedulesAreCheckedAsChatChecksThem) {
+    const ConfigPtr c = load_config_text(read_file(example_path()), example_path(), nullptr);
+    ASSERT_EQ(c->digests.schedules.size(), 1u);
+    EXPECT_EQ(c->digests.schedules[0].timezone, "Europe/Berlin");
+    EXPECT_EQ(c->digests.schedules[0].sections, (std::vector<std::string>{"fleet", "alerts"}));
+    const auto p = joined(problems_of(R"(digests:
+  min_interval: 30m
+  schedules:
+    - {name: a, cron: "61 9 * * *", channel: C1}
+    - {name: b, cron: "0 9 * * *", tz: Europe/Berln, channel: C1}
+    - {name: c, cron: "*/10 * * * *", channel: C1}
+    - {name: d, cron: "0 9 * * *", channel: C1, sections: [flet]}
+    - {name: e, cron: "0 9 * * *"}
+    - {name: f, cron: "0 9 * * *", channel: C1}
+    - {name: f, cron: "0 10 * * *", channel: C1}
+)"));
+    for (const char* expected : {"minute: 61 is not in 0-59", "did you mean `Europe/Berlin`", "at most every 30m",
+                                 "did you mean `fleet`", "`e` needs a channel", "a second schedule named `f`"})
+        EXPECT_NE(p.find(expected), std::string::npos) << expected << "\n" << p;
+}
+
 TEST(ConfigLoader, EmptyDocumentMeansDefaults) {
     const ConfigPtr c = load_config_text("", "t.yaml", &kSecretEnv);
     EXPECT_EQ(c->server.port, 8080);
@@ -113,7 +134,7 @@ TEST(ConfigLoader, UnknownKeysAreReportedWithTheirLine) {
                     "webhook_body_limit, header_timeout, idle_timeout, shutdown_grace, max_connections, "
                     "max_body_bytes_in_flight, max_replay_signatures); did you mean `threads`?");
     EXPECT_EQ(p[1], "t.yaml:4:1: unknown key `slak` (expected one of: server, slack, access, store, confirm, limits, "
-                    "aws, mlflow, log, kubernetes, alerts, clusters); did you mean `slack`?");
+                    "aws, mlflow, log, kubernetes, alerts, clusters, digests); did you mean `slack`?");
     EXPECT_EQ(p[2], "t.yaml:8:3: unknown key `log.colour` (expected one of: level)");
 }
 
@@ -334,7 +355,7 @@ TEST(ConfigLoader, TopLevelMustBeAMapping) {
     const auto p = problems_of("- server\n");
     ASSERT_EQ(p.size(), 1u) << joined(p);
     EXPECT_EQ(p[0], "t.yaml:1:1: top level: expected a mapping with keys server, slack, access, store, confirm, "
-                    "limits, aws, mlflow, log, kubernetes, alerts, clusters, found a list");
+                    "limits, aws, mlflow, log, kubernetes, alerts, clusters, digests, found a list");
 }
 
 TEST(ConfigLoader, MissingFileIsAConfigError) {

@@ -27,7 +27,7 @@ TEST(CommandTable, HoldsEveryCommandOfTheDesign) {
         "help", "status", "nodegroups", "scale nodegroup", "scale instancegroup", "nodegroup create",
         "nodegroup delete", "instancegroup add", "cluster launch", "cluster status", "cluster logs", "cluster delete",
         "deploy", "models", "undeploy", "nodes", "training", "training show", "training compare", "training delete",
-        "clusters", "alerts", "digest schedule", "digest list", "digest off", "jobs", "job", "job cancel"};
+        "clusters", "alerts", "digest now", "digest schedule", "digests", "digest off", "jobs", "job", "job cancel"};
     std::set<std::string> names;
     for (const auto& spec : command_table()) names.insert(spec.name);
     EXPECT_EQ(names, expected);
@@ -95,7 +95,7 @@ TEST(CommandTable, UsageLines) {
     EXPECT_EQ(find_command("help")->usage(), "help [command…]");
     EXPECT_EQ(find_command("cluster status")->usage(), "cluster status [name] [region=REGION]");
     EXPECT_NE(find_command("cluster launch")->usage().find(" [param.KEY=VALUE…]"), std::string::npos);
-    EXPECT_EQ(find_command("digest list")->usage(), "digest list");
+    EXPECT_EQ(find_command("digests")->usage(), "digests");
 }
 
 // The usage line of every command, filled in with sample values, parses back

@@ -81,12 +81,12 @@ TEST(ParserAliases, ShortWordsResolve) {
 }
 
 TEST(ParserQuotes, DoubleAndSingleQuotesGroupWords) {
-    EXPECT_EQ(parse_ok("digest schedule \"0 9 * * 1-5\" channel=#ops"),
-              make("digest schedule", {"0 9 * * 1-5"}, {{"channel", "#ops"}}));
+    EXPECT_EQ(parse_ok("digest schedule daily \"0 9 * * 1-5\" channel=#ops"),
+              make("digest schedule", {"daily", "0 9 * * 1-5"}, {{"channel", "#ops"}}));
     EXPECT_EQ(parse_ok("deploy meta-llama/Llama-3-8B name=\"my model\""),
               make("deploy", {"meta-llama/Llama-3-8B"}, {{"name", "my model"}}));
     EXPECT_EQ(parse_ok("deploy m name='my model'"), make("deploy", {"m"}, {{"name", "my model"}}));
-    EXPECT_EQ(parse_ok("digest schedule '0 9 * * *'"), make("digest schedule", {"0 9 * * *"}));
+    EXPECT_EQ(parse_ok("digest schedule d '0 9 * * *'"), make("digest schedule", {"d", "0 9 * * *"}));
 }
 
 TEST(ParserQuotes, BackslashEscapesInsideDoubleQuotes) {
@@ -101,7 +101,7 @@ TEST(ParserQuotes, ApostropheInsideAWordIsLiteral) {
 }
 
 TEST(ParserQuotes, SmartQuotesFromChatClients) {
-    EXPECT_EQ(parse_ok("digest schedule \u201C0 9 * * 1-5\u201D"), make("digest schedule", {"0 9 * * 1-5"}));
+    EXPECT_EQ(parse_ok("digest schedule d \u201C0 9 * * 1-5\u201D"), make("digest schedule", {"d", "0 9 * * 1-5"}));
     EXPECT_EQ(parse_ok("deploy m name=\u2018my model\u2019"), make("deploy", {"m"}, {{"name", "my model"}}));
     // Clients sometimes produce two opening quotes; either kind closes.
     EXPECT_EQ(parse_ok("deploy m name=\u201Cmy model\u201C"), make("deploy", {"m"}, {{"name", "my model"}}));
@@ -264,8 +264,8 @@ TEST(ParserLimits, ControlCharacters) {
 TEST(ParserRoundTrip, ToTextIsCanonical) {
     EXPECT_EQ(make("scale nodegroup", {"spot-ng"}, {{"min", "1"}, {"desired", "3"}}).to_text(),
               "scale nodegroup spot-ng desired=3 min=1");
-    EXPECT_EQ(make("digest schedule", {"0 9 * * 1-5"}, {{"channel", "#ops"}}).to_text(),
-              "digest schedule \"0 9 * * 1-5\" channel=#ops");
+    EXPECT_EQ(make("digest schedule", {"d", "0 9 * * 1-5"}, {{"channel", "#ops"}}).to_text(),
+              "digest schedule d \"0 9 * * 1-5\" channel=#ops");
     EXPECT_EQ(make("deploy", {"a=b"}, {{"name", R"(say "hi" \o/)"}}).to_text(), R"(deploy "a=b" name="say \"hi\" \\o/")");
     EXPECT_EQ(make("deploy", {""}).to_text(), "deploy \"\"");
 }

@@ -45,7 +45,7 @@ TEST(Migrations, AreNumberedOneByOneFromOne) {
 TEST_F(MigrationsFile, TheAlertStoreAloneBringsTheWholeSchema) {
     { store::SqliteAlertStore alerts(path()); }
     auto db = open();
-    for (const char* table : {"audit", "seen_requests", "jobs", "job_events", "schedules", "alerts", "alert_messages"})
+    for (const char* table : {"audit", "seen_requests", "jobs", "job_events", "digest_schedules", "alerts", "alert_messages"})
         EXPECT_TRUE(has_table(db.get(), table)) << table;
     EXPECT_EQ(schema_version(db.get(), path()), latest_schema_version());
     store::SqliteStore main_store(path());
@@ -65,7 +65,7 @@ TEST_F(MigrationsFile, AFileWhoseAlertTablesCameFirstIsTakenIn) {
         exec(db.get(), "INSERT INTO alert_messages (channel, kind, created_unix_ms) VALUES ('C1', 0, 1)");
     }
     store::SqliteStore main_store(path());
-    EXPECT_EQ(main_store.schema_version(), 3);
+    EXPECT_EQ(main_store.schema_version(), static_cast<int>(migrations().size()));
     auto db = open();
     sqlite3_stmt* stmt = nullptr;
     sqlite3_prepare_v2(db.get(), "SELECT COUNT(*) FROM alert_messages", -1, &stmt, nullptr);

@@ -150,7 +150,7 @@ TEST_F(SqliteStoreFile, RunsInWalMode) {
     sqlite3_finalize(stmt);
 
     // And the v1 tables exist for the code that comes later.
-    for (const char* table : {"audit", "seen_requests", "jobs", "schedules", "schema_migrations"}) {
+    for (const char* table : {"audit", "seen_requests", "jobs", "digest_schedules", "schema_migrations"}) {
         ASSERT_EQ(sqlite3_prepare_v2(db.get(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1,
                                      &stmt, nullptr),
                   SQLITE_OK);

@@ -1,0 +1,51 @@
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hpops/config.hpp"
+#include "hpops/job.hpp"
+#include "hpops/store.hpp"
+
+namespace hpops::bot {
+
+// Posts scheduled digests: at each schedule's firing it begins a digest job
+// under the claim (schedule, fire time), which the store lets exist once, so
+// a restart at the firing instant or a second replica never posts it twice.
+// A firing missed while hpops was down is posted once, marked late, if it is
+// younger than digests.grace (only the newest, when several were missed);
+// an older one is skipped and logged at start.
+class DigestScheduler {
+public:
+    DigestScheduler(boost::asio::any_io_executor executor, const Config& config, Store& store, Jobs& jobs);
+
+    // Begins every schedule's newest firing due at `now` and younger than the
+    // grace, unless claimed already. Returns the claims this call took.
+    boost::asio::awaitable<std::vector<std::string>> tick(std::chrono::sys_seconds now);
+    // When the next firing of any schedule comes after `now`.
+    std::optional<std::chrono::sys_seconds> next_due(std::chrono::sys_seconds now) const;
+
+    // Ticks at each firing and every `recheck` (schedules made in chat
+    // meanwhile) on its own strand, until stop().
+    void start(std::chrono::seconds recheck = std::chrono::seconds(30));
+    void stop();
+
+private:
+    void log_skipped(std::chrono::sys_seconds now) const;
+    boost::asio::awaitable<void> run(std::chrono::seconds recheck);
+
+    const Config& config_;
+    Store& store_;
+    Jobs& jobs_;
+    bool started_ = false;
+    boost::asio::strand<boost::asio::any_io_executor> strand_;
+    boost::asio::steady_timer timer_;  // on the strand
+    bool stopping_ = false;            // on the strand
+};
+
+}  // namespace hpops::bot
