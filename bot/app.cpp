@@ -169,6 +169,7 @@ int App::serve() {
     // and a Slack call still in flight completes onto it. Unposted alert
     // messages stay in the store for the next start.
     server_.reset();
+    digests_.reset();  // its strand and timer belong to `io`
     jobs_.reset();
     alert_intake_.reset();
     alert_poster_.reset();

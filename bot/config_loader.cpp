@@ -342,7 +342,8 @@ void read_clusters(YamlWalker& w, const ConfigField& root, ClustersConfig& out) 
 
 void read_digests(YamlWalker& w, const ConfigField& root, DigestsConfig& out) {
     const ConfigField d = w.child(root, "digests");
-    if (!w.section(d, {"grace", "min_interval", "schedules"})) return;
+    if (!w.section(d, {"grace", "min_interval", "regression_share", "schedules"})) return;
+    if (auto v = w.read_number(w.child(d, "regression_share"), 0.01, 0.99)) out.regression_share = *v;
     if (auto v = w.read_duration(w.child(d, "grace"), 0ms, 7 * 24h)) out.grace = *v;
     if (auto v = w.read_duration(w.child(d, "min_interval"), 1min, 7 * 24h)) out.min_interval = *v;
     const ConfigField list = w.child(d, "schedules");

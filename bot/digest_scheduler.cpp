@@ -101,6 +101,7 @@ boost::asio::awaitable<std::vector<std::string>> DigestScheduler::tick(sys_secon
         const auto due = newest_between(*r, now - grace - std::chrono::seconds(1), now);
         if (!due) continue;
         const std::int64_t fire = due->time_since_epoch().count();
+        if (fire * 1000 < s.created_unix_ms) continue;  // made in chat after it: not a missed one
         const std::string claim = handlers::digest_claim(s.name, fire);
         if (jobs_.store().claimed(claim)) continue;
         const std::int64_t late = (now - *due) > std::chrono::seconds(60) ? (now - *due).count() : 0;

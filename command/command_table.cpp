@@ -45,7 +45,7 @@ constexpr OptionInfo option_catalogue[] = {
     {"limit", "N", "Show at most N items"},
     {"channel", "#CHANNEL", "Channel to post to; defaults to this one"},
     {"tz", "ZONE", "IANA time zone the schedule is read in, e.g. Europe/Berlin; defaults to UTC"},
-    {"sections", "A,B", "Digest sections, comma-separated: fleet, health, alerts; defaults to all"},
+    {"sections", "A,B", "Digest sections, comma-separated: fleet, health, alerts, training; defaults to all"},
     {"template", "URL", "https URL of a CloudFormation template in S3; defaults to hpops's own HyperPod EKS template"},
     {"eks-version", "1.NN", "Kubernetes version of the EKS cluster, e.g. 1.33; defaults to the template's"},
     {"spot", "yes|no", "Spot capacity; HyperPod instance groups have none, so yes is refused with what to do instead"},
@@ -219,7 +219,8 @@ std::vector<CommandSpec> build_table() {
              "Cancelling job {0}…"));
     add(spec("digest now", {"name"}, 0, opts({"sections", "since"}), "The status digest, now",
              "The fleet's capacity and who changed it; HyperPod nodes not Running, models not ready, cluster "
-             "launches under way or failed; the alerts firing and resolved: as a scheduled digest shows them. With a schedule's name, its sections; `since` sets the period (default 24h).",
+             "launches under way or failed; the alerts firing and resolved; training runs per experiment with "
+             "their throughput and regressions against the period before: as a scheduled digest shows them. With a schedule's name, its sections; `since` sets the period (default 24h).",
              Role::viewer, "Building the digest…"));
     add(spec("digest schedule", {"name", "cron"}, 2, opts({"tz", "channel", "sections"}), "Post a digest on a schedule",
              "The schedule is a 5-field cron expression in quotes, e.g. `digest schedule weekdays \"0 9 * * 1-5\" "

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "handlers/digest_rules.hpp"
+#include "handlers/digest_training.hpp"
 #include "handlers/listing.hpp"
 #include "hpops/alert.hpp"
 #include "hpops/config.hpp"
@@ -234,6 +235,7 @@ boost::asio::awaitable<std::vector<DigestSection>> build_digest_sections(DigestI
         if (known == "fleet") section = co_await fleet(inputs);
         else if (known == "health") section = co_await health(inputs);
         else if (known == "alerts") section = co_await alerts(inputs);
+        else if (known == "training") section = co_await training_section(inputs);
         built.push_back(std::move(section));
     }
     co_return built;

@@ -18,7 +18,25 @@ bool not_a_member(const UpstreamError& e) {
     return e.service() == "slack" && (e.code() == "not_in_channel" || e.code() == "channel_not_found");
 }
 
+// A Slack user id (a DM to it opens the bot's conversation with that user).
+bool is_user_id(const std::string& id) { return id.size() > 1 && (id[0] == 'U' || id[0] == 'W'); }
+
 }  // namespace
+
+boost::asio::awaitable<void> SlackJobMessenger::tell_the_owner(const JobRecord& job, Reply rendering,
+                                                              std::string why) {
+    // A job no command answers (a scheduled digest) has no response_url: the
+    // one who asked for it gets the finished message, with what to do.
+    if (job.status == JobStatus::running || !is_user_id(job.actor_id)) {
+        spdlog::warn("job {}: the bot may not post in {} ({}); nobody to tell", job.id, job.message.channel, why);
+        co_return;
+    }
+    rendering.context("hpops could not post this in <#" + job.message.channel + "> (" + why +
+                      "): `/invite` the hpops app there. It came to you as the one who asked for it.");
+    auto posting = poster_->post(job.actor_id, std::move(rendering));
+    co_await std::move(posting);
+    spdlog::warn("job {}: the bot may not post in {} ({}); told {}", job.id, job.message.channel, why, job.actor_id);
+}
 
 SlackJobMessenger::SlackJobMessenger(ChatPoster* poster, HttpClient& http) : poster_(poster), http_(http) {}
 
@@ -26,6 +44,7 @@ boost::asio::awaitable<JobMessage> SlackJobMessenger::show(const JobRecord& job,
     JobMessage shown = job.message;
     std::string why_fewer_edits;  // said once, in the first message sent through response_url
     if (poster_ && !shown.channel.empty()) {
+        std::string refused;  // Slack's code when the bot may not post there (awaited on outside the catch)
         try {
             if (shown.ts.empty()) {
                 auto posting = poster_->post(shown.channel, rendering);
@@ -38,10 +57,16 @@ boost::asio::awaitable<JobMessage> SlackJobMessenger::show(const JobRecord& job,
             }
             co_return shown;
         } catch (const UpstreamError& e) {
-            if (!shown.ts.empty() || shown.response_url.empty() || !not_a_member(e)) throw;
-            spdlog::info("job {}: the bot may not post in {} ({}); following through response_url", job.id,
-                         shown.channel, e.code());
+            if (!shown.ts.empty() || !not_a_member(e)) throw;
+            refused = e.code();
         }
+        if (shown.response_url.empty()) {
+            auto telling = tell_the_owner(job, rendering, refused);
+            co_await std::move(telling);
+            co_return shown;
+        }
+        spdlog::info("job {}: the bot may not post in {} ({}); following through response_url", job.id, shown.channel,
+                     refused);
         // Every later step of this job goes the response_url way.
         shown.channel.clear();
         why_fewer_edits = "hpops is not in this channel, so this message shows only the start and the end. "

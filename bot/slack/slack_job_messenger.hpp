@@ -17,6 +17,8 @@ public:
     boost::asio::awaitable<JobMessage> show(const JobRecord& job, Reply rendering) override;
 
 private:
+    boost::asio::awaitable<void> tell_the_owner(const JobRecord& job, Reply rendering, std::string why);
+
     ChatPoster* poster_;
     HttpClient& http_;
 };

@@ -236,6 +236,9 @@ struct DigestsConfig {
     std::chrono::milliseconds grace{2 * 3'600'000};
     // No schedule fires more often than this (a digest is a summary, not a feed).
     std::chrono::milliseconds min_interval{3'600'000};
+    // A model whose mean samples/s fell by more than this share against the
+    // period before is named a regression in the training section.
+    double regression_share = 0.10;
 };
 
 struct Config {

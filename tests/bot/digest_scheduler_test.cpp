@@ -152,6 +152,14 @@ TEST_F(DigestSchedulerTest, OfSeveralMissedFiringsOnlyTheNewestIsPosted) {
     EXPECT_EQ(newest["since_ms"], berlin(7, 7, 0).time_since_epoch().count() * 1000) << "since the last one posted";
 }
 
+TEST_F(DigestSchedulerTest, AScheduleMadeAfterAFiringDoesNotPostItAsMissed) {
+    auto p = process();
+    const std::int64_t made = (berlin(7, 9, 30)).time_since_epoch().count() * 1000;
+    p->store.put_digest_schedule({"hourly", "0 * * * *", "UTC", "C2", {}, "U1", made, false});
+    for (const auto& claim : tick(*p, berlin(7, 9, 31))) EXPECT_EQ(claim.find("hourly"), std::string::npos) << claim;
+    EXPECT_EQ(tick(*p, berlin(7, 10, 0)).size(), 1u) << "its first firing after it was made";
+}
+
 TEST_F(DigestSchedulerTest, SchedulesMadeInChatFireToo) {
     auto p = process();
     p->store.put_digest_schedule({"nightly", "30 23 * * *", "UTC", "C2", {}, "U1", 0, false});

@@ -5,13 +5,16 @@ message outside Block Kit's rules. A firing missed while hpops was down is
 posted once on start, marked late, and not again after a restart; `digest
 now` shows the fleet with who scaled it and the alerts; schedules are made,
 listed, refused when wrong and stopped from chat."""
+import contextlib
+import io
 import json
 import time
 
 from alerts_support import alerts_env, alerts_yaml, am_alert, am_payload, bearer, message_text, post_json
-from conftest import CHANNEL, OPERATOR, OPS_CHANNEL, Bot
+from conftest import CHANNEL, OPERATOR, Bot, free_port
 from test_alerts import slack_api, tmpdir_path  # noqa: F401
 from test_jobs import eks_takes, say, slack, tmp  # noqa: F401
+from test_slack_commands import blocks_text
 
 DIGEST_CHANNEL = "C0DIGEST"
 # A daily firing at midnight UTC has always come within the last 48 hours:
@@ -27,9 +30,21 @@ DIGESTS_YAML = f"""digests:
 """
 
 
-def start_bot(tmp, moto, slack):
-    return Bot(tmp, aws_endpoint=moto, extra_yaml=alerts_yaml(slack.url) + DIGESTS_YAML,
+def start_bot(tmp, moto, slack, mlflow_uri=None):
+    return Bot(tmp, aws_endpoint=moto, mlflow_uri=mlflow_uri, extra_yaml=alerts_yaml(slack.url) + DIGESTS_YAML,
                extra_env=alerts_env(slack.url))
+
+
+def answer(bot, receiver, text, channel=CHANNEL):
+    """The command's answer, inline or, past the inline budget (a backend
+    retried), at response_url as Slack delivers it."""
+    before = len(receiver.posts)
+    status, body = bot.command(text, channel=channel, response_url=receiver.url)
+    assert status == 200, body
+    reply = json.loads(body)
+    if reply.get("text", "").startswith(":hourglass_flowing_sand:"):
+        reply = receiver.wait_for(before + 1, timeout=30)[before]["json"]
+    return blocks_text(reply)
 
 
 def digest_posts(slack):
@@ -58,8 +73,10 @@ def test_a_missed_firing_is_posted_once_on_start_marked_late_and_not_after_a_res
 
 
 def test_digest_now_shows_the_fleet_who_scaled_it_and_the_alerts(tmp, moto, slack, receiver):
+    """MLflow is configured but nothing answers there: its section says so,
+    and the rest of the digest is whole."""
     eks_takes(moto, 0)
-    bot = start_bot(tmp, moto, slack)
+    bot = start_bot(tmp, moto, slack, mlflow_uri=f"http://127.0.0.1:{free_port()}")
     try:
         status, _ = post_json(bot, "/alerts/alertmanager",
                               am_payload([am_alert("fp01", name="GPUHot", severity="warning", nodegroup="gpu-ng")]),
@@ -69,16 +86,56 @@ def test_digest_now_shows_the_fleet_who_scaled_it_and_the_alerts(tmp, moto, slac
         slack.wait_for(lambda c: any("Scaled" in message_text(x["json"]) or "scaled" in message_text(x["json"])
                                      for x in c if x["method"] == "chat.update"), timeout=30, what="the scale's end")
         started = time.monotonic()
-        text = say(bot, receiver, "digest now", channel=CHANNEL)
+        text = answer(bot, receiver, "digest now")
         took = time.monotonic() - started
         for expected in ("Digest", "Fleet", "spot-ng-with-hypd", "Changes in the period",
                          "scale nodegroup spot-ng-with-hypd desired=2", "Health", "nodes Running", "Alerts", "GPUHot",
-                         "Firing longest"):
+                         "Firing longest", "Training could not be read: MLflow did not answer"):
             assert expected in text, (expected, text)
-        print(f"\n`digest now` against moto and the alert store answered in {took * 1000:.0f} ms")
+        print(f"\n`digest now` against moto, the alert store and a silent MLflow answered in {took * 1000:.0f} ms")
         only_alerts = say(bot, receiver, "digest now sections=alerts")
         assert "GPUHot" in only_alerts and "spot-ng-with-hypd" not in only_alerts, only_alerts
         assert "did you mean `fleet`" in say(bot, receiver, "digest now sections=flet")
+    finally:
+        bot.stop()
+
+
+def test_the_training_section_names_failures_and_a_regression_against_the_period_before(tmp, mlflow_peer, receiver):
+    """Runs seeded through the real mlflow client in two periods of 24 h:
+    qwen3-4b fell from 2.50 to 1.85 samples/s (26%, past the 10% default),
+    llama3.2-3b from 3.0 to 2.9 (3%, not a regression)."""
+    import mlflow
+    client = mlflow.MlflowClient(tracking_uri=mlflow_peer[0])
+    experiment = client.create_experiment("digest-e2e")
+    now, hour = int(time.time() * 1000), 3_600_000
+
+    def run(name, hours_ago, status, samples, model):
+        start = now - hours_ago * hour
+        created = client.create_run(experiment, start_time=start, tags={"model": model}, run_name=name)
+        if samples is not None:
+            client.log_metric(created.info.run_id, "train_samples_per_second", samples, timestamp=start + 1000, step=10)
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints "View run ... at: URL"
+            client.set_terminated(created.info.run_id, status=status, end_time=start + 2000)
+
+    run("qwen-before-1", 40, "FINISHED", 2.4, "qwen3-4b")
+    run("qwen-before-2", 30, "FINISHED", 2.6, "qwen3-4b")
+    run("llama-before", 36, "FINISHED", 3.0, "llama3.2-3b")
+    run("qwen-now-1", 10, "FINISHED", 1.8, "qwen3-4b")
+    run("qwen-now-2", 5, "FINISHED", 1.9, "qwen3-4b")
+    run("qwen-oom", 3, "FAILED", None, "qwen3-4b")
+    run("llama-now", 2, "FINISHED", 2.9, "llama3.2-3b")
+    bot = Bot(tmp, mlflow_uri=mlflow_peer[0])
+    try:
+        started = time.monotonic()
+        text = say(bot, receiver, "digest now sections=training")
+        took = time.monotonic() - started
+        for expected in ("Training", "digest-e2e", "2.90 llama-now", "1.80 qwen-now-1",
+                         "Failed in digest-e2e: `qwen-oom`",
+                         "Regression: `qwen3-4b` 1.85 samples/s, down 26% from 2.50 the period before."):
+            assert expected in text, (expected, text)
+        assert "Regression: `llama3.2-3b`" not in text, text
+        assert "hyperpodpytorchjob-2xy" not in text, "the seeded runs of 2025 are outside both periods"
+        print(f"\nthe training section from the mlflow peer took {took * 1000:.0f} ms")
     finally:
         bot.stop()
 

@@ -93,6 +93,46 @@ TEST(SlackJobMessenger, WithoutABotTokenTheFirstMessageSaysWhy) {
     EXPECT_NE(context_of(http.sent[0]).find("no Slack bot token"), std::string::npos);
 }
 
+// Refuses one channel as Slack does a bot outside it; takes the rest.
+class OneChannelRefused final : public ChatPoster {
+public:
+    boost::asio::awaitable<PostedMessage> post(std::string channel, Reply reply) override {
+        if (channel == "C1") throw UpstreamError("slack", "not_in_channel", "chat.postMessage: not_in_channel", "", 200);
+        posted.emplace_back(channel, std::move(reply));
+        co_return PostedMessage{channel, "1.0"};
+    }
+    boost::asio::awaitable<PostedMessage> update(std::string, std::string, Reply) override { co_return PostedMessage{}; }
+    std::vector<std::pair<std::string, Reply>> posted;
+};
+
+TEST(SlackJobMessenger, AJobNoCommandAnswersTellsItsOwnerWhenTheChannelIsClosed) {
+    OneChannelRefused poster;
+    RecordingHttp http;
+    SlackJobMessenger messenger(&poster, http);
+    JobRecord job = job_at(JobStatus::running, 1000);
+    job.message.response_url.clear();  // a scheduled digest
+    job.actor_id = "UOWNER1";
+    run_sync(messenger.show(job, message_reply(Mark::working, "Building the digest")));
+    EXPECT_TRUE(poster.posted.empty()) << "nothing to tell until it is whole";
+    job.status = JobStatus::done;
+    const JobMessage shown = run_sync(messenger.show(job, message_reply("Digest daily")));
+    ASSERT_EQ(poster.posted.size(), 1u);
+    EXPECT_EQ(poster.posted[0].first, "UOWNER1");
+    std::string context;
+    for (const auto& block : poster.posted[0].second.blocks)
+        if (const auto* c = std::get_if<Context>(&block)) context += c->text;
+    EXPECT_NE(context.find("could not post this in <#C1> (not_in_channel)"), std::string::npos) << context;
+    EXPECT_EQ(shown.channel, "C1") << "where it belongs is kept";
+    EXPECT_TRUE(http.sent.empty());
+
+    // A config schedule's digest has no owner: logged, nobody posted to.
+    OneChannelRefused quiet;
+    SlackJobMessenger ownerless(&quiet, http);
+    job.actor_id.clear();
+    run_sync(ownerless.show(job, message_reply("Digest daily")));
+    EXPECT_TRUE(quiet.posted.empty());
+}
+
 TEST(SlackJobMessenger, OtherRefusalsAreTheJobsToRetry) {
     RefusingPoster poster("ratelimited");
     RecordingHttp http;
