@@ -14,9 +14,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "alerts/alerts_config.hpp"
+#include "bot/digests_config.hpp"
 #include "bot/public_exposure.hpp"
 #include "common/config_walker.hpp"
-#include "handlers/digest_rules.hpp"
 #include "integrations/mlflow/mlflow_target.hpp"
 
 namespace hpops::bot {
@@ -338,45 +338,6 @@ void read_clusters(YamlWalker& w, const ConfigField& root, ClustersConfig& out) 
     w.for_each_entry(w.child(c, "hourly_prices"), [&](const std::string& type, const ConfigField& price) {
         if (auto v = w.read_number(price, 0.0, 10'000.0)) out.hourly_prices[type] = *v;
     });
-}
-
-void read_digests(YamlWalker& w, const ConfigField& root, DigestsConfig& out) {
-    const ConfigField d = w.child(root, "digests");
-    if (!w.section(d, {"grace", "min_interval", "regression_share", "schedules"})) return;
-    if (auto v = w.read_number(w.child(d, "regression_share"), 0.01, 0.99)) out.regression_share = *v;
-    if (auto v = w.read_duration(w.child(d, "grace"), 0ms, 7 * 24h)) out.grace = *v;
-    if (auto v = w.read_duration(w.child(d, "min_interval"), 1min, 7 * 24h)) out.min_interval = *v;
-    const ConfigField list = w.child(d, "schedules");
-    if (!list.present()) return;
-    if (!list.value.IsSequence()) {
-        w.problem(list, "expected a list of schedules, each with name, cron, tz, channel and sections");
-        return;
-    }
-    for (std::size_t i = 0; i < list.value.size(); ++i) {
-        const ConfigField item{list.path + "[" + std::to_string(i) + "]", list.value[i], list.value[i].Mark()};
-        if (!w.section(item, {"name", "cron", "tz", "channel", "sections"})) continue;
-        DigestScheduleConfig s;
-        if (auto v = w.read_string(w.child(item, "name"))) s.name = std::move(*v);
-        if (auto v = w.read_string(w.child(item, "cron"))) s.cron = std::move(*v);
-        if (auto v = w.read_string(w.child(item, "tz"))) s.timezone = std::move(*v);
-        if (auto v = w.read_string(w.child(item, "channel"))) s.channel = std::move(*v);
-        const ConfigField sections = w.child(item, "sections");
-        if (sections.present() && sections.value.IsSequence()) {
-            for (std::size_t j = 0; j < sections.value.size(); ++j)
-                if (auto v = w.read_string({sections.path + "[" + std::to_string(j) + "]", sections.value[j],
-                                            sections.value[j].Mark()}))
-                    s.sections.push_back(std::move(*v));
-        } else if (sections.present()) {
-            w.problem(sections, "expected a list such as [fleet, alerts]");
-        }
-        const DigestSchedule schedule{s.name, s.cron, s.timezone, s.channel, s.sections, {}, 0, true};
-        if (auto problem = handlers::digest_schedule_problem(schedule, out.min_interval); !problem.empty())
-            w.problem(item, problem);
-        else if (std::any_of(out.schedules.begin(), out.schedules.end(), [&](const auto& o) { return o.name == s.name; }))
-            w.problem(item, "a second schedule named `" + s.name + "`");
-        else
-            out.schedules.push_back(std::move(s));
-    }
 }
 
 void read_log(YamlWalker& w, const ConfigField& root, std::string& level) {

@@ -3,19 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <date/date.h>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 #include <unistd.h>
 
 #include "bot/jobs/job_runner.hpp"
 #include "handlers/job_kinds.hpp"
 #include "hpops/handler.hpp"
 #include "store/sqlite_store.hpp"
+#include "tests/support/io_thread.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -40,20 +38,16 @@ protected:
                            .string();
     Config config;
     Clients clients;
-    asio::io_context io;
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{io.get_executor()};
-    std::thread thread;
+    testing::IoThread loop;
+    asio::io_context& io = loop.io;
 
     void SetUp() override {
         remove_db();
         config.digests.schedules.push_back({"weekday", "0 9 * * 1-5", "Europe/Berlin", "C1", {"fleet"}});
         config.digests.grace = 2h;
-        thread = std::thread([this] { io.run(); });
     }
     void TearDown() override {
-        work.reset();
-        io.stop();
-        thread.join();
+        loop.stop();
         remove_db();
     }
     void remove_db() {

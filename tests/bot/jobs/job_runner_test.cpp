@@ -15,6 +15,8 @@
 #include <mutex>
 #include <thread>
 
+#include "tests/support/io_thread.hpp"
+
 #include "hpops/config.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/handler.hpp"
@@ -83,18 +85,12 @@ protected:
     Clients clients;
     CountingKind kind;
     RecordingMessenger messenger;
-    asio::io_context io;
-    std::thread thread;
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{io.get_executor()};
+    testing::IoThread loop;
+    asio::io_context& io = loop.io;
 
-    void SetUp() override {
-        remove_db();
-        thread = std::thread([this] { io.run(); });
-    }
+    void SetUp() override { remove_db(); }
     void TearDown() override {
-        work.reset();
-        io.stop();
-        thread.join();
+        loop.stop();
         remove_db();
     }
     void remove_db() {
