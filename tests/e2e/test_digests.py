@@ -10,7 +10,7 @@ import io
 import json
 import time
 
-from alerts_support import alerts_env, alerts_yaml, am_alert, am_payload, bearer, message_text, post_json
+from alerts_support import BOT_TOKEN, alerts_env, alerts_yaml, am_alert, am_payload, bearer, message_text, post_json
 from conftest import CHANNEL, OPERATOR, Bot, free_port
 from test_alerts import slack_api, tmpdir_path  # noqa: F401
 from test_jobs import eks_takes, say, slack, tmp  # noqa: F401
@@ -136,6 +136,30 @@ def test_the_training_section_names_failures_and_a_regression_against_the_period
         assert "Regression: `llama3.2-3b`" not in text, text
         assert "hyperpodpytorchjob-2xy" not in text, "the seeded runs of 2025 are outside both periods"
         print(f"\nthe training section from the mlflow peer took {took * 1000:.0f} ms")
+    finally:
+        bot.stop()
+
+
+def test_a_channel_slack_refuses_sends_the_digest_to_its_owner_and_keeps_the_schedule(tmp, slack, receiver):
+    """A schedule made in chat fires at the next minute (digests.min_interval
+    lowered for the test); Slack answers not_in_channel for its channel, as
+    for a bot nobody invited: the one who made it gets the digest directly."""
+    bot = Bot(tmp, extra_yaml="digests:\n  min_interval: 1m\n",
+              extra_env={"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.url})
+    try:
+        made = say(bot, receiver, 'digest schedule every-minute "* * * * *" channel=C0CLOSED sections=alerts',
+                   user=OPERATOR)
+        assert "Digest `every-minute` posts in C0CLOSED" in made, made
+        # The job's first message ("Building…") and its finished one are both refused.
+        slack.script += [(200, None, "not_in_channel"), (200, None, "not_in_channel")]
+        calls = slack.wait_for(lambda c: any(x["method"] == "chat.postMessage" and x["json"].get("channel") == OPERATOR
+                                             for x in c), timeout=100, what="the digest sent to its owner")
+        told = next(x for x in calls if x["method"] == "chat.postMessage" and x["json"].get("channel") == OPERATOR)
+        text = message_text(told["json"])
+        assert "Digest every-minute" in text and "could not post this in <#C0CLOSED> (not_in_channel)" in text, text
+        refused = [x.get("error") for x in slack.calls if x.get("json", {}).get("channel") == "C0CLOSED"]
+        assert refused == ["not_in_channel"] * 2, refused
+        assert "every-minute" in say(bot, receiver, "digests"), "the schedule is kept"
     finally:
         bot.stop()
 
