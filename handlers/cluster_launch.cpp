@@ -5,6 +5,7 @@
 
 #include "handlers/cluster_common.hpp"
 #include "handlers/cluster_launch_request.hpp"
+#include "handlers/listing.hpp"
 #include "handlers/cluster_plan.hpp"
 #include "handlers/cluster_stack_job.hpp"
 #include "handlers/cluster_template.hpp"
@@ -44,11 +45,6 @@ std::string launch_question(const ClusterLaunchRequest& request, const std::stri
     q += "\n• Parameters:```" + parameter_lines(parameters, summary) + "```";
     q += "\nIt is followed in this channel; `/hp cluster delete " + request.name + "` tears it down.";
     return q;
-}
-
-std::int64_t now_unix_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace

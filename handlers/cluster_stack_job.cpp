@@ -74,11 +74,6 @@ std::vector<ReadinessCheck> checks_of(const json& state) {
     return checks;
 }
 
-std::int64_t now_unix_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // A launch that rolls back has failed, whether or not the rollback is over.
 bool launch_failed(std::string_view status) {
     return status.starts_with("ROLLBACK") || status.ends_with("_FAILED") || status.starts_with("DELETE");

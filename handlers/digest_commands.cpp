@@ -7,6 +7,7 @@
 #include "handlers/digest_job.hpp"
 #include "handlers/digest_rules.hpp"
 #include "handlers/digest_sections.hpp"
+#include "handlers/listing.hpp"
 #include "handlers/training_query.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/job.hpp"
@@ -16,11 +17,6 @@
 
 namespace hpops::handlers {
 namespace {
-
-std::int64_t now_unix_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::optional<DigestSchedule> find_schedule(CommandContext& context, const std::string& name) {
     for (auto& s : all_digest_schedules(context.config, context.store))

@@ -14,11 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::int64_t now_unix_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 json section_json(const DigestSection& s) {
     return {{"name", s.name},   {"title", s.title},          {"lines", s.lines},
             {"columns", s.table.columns}, {"rows", s.table.rows}, {"problem", s.problem}};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 
 #include "hpops/errors.hpp"
 
@@ -23,6 +24,15 @@ std::string age_text(std::int64_t from_ms, std::int64_t to_ms) {
     if (s >= 3600) return std::to_string(s / 3600) + "h" + std::to_string(s / 60 % 60) + "m";
     if (s >= 60) return std::to_string(s / 60) + "m";
     return std::to_string(s) + "s";
+}
+
+}  // namespace hpops::handlers
+
+namespace hpops::handlers {
+
+std::int64_t now_unix_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace hpops::handlers

@@ -12,6 +12,9 @@ inline constexpr std::size_t default_list_limit = 20, max_list_limit = 200;
 // "" -> 20; "1".."200" -> that; anything else -> UserError naming `option`.
 std::size_t parse_list_limit(std::string_view text, std::string_view option = "limit");
 
+// Now, as the epoch-ms times jobs and audit rows keep.
+std::int64_t now_unix_ms();
+
 // A short age between two epoch-ms times: "45s", "12m", "3h5m", "2d4h".
 std::string age_text(std::int64_t from_ms, std::int64_t to_ms);
 
