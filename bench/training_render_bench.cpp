@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/timing_stats.hpp"
 #include "bot/slack/block_kit_renderer.hpp"
 #include "bot/terminal/plain_text_renderer.hpp"
 #include "handlers/training_table.hpp"
@@ -74,17 +75,8 @@ std::string runs_search_answer(const std::string& sample_text, int runs) {
     return body.dump(2);
 }
 
-struct Stats {
-    double mean_ms = 0, p99_ms = 0;
-};
-
-Stats stats(std::vector<double> samples) {
-    std::sort(samples.begin(), samples.end());
-    double sum = 0;
-    for (double s : samples) sum += s;
-    const std::size_t p99 = std::min(samples.size() - 1, static_cast<std::size_t>(samples.size() * 0.99));
-    return {sum / static_cast<double>(samples.size()), samples[p99]};
-}
+using hpops::bench::Stats;
+using hpops::bench::stats;
 
 double ms_since(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();

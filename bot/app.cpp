@@ -104,6 +104,10 @@ std::uint16_t App::start(asio::io_context& io) {
         spdlog::warn("digests: {} scheduled in the config, but none is posted without slack.bot_token",
                      config_->digests.schedules.size());
     }
+    if ((clients_.node_groups || clients_.hyperpod) && config_->digests.capacity_interval.count() > 0) {
+        capacity_ = std::make_unique<CapacitySampler>(io.get_executor(), *config_, clients_, *store_);
+        capacity_->start();
+    }
     if (alert_store_) {
         ActionSigner signer = [dispatcher = dispatcher_.get(), ttl = config_->alerts.action_ttl](
                                   const std::string& command, const std::string& channel) {
@@ -127,6 +131,7 @@ void App::drain(asio::io_context& io) {
     server_->stop_accepting();
     if (alert_poster_) alert_poster_->stop();  // no new Slack calls; pending ones resume after restart
     if (digests_) digests_->stop();  // a firing not yet claimed is claimed after the restart
+    if (capacity_) capacity_->stop();
     asio::co_spawn(
         io,
         [this, &io]() -> asio::awaitable<void> {
@@ -170,6 +175,7 @@ int App::serve() {
     // messages stay in the store for the next start.
     server_.reset();
     digests_.reset();  // its strand and timer belong to `io`
+    capacity_.reset();
     jobs_.reset();
     alert_intake_.reset();
     alert_poster_.reset();

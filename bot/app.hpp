@@ -4,9 +4,10 @@
 #include <string_view>
 
 #include "bot/backends.hpp"
+#include "bot/digests/capacity_sampler.hpp"
 #include "bot/dispatch/dispatcher.hpp"
 #include "bot/dispatch/handler_registry.hpp"
-#include "bot/digest_scheduler.hpp"
+#include "bot/digests/digest_scheduler.hpp"
 #include "bot/dispatch/services.hpp"
 #include "bot/jobs/job_runner.hpp"
 #include "bot/server/http_server.hpp"
@@ -82,6 +83,7 @@ private:
     std::unique_ptr<JobMessenger> job_messenger_;
     std::unique_ptr<JobRunner> jobs_;
     std::unique_ptr<DigestScheduler> digests_;  // with a bot token: digests post in their channel
+    std::unique_ptr<CapacitySampler> capacity_;  // with AWS: the fleet's size over time
     std::unique_ptr<Services> services_;
     std::unique_ptr<HttpServer> server_;
 };

@@ -11,10 +11,19 @@ using namespace std::chrono_literals;
 
 void read_digests(YamlWalker& w, const ConfigField& root, DigestsConfig& out) {
     const ConfigField d = w.child(root, "digests");
-    if (!w.section(d, {"grace", "min_interval", "regression_share", "schedules"})) return;
+    if (!w.section(d, {"grace", "min_interval", "regression_share", "capacity_interval", "capacity_retention",
+                       "schedules"}))
+        return;
     if (auto v = w.read_number(w.child(d, "regression_share"), 0.01, 0.99)) out.regression_share = *v;
     if (auto v = w.read_duration(w.child(d, "grace"), 0ms, 7 * 24h)) out.grace = *v;
     if (auto v = w.read_duration(w.child(d, "min_interval"), 1min, 7 * 24h)) out.min_interval = *v;
+    if (auto v = w.read_duration(w.child(d, "capacity_interval"), 0ms, 24h)) {
+        if (*v > 0ms && *v < 10s) w.problem(w.child(d, "capacity_interval"), "at least 10s, or 0 for no sampling");
+        else out.capacity_interval = *v;
+    }
+    if (auto v = w.read_duration(w.child(d, "capacity_retention"), 1h, 3 * 365 * 24h)) out.capacity_retention = *v;
+    if (out.capacity_retention < out.capacity_interval)
+        w.problem(w.child(d, "capacity_retention"), "shorter than capacity_interval: no sample would be kept");
     const ConfigField list = w.child(d, "schedules");
     if (!list.present()) return;
     if (!list.value.IsSequence()) {

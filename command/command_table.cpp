@@ -45,7 +45,7 @@ constexpr OptionInfo option_catalogue[] = {
     {"limit", "N", "Show at most N items"},
     {"channel", "#CHANNEL", "Channel to post to; defaults to this one"},
     {"tz", "ZONE", "IANA time zone the schedule is read in, e.g. Europe/Berlin; defaults to UTC"},
-    {"sections", "A,B", "Digest sections, comma-separated: fleet, health, alerts, training; defaults to all"},
+    {"sections", "A,B", "Digest sections, comma-separated: fleet, health, alerts, training, gpu-hours; defaults to all"},
     {"template", "URL", "https URL of a CloudFormation template in S3; defaults to hpops's own HyperPod EKS template"},
     {"eks-version", "1.NN", "Kubernetes version of the EKS cluster, e.g. 1.33; defaults to the template's"},
     {"spot", "yes|no", "Spot capacity; HyperPod instance groups have none, so yes is refused with what to do instead"},
@@ -53,6 +53,7 @@ constexpr OptionInfo option_catalogue[] = {
     {"param.", "KEY=VALUE", "Any template parameter by its name, e.g. param.VpcCidr=10.1.0.0/16; repeatable"},
     {"force", "yes", "Act on a stack hpops did not launch"},
     {"last", "N", "Show the last N items"},
+    {"group", "NAME", "Only this node group or instance group"},
 };
 
 const OptionInfo* option_info(std::string_view key) {
@@ -220,7 +221,9 @@ std::vector<CommandSpec> build_table() {
     add(spec("digest now", {"name"}, 0, opts({"sections", "since"}), "The status digest, now",
              "The fleet's capacity and who changed it; HyperPod nodes not Running, models not ready, cluster "
              "launches under way or failed; the alerts firing and resolved; training runs per experiment with "
-             "their throughput and regressions against the period before: as a scheduled digest shows them. With a schedule's name, its sections; `since` sets the period (default 24h).",
+             "their throughput and regressions against the period before; GPU-hours and their cost per cluster and "
+             "instance type: as a scheduled digest shows them. With a schedule's name, its sections; `since` sets "
+             "the period (default 24h).",
              Role::viewer, "Building the digest…"));
     add(spec("digest schedule", {"name", "cron"}, 2, opts({"tz", "channel", "sections"}), "Post a digest on a schedule",
              "The schedule is a 5-field cron expression in quotes, e.g. `digest schedule weekdays \"0 9 * * 1-5\" "
@@ -231,6 +234,11 @@ std::vector<CommandSpec> build_table() {
              "The config file's schedules and those made in chat.", Role::viewer, "Listing digests…"));
     add(spec("digest off", {"name"}, 1, {}, "Stop a scheduled digest", "The name comes from `digests`.",
              Role::operator_, "Removing digest {0}…"));
+    add(spec("capacity", {}, 0, opts({"since", "group"}), "Each group's size over time, and its GPU-hours",
+             "From the sizes hpops samples every few minutes (`digests.capacity_interval`): a sparkline per node "
+             "group and instance group, its fewest and most instances, GPU-hours and their cost from "
+             "`clusters.hourly_prices`. `since` defaults to 7d.",
+             Role::viewer, "Reading capacity…"));
     return t;
 }
 

@@ -59,6 +59,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
         else if (unit == "s") scale = 1000;
         else if (unit == "m") scale = 60'000;
         else if (unit == "h") scale = 3'600'000;
+        else if (unit == "d") scale = 86'400'000;  // retention and grace read better in days
         else return std::nullopt;  // includes a missing unit: "10" is ambiguous
         if (mul_overflows(*number, scale)) return std::nullopt;
         const std::uint64_t part = *number * scale;

@@ -15,7 +15,7 @@
 
 namespace hpops {
 
-// "10s", "500ms", "2m", "1h", "1m30s"; a bare "0" is zero. Integers only: a
+// "10s", "500ms", "2m", "1h", "1m30s", "35d"; a bare "0" is zero. Integers only: a
 // fraction is written in the next smaller unit ("1500ms"). Nullopt on bad
 // syntax or overflow.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);

@@ -53,11 +53,13 @@ boost::asio::awaitable<Reply> DigestNow::handle(const Intent& intent, CommandCon
     const std::int64_t now = now_unix_ms();
     std::vector<std::string> sections = parse_digest_sections(option(intent, "sections"));
     std::string title = "Digest";
+    std::string zone = "UTC";  // a schedule's digest reads its times in the schedule's zone
     if (!intent.args.empty()) {
         const auto schedule = find_schedule(context, intent.args[0]);
         if (!schedule) throw UserError("No digest named `" + intent.args[0].substr(0, 40) + "`; `/hp digests` lists them.");
         if (sections.empty()) sections = schedule->sections;
         title += " " + schedule->name;
+        zone = schedule->timezone;
     }
     const std::string since = option(intent, "since");
     const std::int64_t since_ms = since.empty() ? now - 24 * 3'600'000 : parse_since(since, now);
@@ -68,8 +70,8 @@ boost::asio::awaitable<Reply> DigestNow::handle(const Intent& intent, CommandCon
     view.sections = co_await std::move(building);
     view.build_ms = now_unix_ms() - now;
     view.title = title;
-    view.when = local_time_text(now / 1000, "UTC");
-    view.period = "since " + local_time_text(since_ms / 1000, "UTC");
+    view.when = local_time_text(now / 1000, zone);
+    view.period = "since " + local_time_text(since_ms / 1000, zone);
     Reply reply = render_digest(view);
     reply.visibility = Visibility::channel;
     co_return reply;

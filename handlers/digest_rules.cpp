@@ -39,8 +39,7 @@ std::vector<DigestSchedule> all_digest_schedules(const Config& config, Store& st
 }
 
 const std::vector<std::string_view>& digest_section_names() {
-    // gpu-hours comes next (#14).
-    static const std::vector<std::string_view> names{"fleet", "health", "alerts", "training"};
+    static const std::vector<std::string_view> names{"fleet", "health", "alerts", "training", "gpu-hours"};
     return names;
 }
 
@@ -56,7 +55,7 @@ std::vector<std::string> parse_digest_sections(std::string_view text) {
         if (std::find(known.begin(), known.end(), name) == known.end()) {
             std::string message = "`" + std::string(name.substr(0, 30)) + "` is not a digest section";
             if (const auto near = closest_match(name, known); !near.empty()) message += "; did you mean `" + near + "`?";
-            throw UserError(message + " (fleet, health, alerts, training)");
+            throw UserError(message + " (fleet, health, alerts, training, gpu-hours)");
         }
         if (std::find(sections.begin(), sections.end(), name) == sections.end()) sections.emplace_back(name);
     }

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include "handlers/digest_gpu_hours.hpp"
 #include "handlers/digest_rules.hpp"
 #include "handlers/digest_training.hpp"
+#include "handlers/fleet_reading.hpp"
 #include "handlers/listing.hpp"
 #include "hpops/alert.hpp"
 #include "hpops/config.hpp"
@@ -13,7 +15,6 @@
 #include "hpops/hyperpod.hpp"
 #include "hpops/job.hpp"
 #include "hpops/kube.hpp"
-#include "hpops/node_groups.hpp"
 #include "hpops/store.hpp"
 
 namespace hpops::handlers {
@@ -25,47 +26,6 @@ constexpr std::size_t max_rows = 30;
 // The commands that change capacity, as the audit names them.
 const std::vector<std::string> capacity_commands{"scale nodegroup", "scale instancegroup", "nodegroup create",
                                                  "nodegroup delete", "instancegroup add"};
-
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-    return out;
-}
-
-boost::asio::awaitable<void> add_eks(DigestSection& section, NodeGroups& eks, const Config& config) {
-    std::vector<std::string> clusters;
-    if (!config.aws.eks_cluster.empty()) clusters.push_back(config.aws.eks_cluster);
-    else clusters = co_await eks.list_clusters();
-    if (clusters.size() > max_clusters) {
-        section.lines.push_back("EKS: " + std::to_string(clusters.size()) + " clusters; the first " +
-                                std::to_string(max_clusters) + " are shown.");
-        clusters.resize(max_clusters);
-    }
-    for (const auto& cluster : clusters) {
-        // Awaited apart from the loop: GCC 12 mishandles a temporary in a co_await's full-expression.
-        const std::vector<std::string> groups = co_await eks.list_nodegroups(cluster);
-        for (const auto& name : groups) {
-            const EksNodeGroup g = co_await eks.describe_nodegroup(cluster, name);
-            section.table.rows.push_back({g.name, "EKS " + cluster, join(g.instance_types),
-                                          std::to_string(g.scaling.min_size) + "/" + std::to_string(g.scaling.desired_size) +
-                                              "/" + std::to_string(g.scaling.max_size) + " min/desired/max",
-                                          g.status});
-        }
-    }
-}
-
-boost::asio::awaitable<void> add_hyperpod(DigestSection& section, HyperPodClusters& hyperpod) {
-    std::vector<HyperPodCluster> clusters = co_await hyperpod.list_clusters();
-    if (clusters.size() > max_clusters) clusters.resize(max_clusters);
-    for (const auto& listed : clusters) {
-        const HyperPodCluster c = co_await hyperpod.describe_cluster(listed.name);
-        for (const auto& g : c.instance_groups)
-            section.table.rows.push_back({g.name, "HyperPod " + c.name, g.instance_type,
-                                          std::to_string(g.current_count) + "/" + std::to_string(g.target_count) +
-                                              " current/target",
-                                          g.status});
-    }
-}
 
 // Who changed capacity in the period, from the audit.
 void add_changes(DigestSection& section, const DigestInputs& in) {
@@ -93,13 +53,19 @@ boost::asio::awaitable<DigestSection> fleet(const DigestInputs& in) {
         section.problem = "AWS is not configured (aws.region)";
         co_return section;
     }
+    FleetReading reading;
     try {
-        if (in.clients.node_groups) co_await add_eks(section, *in.clients.node_groups, in.config);
-        if (in.clients.hyperpod) co_await add_hyperpod(section, *in.clients.hyperpod);
+        reading = co_await read_fleet(in.clients, in.config, max_clusters);
     } catch (const UpstreamError& e) {
         section.problem = e.service() + " did not answer: " + e.code();
         co_return section;
     }
+    if (reading.eks_clusters > max_clusters)
+        section.lines.push_back("EKS: " + std::to_string(reading.eks_clusters) + " clusters; the first " +
+                                std::to_string(max_clusters) + " are shown.");
+    for (const auto& g : reading.groups)
+        section.table.rows.push_back({g.group, (g.kind == "eks" ? "EKS " : "HyperPod ") + g.cluster, g.instance_types,
+                                      g.capacity, g.status});
     if (section.table.rows.size() > max_rows) section.table.rows.resize(max_rows);
     if (section.table.rows.empty()) section.lines.push_back("No node groups or instance groups.");
     add_changes(section, in);
@@ -236,6 +202,7 @@ boost::asio::awaitable<std::vector<DigestSection>> build_digest_sections(DigestI
         else if (known == "health") section = co_await health(inputs);
         else if (known == "alerts") section = co_await alerts(inputs);
         else if (known == "training") section = co_await training_section(inputs);
+        else if (known == "gpu-hours") section = gpu_hours_section(inputs);
         built.push_back(std::move(section));
     }
     co_return built;

@@ -18,6 +18,12 @@ std::size_t parse_list_limit(std::string_view text, std::string_view option) {
     return n;
 }
 
+std::string comma_joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
 std::string age_text(std::int64_t from_ms, std::int64_t to_ms) {
     const std::int64_t s = std::max<std::int64_t>(0, (to_ms - from_ms) / 1000);
     if (s >= 86400) return std::to_string(s / 86400) + "d" + std::to_string(s / 3600 % 24) + "h";

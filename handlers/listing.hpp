@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hpops::handlers {
 
@@ -14,6 +15,9 @@ std::size_t parse_list_limit(std::string_view text, std::string_view option = "l
 
 // Now, as the epoch-ms times jobs and audit rows keep.
 std::int64_t now_unix_ms();
+
+// "g5.xlarge, g5.2xlarge": names in a table cell.
+std::string comma_joined(const std::vector<std::string>& items);
 
 // A short age between two epoch-ms times: "45s", "12m", "3h5m", "2d4h".
 std::string age_text(std::int64_t from_ms, std::int64_t to_ms);

@@ -1,16 +1,11 @@
 #include "handlers/nodegroups.hpp"
 
 #include "handlers/aws_targets.hpp"
+#include "handlers/listing.hpp"
 #include "handlers/status_chips.hpp"
 
 namespace hpops::handlers {
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-    return out;
-}
 
 std::string capacity_label(const std::string& capacity_type) {
     return capacity_type == "SPOT" ? "spot" : capacity_type == "ON_DEMAND" ? "on-demand" : capacity_type;
@@ -39,7 +34,7 @@ Reply render_fleet(const FleetView& view) {
         Table table{{"name", "status", "instance types", "capacity", "min", "max", "desired"}, {}};
         std::vector<Chip> chips;
         for (const auto& g : view.node_groups) {
-            table.rows.push_back({g.name, g.status, join(g.instance_types), capacity_label(g.capacity_type),
+            table.rows.push_back({g.name, g.status, comma_joined(g.instance_types), capacity_label(g.capacity_type),
                                   std::to_string(g.scaling.min_size), std::to_string(g.scaling.max_size),
                                   std::to_string(g.scaling.desired_size)});
             chips.push_back({g.name + " " + g.status, status_colour(g.status)});

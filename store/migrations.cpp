@@ -154,6 +154,21 @@ CREATE TABLE digest_schedules (
     created_unix_ms INTEGER NOT NULL
 );
 )sql"},
+    // The fleet's size over time, one row per group per sampling slot: the
+    // key makes a second replica's sample of the same slot a no-op.
+    {5, R"sql(
+CREATE TABLE capacity_samples (
+    slot_unix_ms  INTEGER NOT NULL,
+    interval_ms   INTEGER NOT NULL,
+    region        TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    cluster       TEXT NOT NULL,
+    group_name    TEXT NOT NULL,
+    instance_type TEXT NOT NULL,
+    count         INTEGER NOT NULL,
+    PRIMARY KEY (slot_unix_ms, region, kind, cluster, group_name)
+);
+)sql"},
 };
 
 void run(sqlite3* db, const std::string& path, const char* sql, const std::string& operation) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hpops/config.hpp"
+#include "hpops/capacity_samples.hpp"
 #include "hpops/digest_schedules.hpp"
 #include "hpops/job.hpp"
 #include "hpops/store.hpp"
@@ -31,7 +32,10 @@ using DbPtr = std::unique_ptr<sqlite3, CloseDb>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
 }  // namespace sqlite_detail
 
-class SqliteStore final : public hpops::Store, public hpops::JobStore, public hpops::DigestScheduleStore {
+class SqliteStore final : public hpops::Store,
+                          public hpops::JobStore,
+                          public hpops::DigestScheduleStore,
+                          public hpops::CapacitySampleStore {
 public:
     using Clock = std::function<std::chrono::system_clock::time_point()>;
 
@@ -80,6 +84,14 @@ public:
     void put_digest_schedule(const DigestSchedule& schedule) override;
     bool delete_digest_schedule(const std::string& name) override;
     std::vector<DigestSchedule> digest_schedules() const override;
+
+    // CapacitySampleStore (sqlite_store_capacity.cpp): the capacity_samples table.
+    CapacitySampleStore* capacity_samples() override { return this; }
+    int record_capacity(const std::vector<CapacitySample>& samples) override;
+    bool capacity_slot_sampled(std::int64_t slot_unix_ms) const override;
+    std::vector<CapacitySample> capacity_samples(std::int64_t since_unix_ms, std::int64_t until_unix_ms,
+                                                 const std::string& group) const override;
+    int prune_capacity_samples(std::int64_t before_unix_ms) override;
 
 private:
     sqlite3_stmt* statement(const char* sql) const;  // prepared once, cached; caller holds mutex_

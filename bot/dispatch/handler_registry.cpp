@@ -5,6 +5,7 @@
 #include "hpops/command_spec.hpp"
 
 #include "handlers/alerts.hpp"
+#include "handlers/capacity.hpp"
 #include "handlers/cluster_delete.hpp"
 #include "handlers/cluster_launch.hpp"
 #include "handlers/cluster_logs.hpp"
@@ -57,6 +58,7 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::DigestScheduleCommand>());
     registry.add(std::make_unique<handlers::Digests>());
     registry.add(std::make_unique<handlers::DigestOff>());
+    registry.add(std::make_unique<handlers::Capacity>());
     registry.add(std::make_unique<handlers::Training>());
     registry.add(std::make_unique<handlers::TrainingShow>());
     registry.add(std::make_unique<handlers::TrainingCompare>());

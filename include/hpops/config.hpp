@@ -239,6 +239,10 @@ struct DigestsConfig {
     // A model whose mean samples/s fell by more than this share against the
     // period before is named a regression in the training section.
     double regression_share = 0.10;
+    // Each group's size is sampled this often (0: never), for GPU-hours and
+    // `/hp capacity`, and kept this long.
+    std::chrono::milliseconds capacity_interval{5 * 60'000};
+    std::chrono::milliseconds capacity_retention{35LL * 24 * 3'600'000};
 };
 
 struct Config {

@@ -7,6 +7,7 @@
 
 namespace hpops {
 
+class CapacitySampleStore;
 class DigestScheduleStore;
 
 struct AuditRecord {
@@ -44,6 +45,8 @@ public:
 
     // The digest schedules made in chat; null for a store that keeps none.
     virtual DigestScheduleStore* digest_schedules() { return nullptr; }
+    // The fleet's capacity over time; null for a store that keeps none.
+    virtual CapacitySampleStore* capacity_samples() { return nullptr; }
 };
 
 }  // namespace hpops

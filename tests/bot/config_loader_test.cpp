@@ -11,40 +11,12 @@
 #include <sstream>
 
 #include "common/config_values.hpp"
+#include "tests/bot/config_test_support.hpp"
 
 namespace hpops::bot {
 namespace {
 
 using namespace std::chrono_literals;
-using Env = std::map<std::string, std::string>;
-
-const Env kSecretEnv{{"SLACK_SIGNING_SECRET", "from-env-secret"}};
-
-std::string example_path() { return std::string(HPOPS_SOURCE_DIR) + "/deploy/examples/local.yaml"; }
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// The problems a document has; fails the test when it loads.
-std::vector<std::string> problems_of(const std::string& yaml, const Env& env = kSecretEnv, LoadOptions options = {}) {
-    try {
-        load_config_text(yaml, "t.yaml", &env, options);
-    } catch (const ConfigError& e) {
-        return e.problems();
-    }
-    ADD_FAILURE() << "expected problems in:\n" << yaml;
-    return {};
-}
-
-std::string joined(const std::vector<std::string>& problems) {
-    std::string out;
-    for (const auto& p : problems) out += p + "\n";
-    return out;
-}
 
 TEST(ConfigLoader, ExampleFileLoadsAsDocumented) {
     const Env env;  // nothing set: every ${...:-default} applies
@@ -90,27 +62,6 @@ TEST(ConfigLoader, ExampleFileLoadsAsDocumented) {
 TEST(ConfigLoader, ExampleFilePassesCheckConfigWithTheRealEnvironment) {
     EXPECT_EQ(check_config(example_path()), std::vector<std::string>{});
     EXPECT_EQ(load_config(example_path())->source, example_path());
-}
-
-TEST(ConfigLoader, DigestSchedulesAreCheckedAsChatChecksThem) {
-    const ConfigPtr c = load_config_text(read_file(example_path()), example_path(), nullptr);
-    ASSERT_EQ(c->digests.schedules.size(), 1u);
-    EXPECT_EQ(c->digests.schedules[0].timezone, "Europe/Berlin");
-    EXPECT_EQ(c->digests.schedules[0].sections, (std::vector<std::string>{"fleet", "alerts"}));
-    const auto p = joined(problems_of(R"(digests:
-  min_interval: 30m
-  schedules:
-    - {name: a, cron: "61 9 * * *", channel: C1}
-    - {name: b, cron: "0 9 * * *", tz: Europe/Berln, channel: C1}
-    - {name: c, cron: "*/10 * * * *", channel: C1}
-    - {name: d, cron: "0 9 * * *", channel: C1, sections: [flet]}
-    - {name: e, cron: "0 9 * * *"}
-    - {name: f, cron: "0 9 * * *", channel: C1}
-    - {name: f, cron: "0 10 * * *", channel: C1}
-)"));
-    for (const char* expected : {"minute: 61 is not in 0-59", "did you mean `Europe/Berlin`", "at most every 30m",
-                                 "did you mean `fleet`", "`e` needs a channel", "a second schedule named `f`"})
-        EXPECT_NE(p.find(expected), std::string::npos) << expected << "\n" << p;
 }
 
 TEST(ConfigLoader, EmptyDocumentMeansDefaults) {

@@ -27,7 +27,7 @@ TEST(CommandTable, HoldsEveryCommandOfTheDesign) {
         "help", "status", "nodegroups", "scale nodegroup", "scale instancegroup", "nodegroup create",
         "nodegroup delete", "instancegroup add", "cluster launch", "cluster status", "cluster logs", "cluster delete",
         "deploy", "models", "undeploy", "nodes", "training", "training show", "training compare", "training delete",
-        "clusters", "alerts", "digest now", "digest schedule", "digests", "digest off", "jobs", "job", "job cancel"};
+        "clusters", "alerts", "digest now", "digest schedule", "digests", "digest off", "capacity", "jobs", "job", "job cancel"};
     std::set<std::string> names;
     for (const auto& spec : command_table()) names.insert(spec.name);
     EXPECT_EQ(names, expected);

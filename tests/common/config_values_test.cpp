@@ -18,8 +18,10 @@ TEST(ConfigLoaderValues, ParsesDurations) {
     EXPECT_EQ(parse_duration("2m"), 2min);
     EXPECT_EQ(parse_duration("1h"), 1h);
     EXPECT_EQ(parse_duration("1m30s"), 90s);
+    EXPECT_EQ(parse_duration("35d"), 35 * 24h);
+    EXPECT_EQ(parse_duration("1d12h"), 36h);
     EXPECT_EQ(parse_duration(" 5s "), 5s);
-    for (const char* bad : {"", "10", "s", "1.5s", "-1s", "10 sec", "5d", "99999999999999999999h"})
+    for (const char* bad : {"", "10", "s", "1.5s", "-1s", "10 sec", "5w", "99999999999999999999h"})
         EXPECT_EQ(parse_duration(bad), std::nullopt) << bad;
 }
 

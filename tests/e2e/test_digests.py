@@ -4,10 +4,14 @@ Alertmanager's webhook, and the Slack Web API stand-in, which refuses a
 message outside Block Kit's rules. A firing missed while hpops was down is
 posted once on start, marked late, and not again after a restart; `digest
 now` shows the fleet with who scaled it and the alerts; schedules are made,
-listed, refused when wrong and stopped from chat."""
+listed, refused when wrong and stopped from chat; the capacity sampled
+at start and the history written before it give `/hp capacity` and the
+GPU-hours section."""
 import contextlib
 import io
 import json
+import re
+import sqlite3
 import time
 
 from alerts_support import BOT_TOKEN, alerts_env, alerts_yaml, am_alert, am_payload, bearer, message_text, post_json
@@ -90,7 +94,8 @@ def test_digest_now_shows_the_fleet_who_scaled_it_and_the_alerts(tmp, moto, slac
         took = time.monotonic() - started
         for expected in ("Digest", "Fleet", "spot-ng-with-hypd", "Changes in the period",
                          "scale nodegroup spot-ng-with-hypd desired=2", "Health", "nodes Running", "Alerts", "GPUHot",
-                         "Firing longest", "Training could not be read: MLflow did not answer"):
+                         "Firing longest", "Training could not be read: MLflow did not answer", "GPU-hours",
+                         "HyperPod hp-cluster", "Samples cover"):
             assert expected in text, (expected, text)
         print(f"\n`digest now` against moto, the alert store and a silent MLflow answered in {took * 1000:.0f} ms")
         only_alerts = say(bot, receiver, "digest now sections=alerts")
@@ -186,9 +191,77 @@ def test_schedules_are_made_listed_refused_when_wrong_and_stopped_from_chat(tmp,
             answer = say(bot, receiver, command, user=OPERATOR)
             assert expected in answer, (command, answer)
         assert "Not permitted" in say(bot, receiver, 'digest schedule y "0 9 * * *"', channel=CHANNEL)
+        shown = say(bot, receiver, "digest now weekday")
+        assert "Digest weekday" in shown and "CET" in shown and "Fleet" in shown and "Alerts" not in shown, shown
         assert "will not be posted again" in say(bot, receiver, "digest off weekday", user=OPERATOR)
         assert "weekday" not in say(bot, receiver, "digests")
         rows = [r for r in bot.audit() if r["command"].startswith("digest")]
         assert any(r["command"] == "digest off" and r["actor_id"] == OPERATOR and r["outcome"] == "ok" for r in rows)
+    finally:
+        bot.stop()
+
+
+GPUS = {"g5.12xlarge": 4, "ml.g5.12xlarge": 4, "m5.large": 0, "ml.m5.xlarge": 0}
+FIVE_MINUTES = 300_000
+
+
+def gpu_hours(rows, since_ms, until_ms, group=None):
+    """The GPU-hours the samples stand for, integrated as the issue defines
+    them: each sample counts for the part of its slot inside the period."""
+    total = 0.0
+    for slot, interval, name, itype, count in rows:
+        if group and name != group:
+            continue
+        overlap = max(0, min(slot + interval, until_ms) - max(slot, since_ms))
+        total += overlap / 3_600_000 * count * GPUS[itype]
+    return total
+
+
+def test_capacity_shows_each_group_over_time_and_the_digest_its_gpu_hours(tmp, moto, receiver):
+    """hpops samples the fleet at start; two days of gpu-ng's history (2
+    instances, then 4) are written into its store before that, as an earlier
+    run of hpops would have left them."""
+    bot = Bot(tmp, aws_endpoint=moto, extra_yaml="clusters:\n  hourly_prices:\n    g5.12xlarge: 5.672\n")
+    try:
+        db = sqlite3.connect(bot.db, timeout=10)
+        deadline = time.monotonic() + 20
+        while db.execute("SELECT count(*) FROM capacity_samples").fetchone()[0] < 4:
+            assert time.monotonic() < deadline, "no sample taken at start"
+            time.sleep(0.1)
+        [(live_slot,)] = db.execute("SELECT min(slot_unix_ms) FROM capacity_samples").fetchall()
+        history = [(live_slot - i * FIVE_MINUTES, FIVE_MINUTES, "us-west-2", "eks", "hpops-demo", "gpu-ng",
+                    "g5.12xlarge", 2 if i > 288 else 4) for i in range(1, 577)]
+        with db:
+            db.executemany("INSERT INTO capacity_samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)", history)
+
+        started = time.monotonic()
+        text = say(bot, receiver, "capacity since=2d")
+        took = time.monotonic() - started
+        until = int(time.time() * 1000)
+        since = until - 2 * 86_400_000
+        rows = db.execute("SELECT slot_unix_ms, interval_ms, group_name, instance_type, count FROM capacity_samples"
+                          ).fetchall()
+        for expected in ("Capacity since 2d", "gpu-ng", "EKS hpops-demo", "g5.12xlarge", "2-4",
+                         "accelerated-worker-group-1", "HyperPod hp-cluster", "ml.g5.12xlarge", "controller-group"):
+            assert expected in text, (expected, text)
+        line = next(l for l in text.splitlines() if "gpu-ng" in l)
+        assert "▅" in line and "█" in line, ("two then four instances", line)
+        shown = float(re.search(r"Total: \*([\d,.]+) GPU-hours", text).group(1).replace(",", ""))
+        assert abs(shown - gpu_hours(rows, since, until)) <= 1.0, (shown, gpu_hours(rows, since, until), text)
+        print(f"\n`capacity since=2d` over {len(rows)} samples answered in {took * 1000:.0f} ms")
+
+        one = say(bot, receiver, "capacity group=gpu-ng since=1d")
+        assert "gpu-ng" in one and "spot-ng-with-hypd" not in one, one
+        gpu_ng_day = gpu_hours(rows, until - 86_400_000, until, "gpu-ng")
+        assert abs(float(re.search(r"Total: \*([\d,.]+) GPU-hours", one).group(1)) - gpu_ng_day) <= 1.0, one
+        assert "$" in one, "g5.12xlarge has a price in this config"
+        assert "Did you mean `gpu-ng`?" in say(bot, receiver, "capacity group=gpu-nq")
+        assert "since" in say(bot, receiver, "capacity since=soon").lower()
+
+        digest = say(bot, receiver, "digest now sections=gpu-hours since=2d")
+        for expected in ("GPU-hours", "EKS hpops-demo", "g5.12xlarge", "HyperPod hp-cluster", "ml.g5.12xlarge",
+                         "Total:"):
+            assert expected in digest, (expected, digest)
+        assert "Fleet" not in digest, digest
     finally:
         bot.stop()

@@ -25,8 +25,9 @@ def chain(toxi, moto):  # noqa: F811
 
 @pytest.fixture
 def fault_bot(chain):
-    """hpops with a 1 s AWS timeout, so a stall costs seconds, not minutes."""
-    with bot_behind(aws_endpoint=chain.url, aws_timeout="1s") as b:
+    """hpops with a 1 s AWS timeout, so a stall costs seconds, not minutes,
+    and no capacity sampling: each test counts the requests its command makes."""
+    with bot_behind(aws_endpoint=chain.url, aws_timeout="1s", extra_yaml="digests:\n  capacity_interval: 0\n") as b:
         yield b
 
 

@@ -45,7 +45,7 @@ TEST(Migrations, AreNumberedOneByOneFromOne) {
 TEST_F(MigrationsFile, TheAlertStoreAloneBringsTheWholeSchema) {
     { store::SqliteAlertStore alerts(path()); }
     auto db = open();
-    for (const char* table : {"audit", "seen_requests", "jobs", "job_events", "digest_schedules", "alerts", "alert_messages"})
+    for (const char* table : {"audit", "seen_requests", "jobs", "job_events", "digest_schedules", "capacity_samples", "alerts", "alert_messages"})
         EXPECT_TRUE(has_table(db.get(), table)) << table;
     EXPECT_EQ(schema_version(db.get(), path()), latest_schema_version());
     store::SqliteStore main_store(path());

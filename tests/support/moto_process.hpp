@@ -29,7 +29,10 @@ public:
         return std::string(home ? home : "") + "/.cache/hpops/venv/bin/python";
     }
 
-    enum class Flavor { plain, with_hpops_extensions };
+    // seeded_demo: the hpops peer with tests/peers/seed_aws.py's scene (an
+    // EKS cluster with node groups gpu-ng and spot-ng-with-hypd, a HyperPod
+    // cluster), returned once the peer says the scene is ready.
+    enum class Flavor { plain, with_hpops_extensions, seeded_demo };
 
     explicit MotoProcess(Flavor flavor = Flavor::plain) : port_(free_port()) {
         const std::string python = MotoProcess::python();
@@ -39,16 +42,23 @@ public:
         // make async-signal-safe calls until exec.
         const char* plain[] = {python.c_str(), "-m", "moto.server", "-H", "127.0.0.1", "-p", port.c_str(), nullptr};
         const char* extended[] = {python.c_str(), peer.c_str(), "--port", port.c_str(), nullptr};
-        const char* const* argv = flavor == Flavor::plain ? plain : extended;
+        const char* seeded[] = {python.c_str(), peer.c_str(), "--port", port.c_str(), "--seed", nullptr};
+        const char* const* argv = flavor == Flavor::plain ? plain : flavor == Flavor::seeded_demo ? seeded : extended;
+        int ready[2] = {-1, -1};  // the peer's stdout: its JSON line comes once the scene is seeded
+        if (flavor == Flavor::seeded_demo && ::pipe(ready) != 0) throw std::runtime_error("pipe failed");
         pid_ = ::fork();
         if (pid_ < 0) throw std::runtime_error("fork failed");
         if (pid_ == 0) {
             const int devnull = ::open("/dev/null", O_RDWR);
             ::dup2(devnull, STDIN_FILENO);  // not a pipe: the peer does not wait for its parent to close it
-            ::dup2(devnull, STDOUT_FILENO);
+            ::dup2(ready[1] >= 0 ? ready[1] : devnull, STDOUT_FILENO);
             ::dup2(devnull, STDERR_FILENO);
             ::execv(argv[0], const_cast<char* const*>(argv));
             ::_exit(127);
+        }
+        if (ready[1] >= 0) {
+            ::close(ready[1]);
+            wait_for_line(ready[0]);
         }
         wait_until_listening();
     }
@@ -85,6 +95,20 @@ private:
         return ok;
     }
 
+    // Reads the peer's first line; EOF means it exited. The pipe stays open
+    // until stop(), so a later write of the peer's never meets a closed pipe.
+    void wait_for_line(int fd) {
+        ready_fd_ = fd;
+        char c = 0;
+        ssize_t got = 0;
+        while ((got = ::read(fd, &c, 1)) == 1 && c != '\n') {
+        }
+        if (got != 1) {
+            stop();
+            throw std::runtime_error("the moto peer exited before its scene was seeded");
+        }
+    }
+
     void wait_until_listening() {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (std::chrono::steady_clock::now() < deadline) {
@@ -101,6 +125,8 @@ private:
     }
 
     void stop() {
+        if (ready_fd_ >= 0) ::close(ready_fd_);
+        ready_fd_ = -1;
         if (pid_ <= 0) return;
         ::kill(pid_, SIGTERM);
         for (int i = 0; i < 50; ++i) {
@@ -114,6 +140,7 @@ private:
 
     int port_;
     pid_t pid_ = -1;
+    int ready_fd_ = -1;
 };
 
 }  // namespace hpops::testing

@@ -1,4 +1,4 @@
-#include "bot/digest_scheduler.hpp"
+#include "bot/digests/digest_scheduler.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

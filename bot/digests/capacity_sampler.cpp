@@ -1,0 +1,76 @@
+#include "bot/digests/capacity_sampler.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "handlers/fleet_reading.hpp"
+#include "hpops/errors.hpp"
+#include "hpops/node_groups.hpp"
+
+namespace hpops::bot {
+namespace {
+
+// A sample reads every cluster of the region; past this many it reads the first.
+constexpr std::size_t max_clusters = 50;
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+CapacitySampler::CapacitySampler(boost::asio::any_io_executor executor, const Config& config, const Clients& clients,
+                                 CapacitySampleStore& store)
+    : config_(config), clients_(clients), store_(store), strand_(boost::asio::make_strand(executor)), timer_(strand_) {}
+
+boost::asio::awaitable<int> CapacitySampler::tick(std::chrono::system_clock::time_point now) {
+    const std::int64_t interval = config_.digests.capacity_interval.count();
+    const std::int64_t slot = unix_ms(now) / interval * interval;
+    int added = 0;
+    if (!store_.capacity_slot_sampled(slot)) {
+        const handlers::FleetReading fleet = co_await handlers::read_fleet(clients_, config_, max_clusters);
+        const std::string region = clients_.node_groups ? clients_.node_groups->region() : config_.aws.region;
+        added = store_.record_capacity(handlers::as_samples(fleet, region, slot, interval));
+    }
+    if (const int pruned = store_.prune_capacity_samples(unix_ms(now) - config_.digests.capacity_retention.count()))
+        spdlog::debug("capacity: forgot {} samples older than the retention", pruned);
+    co_return added;
+}
+
+void CapacitySampler::start() { boost::asio::co_spawn(strand_, run(), boost::asio::detached); }
+
+boost::asio::awaitable<void> CapacitySampler::run() {
+    const auto interval = config_.digests.capacity_interval;
+    while (!stopping_) {
+        const auto now = std::chrono::system_clock::now();
+        auto wait = interval - std::chrono::milliseconds(unix_ms(now) % interval.count());  // to the next slot
+        std::string failure;
+        try {
+            auto ticking = tick(now);
+            co_await std::move(ticking);
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        if (!failure.empty()) {
+            // AWS or the store failed: this slot stays unsampled; try again soon.
+            spdlog::warn("capacity: sample not taken: {}", failure);
+            wait = std::min<std::chrono::milliseconds>(wait, std::chrono::minutes(1));
+        }
+        timer_.expires_after(std::max<std::chrono::milliseconds>(wait, std::chrono::milliseconds(200)));
+        boost::system::error_code ec;
+        co_await timer_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
+}
+
+void CapacitySampler::stop() {
+    boost::asio::post(strand_, [this] {
+        stopping_ = true;
+        timer_.cancel();
+    });
+}
+
+}  // namespace hpops::bot

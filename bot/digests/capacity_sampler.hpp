@@ -1,0 +1,48 @@
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <cstdint>
+
+#include "hpops/capacity_samples.hpp"
+#include "hpops/config.hpp"
+#include "hpops/handler.hpp"
+
+namespace hpops::bot {
+
+// Records each EKS node group's and HyperPod instance group's size once per
+// slot of digests.capacity_interval, for the digest's GPU-hours and
+// `/hp capacity`, and forgets samples older than digests.capacity_retention.
+// Slots are aligned to the epoch, so replicas on one store sample the same
+// slot, and the store keeps the first sample of each (slot, group).
+//
+// Not a job of the job runner: a sample is a few rows written every few
+// minutes, and a job row per sample would outnumber every other job.
+class CapacitySampler {
+public:
+    CapacitySampler(boost::asio::any_io_executor executor, const Config& config, const Clients& clients,
+                    CapacitySampleStore& store);
+
+    // Samples the slot `now` falls in, unless it is sampled already, then
+    // prunes. Returns how many samples were new. UpstreamError when AWS does not answer.
+    boost::asio::awaitable<int> tick(std::chrono::system_clock::time_point now);
+
+    // Ticks at the start of each slot (and a minute after a failed one) on
+    // its own strand until stop().
+    void start();
+    void stop();
+
+private:
+    boost::asio::awaitable<void> run();
+
+    const Config& config_;
+    const Clients& clients_;
+    CapacitySampleStore& store_;
+    boost::asio::strand<boost::asio::any_io_executor> strand_;
+    boost::asio::steady_timer timer_;  // on the strand
+    bool stopping_ = false;            // on the strand
+};
+
+}  // namespace hpops::bot
