@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
+#include <tuple>
 
 #include "handlers/instance_accelerators.hpp"
 #include "handlers/listing.hpp"
@@ -19,8 +21,6 @@ std::int64_t overlap_ms(const CapacitySample& s, std::int64_t since, std::int64_
     return std::max<std::int64_t>(end - start, 0);
 }
 
-std::string group_key(const CapacitySample& s) { return s.region + '\n' + s.kind + '\n' + s.cluster + '\n' + s.group; }
-
 // "1,234" for a whole number.
 std::string thousands(long long n) {
     std::string digits = std::to_string(n), out;
@@ -29,6 +29,41 @@ std::string thousands(long long n) {
         out += digits[i];
     }
     return out;
+}
+
+// What the tables say of one instance type, looked up once per type of a
+// period rather than once per sample (a month of samples is ~400,000 rows).
+struct TypeFacts {
+    std::optional<int> gpus;
+    std::optional<double> price;
+};
+
+class TypeFactsCache {
+public:
+    explicit TypeFactsCache(const std::map<std::string, double>& prices) : prices_(prices) {}
+    const TypeFacts& of(const std::string& type) {
+        for (const auto& [name, facts] : known_)
+            if (name == type) return facts;
+        return known_.emplace_back(type, TypeFacts{accelerators_per_instance(type), hourly_price(prices_, type)}).second;
+    }
+
+private:
+    const std::map<std::string, double>& prices_;
+    std::vector<std::pair<std::string, TypeFacts>> known_;  // a fleet has a handful of types
+};
+
+void add_usage_of(Usage& usage, const CapacitySample& s, const SampledPeriod& period, const TypeFacts& facts) {
+    const double hours = static_cast<double>(overlap_ms(s, period.since_unix_ms, period.until_unix_ms)) / ms_per_hour;
+    const double instance_hours = hours * s.count;
+    usage.instance_hours += instance_hours;
+    if (usage.gpu_hours && facts.gpus) *usage.gpu_hours += instance_hours * *facts.gpus;
+    else usage.gpu_hours.reset();
+    if (facts.price) {
+        usage.cost += instance_hours * *facts.price;
+        usage.priced = true;
+    } else if (std::find(usage.unpriced.begin(), usage.unpriced.end(), s.instance_type) == usage.unpriced.end()) {
+        usage.unpriced.push_back(s.instance_type);
+    }
 }
 
 }  // namespace
@@ -43,18 +78,8 @@ std::vector<CapacitySample> samples_overlapping(const CapacitySampleStore& store
 }
 
 void add_usage(Usage& usage, const CapacitySample& s, const SampledPeriod& period) {
-    const double hours = static_cast<double>(overlap_ms(s, period.since_unix_ms, period.until_unix_ms)) / ms_per_hour;
-    const double instance_hours = hours * s.count;
-    usage.instance_hours += instance_hours;
-    const auto gpus = accelerators_per_instance(s.instance_type);
-    if (usage.gpu_hours && gpus) *usage.gpu_hours += instance_hours * *gpus;
-    else usage.gpu_hours.reset();
-    if (const auto price = hourly_price(period.hourly_prices, s.instance_type)) {
-        usage.cost += instance_hours * *price;
-        usage.priced = true;
-    } else if (std::find(usage.unpriced.begin(), usage.unpriced.end(), s.instance_type) == usage.unpriced.end()) {
-        usage.unpriced.push_back(s.instance_type);
-    }
+    add_usage_of(usage, s, period,
+                 {accelerators_per_instance(s.instance_type), hourly_price(period.hourly_prices, s.instance_type)});
 }
 
 std::optional<double> hourly_price(const std::map<std::string, double>& prices, const std::string& type) {
@@ -64,18 +89,25 @@ std::optional<double> hourly_price(const std::map<std::string, double>& prices, 
 }
 
 std::vector<GroupHistory> group_histories(const SampledPeriod& period) {
-    std::map<std::string, GroupHistory> by_group;
+    using Key = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
+    std::map<Key, std::size_t> index;  // views into period.samples, which outlive this call
+    std::vector<GroupHistory> out;
+    std::vector<const CapacitySample*> newest;
+    TypeFactsCache types(period.hourly_prices);
     for (const auto& s : period.samples) {  // by slot: the last one seen is the newest
-        auto [it, fresh] = by_group.try_emplace(group_key(s));
-        GroupHistory& h = it->second;
+        const auto [it, fresh] = index.try_emplace(Key{s.kind, s.cluster, s.group, s.region}, out.size());
+        if (fresh) {
+            out.emplace_back();
+            newest.push_back(&s);
+        }
+        GroupHistory& h = out[it->second];
         h.fewest = fresh ? s.count : std::min(h.fewest, s.count);
         h.most = fresh ? s.count : std::max(h.most, s.count);
-        h.newest = s;
+        newest[it->second] = &s;
         h.counts.emplace_back(s.slot_unix_ms, s.count);
-        add_usage(h.usage, s, period);
+        add_usage_of(h.usage, s, period, types.of(s.instance_type));
     }
-    std::vector<GroupHistory> out;
-    for (auto& [key, h] : by_group) out.push_back(std::move(h));
+    for (std::size_t i = 0; i < out.size(); ++i) out[i].newest = *newest[i];
     std::sort(out.begin(), out.end(), [](const GroupHistory& a, const GroupHistory& b) {
         return std::tie(a.newest.kind, a.newest.cluster, a.newest.group, a.newest.region) <
                std::tie(b.newest.kind, b.newest.cluster, b.newest.group, b.newest.region);
@@ -84,8 +116,16 @@ std::vector<GroupHistory> group_histories(const SampledPeriod& period) {
 }
 
 std::map<std::pair<std::string, std::string>, Usage> usage_by_cluster_and_type(const SampledPeriod& period) {
+    using Key = std::tuple<std::string_view, std::string_view, std::string_view>;  // kind, cluster, type
+    std::map<Key, std::pair<const CapacitySample*, Usage>> sums;
+    TypeFactsCache types(period.hourly_prices);
+    for (const auto& s : period.samples) {
+        auto& [first, usage] = sums[Key{s.kind, s.cluster, s.instance_type}];
+        if (!first) first = &s;
+        add_usage_of(usage, s, period, types.of(s.instance_type));
+    }
     std::map<std::pair<std::string, std::string>, Usage> out;
-    for (const auto& s : period.samples) add_usage(out[{cluster_label(s), s.instance_type}], s, period);
+    for (auto& [key, sum] : sums) out[{cluster_label(*sum.first), sum.first->instance_type}] = std::move(sum.second);
     return out;
 }
 
