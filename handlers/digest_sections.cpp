@@ -66,7 +66,7 @@ boost::asio::awaitable<DigestSection> fleet(const DigestInputs& in) {
     for (const auto& g : reading.groups)
         section.table.rows.push_back({g.group, (g.kind == "eks" ? "EKS " : "HyperPod ") + g.cluster, g.instance_types,
                                       g.capacity, g.status});
-    if (section.table.rows.size() > max_rows) section.table.rows.resize(max_rows);
+    cap_rows(section, max_rows, "groups", "`/hp nodegroups`");
     if (section.table.rows.empty()) section.lines.push_back("No node groups or instance groups.");
     add_changes(section, in);
     co_return section;
@@ -168,6 +168,7 @@ boost::asio::awaitable<DigestSection> alerts(const DigestInputs& in) {
     else {
         section.table = {{"channel", "severity", "firing"}, {}};
         for (const auto& [key, n] : by_channel) section.table.rows.push_back({key.first, key.second, std::to_string(n)});
+        cap_rows(section, 10, "channels and severities", "`/hp alerts`");
         std::vector<StoredAlert> longest = firing;
         std::sort(longest.begin(), longest.end(), [](const auto& a, const auto& b) { return a.starts_unix_ms < b.starts_unix_ms; });
         section.lines.push_back("Firing longest:");
@@ -191,6 +192,23 @@ boost::asio::awaitable<DigestSection> alerts(const DigestInputs& in) {
 }
 
 }  // namespace
+
+void cap_rows(DigestSection& section, std::size_t max, const std::string& what, const std::string& see_all) {
+    const std::size_t rows = section.table.rows.size();
+    if (rows <= max) return;
+    section.table.rows.resize(max);
+    section.lines.insert(section.lines.begin(), std::to_string(rows - max) + " more " + what + " than shown: " + see_all +
+                                                    " lists them all.");
+}
+
+void cap_lines(DigestSection& section, std::string_view prefix, std::size_t max, const std::string& what) {
+    std::size_t seen = 0;
+    const auto last = std::remove_if(section.lines.begin(), section.lines.end(), [&](const std::string& line) {
+        return line.starts_with(prefix) && ++seen > max;
+    });
+    section.lines.erase(last, section.lines.end());
+    if (seen > max) section.lines.push_back("… and " + std::to_string(seen - max) + " more " + what + ".");
+}
 
 boost::asio::awaitable<std::vector<DigestSection>> build_digest_sections(DigestInputs inputs,
                                                                          std::vector<std::string> names) {

@@ -2,6 +2,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hpops/reply.hpp"
@@ -35,6 +36,12 @@ struct DigestSection {
     Table table;
     std::string problem;
 };
+
+// Keeps a section a few lines long: past `max` rows its table keeps the first
+// `max` and a line says how many more there are and where to see them all.
+void cap_rows(DigestSection& section, std::size_t max, const std::string& what, const std::string& see_all);
+// The same for lines that start with `prefix` ("Failed in ").
+void cap_lines(DigestSection& section, std::string_view prefix, std::size_t max, const std::string& what);
 
 // The sections named (empty: all), in digest_section_names() order.
 boost::asio::awaitable<std::vector<DigestSection>> build_digest_sections(DigestInputs inputs,

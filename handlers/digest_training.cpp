@@ -106,6 +106,13 @@ boost::asio::awaitable<DigestSection> training_section(const DigestInputs& in) {
                                     (t.failed_names.size() > 3 ? " and " + std::to_string(t.failed_names.size() - 3) + " more" : ""));
         }
     }
+    // The busiest experiments first; a digest shows a few.
+    std::stable_sort(section.table.rows.begin(), section.table.rows.end(), [](const auto& a, const auto& b) {
+        auto runs = [](const std::vector<std::string>& row) { return std::stoi(row[1]) + std::stoi(row[2]) + std::stoi(row[3]); };
+        return runs(a) > runs(b);
+    });
+    cap_rows(section, 15, "experiments", "`/hp training since=" + std::to_string(std::max<std::int64_t>(1, length / 3'600'000)) + "h`");
+    cap_lines(section, "Failed in ", 5, "experiments with failed runs");
     if (tallies.empty()) section.lines.push_back("No runs started in the period.");
     const double share = in.config.digests.regression_share;
     for (const auto& [model, now] : now_by_model) {
@@ -117,6 +124,7 @@ boost::asio::awaitable<DigestSection> training_section(const DigestInputs& in) {
                                     std::to_string(static_cast<int>(std::lround(drop * 100))) + "% from " +
                                     rate(before->second.value()) + " the period before.");
     }
+    cap_lines(section, "Regression: ", 5, "regressions");
     co_return section;
 }
 

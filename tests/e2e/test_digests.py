@@ -19,10 +19,12 @@ from conftest import CHANNEL, OPERATOR, Bot, free_port
 from test_alerts import slack_api, tmpdir_path  # noqa: F401
 from test_jobs import eks_takes, say, slack, tmp  # noqa: F401
 from test_slack_commands import blocks_text
+from slack_api_stand_in import block_kit_problems
 
 DIGEST_CHANNEL = "C0DIGEST"
 # A daily firing at midnight UTC has always come within the last 48 hours:
-# started, hpops finds it missed and posts it late.
+# started, hpops finds it missed and posts it late, with every section, so
+# the stand-in checks the whole digest against Block Kit's rules.
 DIGESTS_YAML = f"""digests:
   grace: 48h
   schedules:
@@ -30,7 +32,6 @@ DIGESTS_YAML = f"""digests:
       cron: "0 0 * * *"
       tz: UTC
       channel: {DIGEST_CHANNEL}
-      sections: [fleet, alerts]
 """
 
 
@@ -51,6 +52,16 @@ def answer(bot, receiver, text, channel=CHANNEL):
     return blocks_text(reply)
 
 
+def checked(bot, receiver, text, user=OPERATOR):
+    """The inline answer, which must keep Slack's Block Kit rules as a
+    posted message must."""
+    status, body = bot.command(text, user=user, response_url=receiver.url)
+    assert status == 200, body
+    reply = json.loads(body)
+    assert block_kit_problems(reply) == [], (block_kit_problems(reply), text)
+    return blocks_text(reply)
+
+
 def digest_posts(slack):
     return [c for c in slack.ok_calls("chat.postMessage") if c["json"].get("channel") == DIGEST_CHANNEL]
 
@@ -64,7 +75,8 @@ def test_a_missed_firing_is_posted_once_on_start_marked_late_and_not_after_a_res
                                             if x["method"] == "chat.update"), timeout=20, what="the built digest")
         text = message_text([x for x in done if x["method"] == "chat.update"][-1]["json"])
         for expected in ("Digest nightly", "late, after hpops was down", "Fleet", "spot-ng-with-hypd",
-                         "min/desired/max", "current/target", "Alerts", "Nothing firing."):
+                         "min/desired/max", "current/target", "Health", "Alerts", "Nothing firing.",
+                         "Training could not be read: MLflow is not configured", "GPU-hours"):
             assert expected in text, (expected, text)
     finally:
         bot.stop()
@@ -105,10 +117,12 @@ def test_digest_now_shows_the_fleet_who_scaled_it_and_the_alerts(tmp, moto, slac
         bot.stop()
 
 
-def test_the_training_section_names_failures_and_a_regression_against_the_period_before(tmp, mlflow_peer, receiver):
-    """Runs seeded through the real mlflow client in two periods of 24 h:
-    qwen3-4b fell from 2.50 to 1.85 samples/s (26%, past the 10% default),
-    llama3.2-3b from 3.0 to 2.9 (3%, not a regression)."""
+def test_a_digest_from_every_peer_names_training_failures_and_a_regression(tmp, moto, slack, mlflow_peer, receiver):
+    """One digest from all the real peers at once, checked against Block
+    Kit's rules: moto's groups with one scaled, an alert stored from
+    Alertmanager's webhook, and runs seeded through the real mlflow client in
+    two periods of 24 h: qwen3-4b fell from 2.50 to 1.85 samples/s (26%,
+    past the 10% default), llama3.2-3b from 3.0 to 2.9 (3%, not a regression)."""
     import mlflow
     client = mlflow.MlflowClient(tracking_uri=mlflow_peer[0])
     experiment = client.create_experiment("digest-e2e")
@@ -129,18 +143,32 @@ def test_the_training_section_names_failures_and_a_regression_against_the_period
     run("qwen-now-2", 5, "FINISHED", 1.9, "qwen3-4b")
     run("qwen-oom", 3, "FAILED", None, "qwen3-4b")
     run("llama-now", 2, "FINISHED", 2.9, "llama3.2-3b")
-    bot = Bot(tmp, mlflow_uri=mlflow_peer[0])
+    eks_takes(moto, 0)
+    bot = start_bot(tmp, moto, slack, mlflow_uri=mlflow_peer[0])
     try:
+        status, _ = post_json(bot, "/alerts/alertmanager",
+                              am_payload([am_alert("fp02", name="NodeNotReady", severity="critical")]), bearer())
+        assert status == 200
+        assert "Scaling gpu-ng" in say(bot, receiver, "scale ng gpu-ng desired=3", user=OPERATOR)
+        slack.wait_for(lambda c: any("caled" in message_text(x["json"]) for x in c if x["method"] == "chat.update"
+                                     and "gpu-ng" in message_text(x["json"])), timeout=30, what="the scale's end")
         started = time.monotonic()
-        text = say(bot, receiver, "digest now sections=training")
+        training = checked(bot, receiver, "digest now sections=training")
         took = time.monotonic() - started
         for expected in ("Training", "digest-e2e", "2.90 llama-now", "1.80 qwen-now-1",
                          "Failed in digest-e2e: `qwen-oom`",
                          "Regression: `qwen3-4b` 1.85 samples/s, down 26% from 2.50 the period before."):
-            assert expected in text, (expected, text)
-        assert "Regression: `llama3.2-3b`" not in text, text
-        assert "hyperpodpytorchjob-2xy" not in text, "the seeded runs of 2025 are outside both periods"
+            assert expected in training, (expected, training)
+        assert "Regression: `llama3.2-3b`" not in training, training
+        assert "hyperpodpytorchjob-2xy" not in training, "the seeded runs of 2025 are outside both periods"
         print(f"\nthe training section from the mlflow peer took {took * 1000:.0f} ms")
+        started = time.monotonic()
+        whole = checked(bot, receiver, "digest now")
+        took = time.monotonic() - started
+        for expected in ("Fleet", "gpu-ng", "0/3/8 min/desired/max", "scale nodegroup gpu-ng desired=3", "Health",
+                         "Alerts", "NodeNotReady", "Training", "Regression: `qwen3-4b`", "GPU-hours"):
+            assert expected in whole, (expected, whole)
+        print(f"the whole digest from moto, the alert store and the mlflow peer took {took * 1000:.0f} ms")
     finally:
         bot.stop()
 
@@ -235,7 +263,7 @@ def test_capacity_shows_each_group_over_time_and_the_digest_its_gpu_hours(tmp, m
             db.executemany("INSERT INTO capacity_samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)", history)
 
         started = time.monotonic()
-        text = say(bot, receiver, "capacity since=2d")
+        text = checked(bot, receiver, "capacity since=2d")
         took = time.monotonic() - started
         until = int(time.time() * 1000)
         since = until - 2 * 86_400_000
@@ -250,7 +278,7 @@ def test_capacity_shows_each_group_over_time_and_the_digest_its_gpu_hours(tmp, m
         assert abs(shown - gpu_hours(rows, since, until)) <= 1.0, (shown, gpu_hours(rows, since, until), text)
         print(f"\n`capacity since=2d` over {len(rows)} samples answered in {took * 1000:.0f} ms")
 
-        one = say(bot, receiver, "capacity group=gpu-ng since=1d")
+        one = checked(bot, receiver, "capacity group=gpu-ng since=1d")
         assert "gpu-ng" in one and "spot-ng-with-hypd" not in one, one
         gpu_ng_day = gpu_hours(rows, until - 86_400_000, until, "gpu-ng")
         assert abs(float(re.search(r"Total: \*([\d,.]+) GPU-hours", one).group(1)) - gpu_ng_day) <= 1.0, one
@@ -258,7 +286,7 @@ def test_capacity_shows_each_group_over_time_and_the_digest_its_gpu_hours(tmp, m
         assert "Did you mean `gpu-ng`?" in say(bot, receiver, "capacity group=gpu-nq")
         assert "since" in say(bot, receiver, "capacity since=soon").lower()
 
-        digest = say(bot, receiver, "digest now sections=gpu-hours since=2d")
+        digest = checked(bot, receiver, "digest now sections=gpu-hours since=2d")
         for expected in ("GPU-hours", "EKS hpops-demo", "g5.12xlarge", "HyperPod hp-cluster", "ml.g5.12xlarge",
                          "Total:"):
             assert expected in digest, (expected, digest)
