@@ -2,17 +2,31 @@
 # Installs what hpops needs to build and test, on a fresh Debian 12 machine.
 # Idempotent and quick when everything is already there. Caches live outside
 # the checkout (~/.cache/hpops) so a fresh clone reuses them.
+#
+#   scripts/bootstrap.sh         everything the tests need (the README's test command)
+#   scripts/bootstrap.sh --run   only what building hpops and scripts/run-local.sh
+#                                need (the README's run command): no fuzzing
+#                                toolchain, no Alertmanager, no MLflow, no Go peers
 set -euo pipefail
 
+mode=test
+[ "${1:-}" = --run ] && mode=run
+
+# Building hpops (GoogleTest too: configuring the build tree looks for it).
 apt_packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-url1.81-dev libssl-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libre2-dev libpugixml-dev libhowardhinnant-date-dev tzdata
-  clang-16 libfuzzer-16-dev libclang-rt-16-dev
-  python3-venv wrk curl
-  prometheus-alertmanager
+  python3-venv
 )
+if [ "$mode" = test ]; then
+  apt_packages+=(
+    clang-16 libfuzzer-16-dev libclang-rt-16-dev
+    wrk curl
+    prometheus-alertmanager
+  )
+fi
 
 missing=()
 for pkg in "${apt_packages[@]}"; do
@@ -31,7 +45,18 @@ venv="${HPOPS_VENV:-$HOME/.cache/hpops/venv}"
 requirements="$(dirname "$0")/../tests/requirements.txt"
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && [ -x "$venv/bin/python" ]; then
+  :  # every test peer is there, the local AWS stand-in with them
+elif [ "$mode" = run ]; then
+  # Only the local AWS stand-in (moto), at the version the tests pin.
+  moto="$(grep '^moto' "$requirements")"
+  if [ "$(cat "$venv/.run-requirements" 2>/dev/null)" != "$moto" ] || [ ! -x "$venv/bin/python" ]; then
+    echo "bootstrap: preparing the AWS stand-in's venv in $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "$moto"
+    echo "$moto" > "$venv/.run-requirements"
+  fi
+else
   echo "bootstrap: preparing the test venv in $venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip
@@ -41,8 +66,10 @@ fi
 
 # The Go peers, built once and cached outside the checkout: the Kubernetes
 # peer (kube-apiserver, etcd: about 20 min the first time) and Toxiproxy (the
-# fault tests' TCP proxy: about a minute). Nothing after.
-"$(dirname "$0")/build-go-peer.sh" kube >/dev/null
-"$(dirname "$0")/build-go-peer.sh" toxiproxy >/dev/null
+# fault tests' TCP proxy: about a minute). Nothing after. Tests only.
+if [ "$mode" = test ]; then
+  "$(dirname "$0")/build-go-peer.sh" kube >/dev/null
+  "$(dirname "$0")/build-go-peer.sh" toxiproxy >/dev/null
+fi
 
 echo "bootstrap: ready (venv $venv)"

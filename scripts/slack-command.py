@@ -8,7 +8,9 @@ the reply, including follow-ups posted to response_url (a local receiver).
     python3 scripts/slack-command.py "cluster launch demo az=us-west-2a,us-west-2b" --confirm --wait 60
 
 Signs with SLACK_SIGNING_SECRET (default: the example config's), as the
-example config's admin user in its ops channel. Standard library only.
+example config's admin user in its ops channel. Returns once the exchange has
+settled (the last message shows no work under way and asks for no Confirm it
+is to press), or after --wait seconds. Standard library only.
 """
 import argparse
 import hashlib
@@ -55,6 +57,23 @@ def main():
     show = (lambda m: print(json.dumps(m, indent=2))) if args.json else (lambda m: print(text_of(m)))
     secret = os.environ.get("SLACK_SIGNING_SECRET", "local-dev-signing-secret").encode()
     pressed = threading.Event()
+    settled = threading.Event()
+    lock = threading.Lock()
+
+    def settles(message):
+        """Whether `message` ends the exchange: nothing under way in it (a
+        job's progress and a late answer's placeholder carry the hourglass),
+        and no Confirm button this run will press."""
+        text = json.dumps(message)
+        if ":hourglass_flowing_sand:" in text:
+            return False
+        return not (args.confirm and "hpops.confirm" in text)
+
+    def shown(message):
+        with lock:
+            show(message)
+            if settles(message):
+                settled.set()
 
     def post_signed(path, body):
         timestamp = str(int(time.time()))
@@ -84,9 +103,10 @@ def main():
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             self.send_response(200)
             self.end_headers()
-            print("\n--- follow-up ---")
             message = json.loads(body)
-            show(message)
+            with lock:
+                print("\n--- follow-up ---")
+            shown(message)
             press_confirm(message, response_url)
 
         def log_message(self, *a):
@@ -101,9 +121,9 @@ def main():
         "channel_id": args.channel, "team_id": "T0LOCAL", "trigger_id": str(time.time_ns()),
         "response_url": response_url}).encode()
     answer = post_signed("/slack/commands", body)
-    show(answer)
+    shown(answer)
     press_confirm(answer, response_url)
-    time.sleep(args.wait)
+    settled.wait(args.wait)
 
 
 if __name__ == "__main__":
