@@ -16,10 +16,10 @@ namespace {
 constexpr int trend_width = 24;
 constexpr std::size_t max_rows = 30;
 
-// A group asked for that was never sampled: name those that were.
-[[noreturn]] void unknown_group(const std::string& group, CapacitySampleStore& kept, std::int64_t now,
-                                const Config& config) {
-    const auto retained = kept.capacity_samples(now - config.digests.capacity_retention.count(), now + 1, "");
+// A group asked for that has no samples in the period: name those sampled in
+// the last day (not the whole retention: a month is ~400,000 rows).
+[[noreturn]] void unknown_group(const std::string& group, const CapacitySampleStore& kept, std::int64_t now) {
+    const auto retained = kept.capacity_samples(now - 24 * 3'600'000, now + 1, "");
     std::vector<std::string> names;
     for (const auto& s : retained)
         if (std::find(names.begin(), names.end(), s.group) == names.end()) names.push_back(s.group);
@@ -46,7 +46,7 @@ boost::asio::awaitable<Reply> Capacity::handle(const Intent& intent, CommandCont
     const std::string group = option(intent, "group");
     const std::vector<CapacitySample> samples =
         samples_overlapping(*kept, since, now + 1, group, context.config.digests.capacity_interval.count());
-    if (samples.empty() && !group.empty()) unknown_group(group, *kept, now, context.config);
+    if (samples.empty() && !group.empty()) unknown_group(group, *kept, now);
 
     Reply reply;
     reply.heading("Capacity since " + since_text + (group.empty() ? "" : ": " + group));
@@ -61,13 +61,13 @@ boost::asio::awaitable<Reply> Capacity::handle(const Intent& intent, CommandCont
     Table table{{"group", "cluster", "instance type", "now", "fewest-most", "trend", "GPU-hours", "est. cost"}, {}};
     Usage total;
     for (const auto& h : histories) {
+        total += h.usage;
         if (table.rows.size() < max_rows)
             table.rows.push_back({h.newest.group, cluster_label(h.newest), h.newest.instance_type,
                                   std::to_string(h.newest.count), std::to_string(h.fewest) + "-" + std::to_string(h.most),
                                   sparkline(h.counts, h.newest.interval_ms, since, now, trend_width),
                                   h.usage.gpu_hours ? hours_text(*h.usage.gpu_hours) : "unknown", cost_text(h.usage)});
     }
-    for (const auto& s : samples) add_usage(total, s, period);
     reply.summary = std::to_string(histories.size()) + " groups: " +
                     (total.gpu_hours ? hours_text(*total.gpu_hours) : std::string("unknown")) + " GPU-hours since " +
                     since_text;

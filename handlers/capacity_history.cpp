@@ -82,6 +82,18 @@ void add_usage(Usage& usage, const CapacitySample& s, const SampledPeriod& perio
                  {accelerators_per_instance(s.instance_type), hourly_price(period.hourly_prices, s.instance_type)});
 }
 
+Usage& operator+=(Usage& total, const Usage& part) {
+    total.instance_hours += part.instance_hours;
+    if (total.gpu_hours && part.gpu_hours) *total.gpu_hours += *part.gpu_hours;
+    else total.gpu_hours.reset();
+    total.cost += part.cost;
+    total.priced = total.priced || part.priced;
+    for (const auto& type : part.unpriced)
+        if (std::find(total.unpriced.begin(), total.unpriced.end(), type) == total.unpriced.end())
+            total.unpriced.push_back(type);
+    return total;
+}
+
 std::optional<double> hourly_price(const std::map<std::string, double>& prices, const std::string& type) {
     if (const auto own = prices.find(type); own != prices.end()) return own->second;
     if (const auto ml = prices.find("ml." + type); ml != prices.end()) return ml->second;

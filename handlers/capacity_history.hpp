@@ -45,6 +45,8 @@ std::vector<CapacitySample> samples_overlapping(const CapacitySampleStore& store
                                                 std::int64_t interval_ms);
 
 void add_usage(Usage& usage, const CapacitySample& sample, const SampledPeriod& period);
+// Adds one sum to another: a total from the groups' or the types' usage.
+Usage& operator+=(Usage& total, const Usage& part);
 
 // Each group's history, by kind, cluster and group.
 std::vector<GroupHistory> group_histories(const SampledPeriod& period);

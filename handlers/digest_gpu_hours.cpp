@@ -28,11 +28,11 @@ DigestSection gpu_hours_section(const DigestInputs& in) {
     }
     Usage total;
     for (const auto& [key, usage] : usage_by_cluster_and_type(period)) {
+        total += usage;
         section.table.rows.push_back({key.first, key.second, hours_text(usage.instance_hours),
                                       usage.gpu_hours ? hours_text(*usage.gpu_hours) : "unknown", cost_text(usage)});
     }
     cap_rows(section, 15, "clusters and instance types", "`/hp capacity`");
-    for (const auto& s : samples) add_usage(total, s, period);
     std::string line = "Total: *" + (total.gpu_hours ? hours_text(*total.gpu_hours) : std::string("unknown")) +
                        " GPU-hours*";
     line += ", est. cost " + cost_text(total);

@@ -75,6 +75,12 @@ TEST(CapacityHistory, AnUnknownTypeIsNamedNeverCountedAsFree) {
     ASSERT_TRUE(eks_g5.gpu_hours);
     EXPECT_NEAR(*eks_g5.gpu_hours, 0.25, 1e-9) << "3 instances x 1 GPU x 5 minutes";
     EXPECT_NEAR(by_type.at({"HyperPod train", "ml.p5.48xlarge"}).cost, 98.32 / 12, 1e-9);
+    Usage total;  // the digest's total line, from the rows
+    for (const auto& [key, part] : by_type) total += part;
+    EXPECT_NEAR(total.instance_hours, usage.instance_hours, 1e-9);
+    EXPECT_NEAR(total.cost, usage.cost, 1e-9);
+    EXPECT_FALSE(total.gpu_hours);
+    EXPECT_EQ(cost_text(total), cost_text(usage));
 }
 
 TEST(CapacityHistory, APeriodStartingMidSlotReadsTheSlotItStartsIn) {
