@@ -29,6 +29,7 @@ CapacitySampler::CapacitySampler(boost::asio::any_io_executor executor, const Co
 
 boost::asio::awaitable<int> CapacitySampler::tick(std::chrono::system_clock::time_point now) {
     const std::int64_t interval = config_.digests.capacity_interval.count();
+    if (interval <= 0) co_return 0;  // sampling is off
     const std::int64_t slot = unix_ms(now) / interval * interval;
     int added = 0;
     if (!store_.capacity_slot_sampled(slot)) {
