@@ -54,6 +54,7 @@ constexpr OptionInfo option_catalogue[] = {
     {"force", "yes", "Act on a stack hpops did not launch"},
     {"last", "N", "Show the last N items"},
     {"group", "NAME", "Only this node group or instance group"},
+    {"dry-run", "yes", "Show the change and its hourly cost without making it"},
 };
 
 const OptionInfo* option_info(std::string_view key) {
@@ -117,16 +118,18 @@ std::vector<CommandSpec> build_table() {
              "counts.",
              Role::viewer, "Listing node groups…"));
 
-    add(spec("scale nodegroup", {"name"}, 1, opts({"min", "max", "desired", "cluster"}),
+    add(spec("scale nodegroup", {"name"}, 1, opts({"min", "max", "desired", "cluster", "dry-run"}),
              "Change an EKS node group's size",
              "Give at least one of `min`, `max`, `desired`; the others keep their current values. Counts must "
              "stay within the configured bounds and satisfy min <= desired <= max. Scaling to zero or down by "
-             "more than the configured share asks for confirmation.",
+             "more than the configured share asks for confirmation, which shows the change in instances and its "
+             "hourly cost (`clusters.hourly_prices`); `dry-run=yes` shows them and changes nothing.",
              Role::operator_, "Scaling {0}…"));
-    add(spec("scale instancegroup", {"name"}, 1, opts({"count", "hyperpod"}),
+    add(spec("scale instancegroup", {"name"}, 1, opts({"count", "hyperpod", "dry-run"}),
              "Change a HyperPod instance group's instance count",
              "`count` is required and must stay within the configured bounds. Scaling to zero or down by more "
-             "than the configured share asks for confirmation.",
+             "than the configured share asks for confirmation, which shows the change in instances and its hourly "
+             "cost; `dry-run=yes` shows them and changes nothing.",
              Role::operator_, "Scaling instance group {0}…"));
 
     // Creating capacity costs money from the first minute: it asks first.

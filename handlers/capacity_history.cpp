@@ -6,7 +6,7 @@
 #include <string_view>
 #include <tuple>
 
-#include "handlers/instance_accelerators.hpp"
+#include "handlers/instance_types.hpp"
 #include "handlers/listing.hpp"
 
 namespace hpops::handlers {
@@ -92,12 +92,6 @@ Usage& operator+=(Usage& total, const Usage& part) {
         if (std::find(total.unpriced.begin(), total.unpriced.end(), type) == total.unpriced.end())
             total.unpriced.push_back(type);
     return total;
-}
-
-std::optional<double> hourly_price(const std::map<std::string, double>& prices, const std::string& type) {
-    if (const auto own = prices.find(type); own != prices.end()) return own->second;
-    if (const auto ml = prices.find("ml." + type); ml != prices.end()) return ml->second;
-    return std::nullopt;
 }
 
 std::vector<GroupHistory> group_histories(const SampledPeriod& period) {

@@ -69,10 +69,6 @@ std::string sampling_text(std::int64_t interval_ms);
 std::string cluster_label(const CapacitySample& sample);
 // "12.5", "1,234": hours to one decimal below 100.
 std::string hours_text(double hours);
-// The hourly price of `type` in clusters.hourly_prices: its own, else its
-// ml.* name's (the table's numbers are EC2 list prices, common/instance_prices.cpp).
-std::optional<double> hourly_price(const std::map<std::string, double>& prices, const std::string& type);
-
 // "$12.40", "$1,234"; "unknown (no price for `g5.xlarge`)" when no type had
 // one; "$1,234 + unpriced `m5.large`" when some had none.
 std::string cost_text(const Usage& usage);

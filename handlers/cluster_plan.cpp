@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "handlers/instance_types.hpp"
+
 namespace hpops::handlers {
 namespace {
 
@@ -55,11 +57,8 @@ CostEstimate estimate_cost(const std::vector<PlannedGroup>& groups, const std::m
     CostEstimate estimate;
     double total = 0;
     for (const auto& g : groups) {
-        auto price = prices.find(g.instance_type);
-        // A table written with EC2's spelling (g5.8xlarge) still prices ml.g5.8xlarge.
-        if (price == prices.end() && g.instance_type.starts_with("ml.")) price = prices.find(g.instance_type.substr(3));
-        if (price == prices.end()) estimate.unpriced.push_back(g.instance_type);
-        else total += price->second * g.count;
+        if (const auto price = hourly_price(prices, g.instance_type)) total += *price * g.count;
+        else estimate.unpriced.push_back(g.instance_type);
     }
     if (estimate.unpriced.empty() && !groups.empty()) estimate.hourly = total;
     return estimate;

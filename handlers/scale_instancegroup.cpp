@@ -43,9 +43,10 @@ boost::asio::awaitable<Reply> ScaleInstancegroup::handle(const Intent& intent, C
     if (cluster.status != "InService")
         throw UserError("HyperPod cluster `" + hyperpod.name + "` is " + cluster.status +
                         "; it accepts changes only when InService. Try again when it is.");
-    if (!intent.confirmed)
-        if (auto why = confirmation_reason(before, count, context.config.limits))
-            throw ConfirmationNeeded("`" + change + "` — " + *why + ".");
+    const std::string cost = change_cost_text(group->instance_type, before, count, context.config.clusters.hourly_prices);
+    const auto why = confirmation_reason(before, count, context.config.limits);
+    if (is_dry_run(intent.options)) co_return message_reply(dry_run_text(change, cost, why));
+    if (!intent.confirmed && why) throw ConfirmationNeeded("`" + change + "` — " + *why + "; " + cost + ".");
 
     context.backend_request_id = co_await sagemaker.set_instance_count(hyperpod.name, name, count);
     auto starting = start_job(context, hyperpod_follow_job(),

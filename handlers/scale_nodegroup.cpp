@@ -21,9 +21,12 @@ boost::asio::awaitable<Reply> ScaleNodegroup::handle(const Intent& intent, Comma
                                                            std::to_string(target.desired_size) + ", min " +
                                                            std::to_string(target.min_size) + ", max " +
                                                            std::to_string(target.max_size) + ". Nothing to do.");
-    if (!intent.confirmed)
-        if (auto why = confirmation_reason(current.scaling.desired_size, target.desired_size, context.config.limits))
-            throw ConfirmationNeeded("`" + change + "` — " + *why + ".");
+    const std::string cost = change_cost_text(current.instance_types.empty() ? "" : current.instance_types.front(),
+                                              current.scaling.desired_size, target.desired_size,
+                                              context.config.clusters.hourly_prices);
+    const auto why = confirmation_reason(current.scaling.desired_size, target.desired_size, context.config.limits);
+    if (is_dry_run(intent.options)) co_return message_reply(dry_run_text(change, cost, why));
+    if (!intent.confirmed && why) throw ConfirmationNeeded("`" + change + "` — " + *why + "; " + cost + ".");
 
     EksUpdate update = co_await eks.update_scaling(cluster.name, name, target);
     context.backend_request_id = update.request_id;

@@ -2,8 +2,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
+#include "handlers/instance_types.hpp"
 #include "hpops/errors.hpp"
 
 namespace hpops::handlers {
@@ -45,6 +48,30 @@ std::string describe_change(const std::string& name, const ScalingConfig& from, 
     auto part = [](const char* label, int a, int b) { return std::string(label) + " " + std::to_string(a) + " → " + std::to_string(b); };
     return name + ": " + part("desired", from.desired_size, to.desired_size) + ", " + part("min", from.min_size, to.min_size) +
            ", " + part("max", from.max_size, to.max_size);
+}
+
+std::string change_cost_text(const std::string& type, int before, int after,
+                             const std::map<std::string, double>& prices) {
+    const int delta = after - before;
+    const std::string sign = delta < 0 ? "−" : "+";
+    const std::string instances = sign + std::to_string(std::abs(delta)) + " × " + (type.empty() ? "?" : type);
+    const auto price = hourly_price(prices, type);
+    if (!price) return instances + ", cost unknown: no price for `" + type + "` in `clusters.hourly_prices`";
+    char dollars[32];
+    std::snprintf(dollars, sizeof dollars, "%.2f", std::abs(delta) * *price);
+    return instances + ", ≈ " + sign + "$" + dollars + " an hour";
+}
+
+bool is_dry_run(const std::map<std::string, std::string>& options) {
+    const auto it = options.find("dry-run");
+    if (it == options.end() || it->second == "no") return false;
+    if (it->second == "yes") return true;
+    throw UserError("`dry-run` takes yes or no, not `" + it->second.substr(0, 20) + "`.");
+}
+
+std::string dry_run_text(const std::string& change, const std::string& cost, const std::optional<std::string>& why) {
+    return "Dry run, nothing changed: `" + change + "`; " + cost + "." +
+           (why ? " Done for real, it would ask for confirmation: " + *why + "." : "");
 }
 
 std::optional<std::string> confirmation_reason(int current, int target, const LimitsConfig& limits) {

@@ -26,6 +26,19 @@ std::string describe_change(const std::string& name, const ScalingConfig& from, 
 // down by more than the configured share of current capacity.
 std::optional<std::string> confirmation_reason(int current, int target, const LimitsConfig& limits);
 
+// What a change of `before` to `after` instances of `type` costs an hour, from
+// clusters.hourly_prices: "+2 × g5.12xlarge, ≈ +$11.34 an hour"; with no
+// price for the type, it says so rather than guess.
+std::string change_cost_text(const std::string& type, int before, int after,
+                             const std::map<std::string, double>& prices);
+
+// `dry-run=yes` (or no, or absent); another value is a UserError.
+bool is_dry_run(const std::map<std::string, std::string>& options);
+
+// The answer to a dry run: the change, its cost, and whether it would ask
+// for confirmation; nothing was changed.
+std::string dry_run_text(const std::string& change, const std::string& cost, const std::optional<std::string>& why);
+
 // EKS node group / HyperPod instance group names: letters, digits, - and _,
 // starting with a letter or digit, at most 63 characters. Throws UserError.
 void check_group_name(const std::string& what, const std::string& name);

@@ -90,7 +90,7 @@ TEST(CommandTable, RolesAndConfirmation) {
 }
 
 TEST(CommandTable, UsageLines) {
-    EXPECT_EQ(find_command("scale nodegroup")->usage(), "scale nodegroup <name> [min=N] [max=N] [desired=N] [cluster=NAME]");
+    EXPECT_EQ(find_command("scale nodegroup")->usage(), "scale nodegroup <name> [min=N] [max=N] [desired=N] [cluster=NAME] [dry-run=yes]");
     EXPECT_EQ(find_command("training compare")->usage(), "training compare <run> <run> [run…]");
     EXPECT_EQ(find_command("help")->usage(), "help [command…]");
     EXPECT_EQ(find_command("cluster status")->usage(), "cluster status [name] [region=REGION]");

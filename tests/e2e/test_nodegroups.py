@@ -53,6 +53,7 @@ def test_scaling_to_zero_asks_first_and_shows_the_diff(aws_bot, receiver, aws):
     message = answer(aws_bot, receiver, "scale nodegroup gpu-ng desired=0 min=0")
     text = blocks_text(message)
     assert "gpu-ng: desired 4 → 0" in text and "scales to zero" in text, text
+    assert "−4 × g5.12xlarge, ≈ −$22.69 an hour" in text, "the confirmation shows what the change costs"
     assert scaling(aws, "gpu-ng")["desiredSize"] == 4, "nothing changes before the confirmation"
     aws_bot.click("hpops.confirm", button_value(message, "hpops.confirm"), user=OPERATOR, response_url=receiver.url)
     deadline = time.monotonic() + 30
@@ -65,6 +66,18 @@ def test_a_large_scale_down_asks_first(aws_bot, receiver, aws):
     text = blocks_text(answer(aws_bot, receiver, "scale nodegroup gpu-ng desired=1"))
     assert "gpu-ng: desired 4 → 1" in text and "75% of the capacity" in text, text
     assert scaling(aws, "gpu-ng")["desiredSize"] == 4
+
+
+def test_a_dry_run_shows_the_change_and_its_cost_and_changes_nothing(aws_bot, receiver, aws):
+    text = blocks_text(answer(aws_bot, receiver, "scale nodegroup gpu-ng desired=6 dry-run=yes"))
+    assert "Dry run, nothing changed: `gpu-ng: desired 4 → 6" in text and "+2 × g5.12xlarge, ≈ +$11.34 an hour" in text
+    assert "confirmation" not in text, text
+    down = blocks_text(answer(aws_bot, receiver, "scale ig accelerated-worker-group-1 count=0 dry-run=yes"))
+    assert "−2 × ml.g5.12xlarge, ≈ −$11.34 an hour" in down and "would ask for confirmation: this scales to zero" in down
+    assert scaling(aws, "gpu-ng")["desiredSize"] == 4
+    groups = aws.sagemaker.describe_cluster(ClusterName="hp-cluster")["InstanceGroups"]
+    assert next(g for g in groups if g["InstanceGroupName"] == "accelerated-worker-group-1")["TargetCount"] == 2
+    assert "yes or no" in blocks_text(answer(aws_bot, receiver, "scale nodegroup gpu-ng desired=6 dry-run=maybe"))
 
 
 def test_bad_requests_are_refused_before_any_call(aws_bot, receiver, aws):

@@ -141,7 +141,7 @@ TEST(HelpCommand, ExplainsEveryCommandInTheTable) {
 
 TEST(HelpCommand, HonoursAliasesCaseAndTrailingArguments) {
     const Reply canonical = help_reply(std::vector<std::string>{"scale", "nodegroup"});
-    EXPECT_EQ(heading(canonical), "/hp scale nodegroup <name> [min=N] [max=N] [desired=N] [cluster=NAME]");
+    EXPECT_EQ(heading(canonical), "/hp scale nodegroup <name> [min=N] [max=N] [desired=N] [cluster=NAME] [dry-run=yes]");
     EXPECT_NE(footer(canonical).find("`ng` for `nodegroup`"), std::string::npos) << footer(canonical);
     EXPECT_EQ(heading(help_reply(std::vector<std::string>{"Scale", "NG"})), heading(canonical));
     EXPECT_EQ(heading(help_reply(std::vector<std::string>{"scale", "ng", "spot-ng", "desired=3"})), heading(canonical));

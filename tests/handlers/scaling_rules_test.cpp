@@ -233,3 +233,29 @@ TEST(ScalingRulesInstanceType, MessageShowsTheExamples) {
 
 }  // namespace
 }  // namespace hpops::handlers
+
+namespace hpops::handlers {
+namespace {
+
+TEST(ChangeCost, TheConfirmationSaysWhatTheChangeCostsAnHour) {
+    const std::map<std::string, double> prices{{"ml.g5.12xlarge", 5.672}, {"ml.p5.48xlarge", 98.32}};
+    EXPECT_EQ(change_cost_text("g5.12xlarge", 4, 6, prices), "+2 × g5.12xlarge, ≈ +$11.34 an hour")
+        << "an EKS type at its ml.* name's list price";
+    EXPECT_EQ(change_cost_text("ml.p5.48xlarge", 4, 0, prices), "−4 × ml.p5.48xlarge, ≈ −$393.28 an hour");
+    EXPECT_EQ(change_cost_text("g9.xlarge", 1, 3, prices),
+              "+2 × g9.xlarge, cost unknown: no price for `g9.xlarge` in `clusters.hourly_prices`")
+        << "never zero";
+}
+
+TEST(ChangeCost, DryRunTakesYesOrNo) {
+    EXPECT_FALSE(is_dry_run({}));
+    EXPECT_FALSE(is_dry_run({{"dry-run", "no"}}));
+    EXPECT_TRUE(is_dry_run({{"dry-run", "yes"}}));
+    EXPECT_THROW(is_dry_run({{"dry-run", "maybe"}}), UserError);
+    EXPECT_EQ(dry_run_text("gpu-ng: desired 4 → 0", "−4 × g5.12xlarge, ≈ −$22.69 an hour", "this scales to zero"),
+              "Dry run, nothing changed: `gpu-ng: desired 4 → 0`; −4 × g5.12xlarge, ≈ −$22.69 an hour. Done for real, "
+              "it would ask for confirmation: this scales to zero.");
+}
+
+}  // namespace
+}  // namespace hpops::handlers

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "handlers/instance_accelerators.hpp"
+#include "handlers/instance_types.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace hpops::handlers {

@@ -1,7 +1,8 @@
-// GPUs per instance, from the EC2 accelerated-computing instance table
+// Instance types: prices under either spelling, and GPUs per instance, from
+// the EC2 accelerated-computing instance table
 // (https://aws.amazon.com/ec2/instance-types/#Accelerated_Computing) as of
 // 2025. HyperPod's ml.* types are the same machines.
-#include "handlers/instance_accelerators.hpp"
+#include "handlers/instance_types.hpp"
 
 #include <array>
 #include <utility>
@@ -42,6 +43,13 @@ std::optional<int> accelerators_per_instance(std::string_view type) {
         if (name == type) return count;
     if (accelerated_family(type)) return std::nullopt;
     return 0;
+}
+
+std::optional<double> hourly_price(const std::map<std::string, double>& prices, const std::string& type) {
+    if (const auto own = prices.find(type); own != prices.end()) return own->second;
+    const std::string other = type.starts_with("ml.") ? type.substr(3) : "ml." + type;
+    if (const auto named = prices.find(other); named != prices.end()) return named->second;
+    return std::nullopt;
 }
 
 }  // namespace hpops::handlers
