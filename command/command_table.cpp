@@ -133,7 +133,8 @@ std::vector<CommandSpec> build_table() {
              Role::operator_, "Scaling instance group {0}…"));
 
     // Creating capacity costs money from the first minute: it asks first.
-    confirm(add(spec("nodegroup create", {"name"}, 1,
+    // These ask once they have looked, so the question can show the change's hourly cost.
+    handler_confirms(add(spec("nodegroup create", {"name"}, 1,
                      opts({"instance-type", "min", "max", "desired", "capacity", "subnets", "role", "ami-type",
                            "labels", "cluster"}),
                      "Create an EKS managed node group",
@@ -144,7 +145,7 @@ std::vector<CommandSpec> build_table() {
                      "Its nodes are drained and terminated. Runs as a job.", Role::admin,
                      "Deleting node group {0}…")));
 
-    confirm(add(spec("instancegroup add", {"name"}, 1, opts({"instance-type", "count", "hyperpod"}),
+    handler_confirms(add(spec("instancegroup add", {"name"}, 1, opts({"instance-type", "count", "hyperpod"}),
                      "Add an instance group to a HyperPod cluster",
                      "`instance-type` (e.g. ml.g5.12xlarge) and `count` are required. Execution role and lifecycle "
                      "scripts are copied from an existing group.",

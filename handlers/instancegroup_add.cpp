@@ -30,6 +30,11 @@ boost::asio::awaitable<Reply> InstancegroupAdd::handle(const Intent& intent, Com
     if (cluster.status != "InService")
         throw UserError("HyperPod cluster `" + hyperpod.name + "` is " + cluster.status + "; try again when it is InService.");
 
+    if (!intent.confirmed)  // asked once the cluster is known, so the question can say what it costs
+        throw ConfirmationNeeded("add instance group `" + spec.name + "` to `" + hyperpod.name + "`: " +
+                                 change_cost_text(spec.instance_type, 0, spec.count,
+                                                  context.config.clusters.hourly_prices) +
+                                 ".");
     context.backend_request_id = co_await sagemaker.add_instance_group(hyperpod.name, spec);
     auto starting = start_job(context, hyperpod_follow_job(),
                               hyperpod_follow_state("add", hyperpod.name, hyperpod.note, spec.name, spec.count,

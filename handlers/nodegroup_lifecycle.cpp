@@ -47,6 +47,7 @@ boost::asio::awaitable<Reply> NodegroupCreate::handle(const Intent& intent, Comm
     if (type.empty()) throw UserError("Say which instances: `/hp nodegroup create " + name + " instance-type=g5.12xlarge`.");
     for (const auto& t : split_list(type)) check_instance_type(t);
     spec.instance_types = split_list(type);
+    if (spec.instance_types.empty()) throw UserError("`instance-type` names no type: `instance-type=g5.12xlarge`.");
     const std::string capacity = option(intent, "capacity");
     if (!capacity.empty() && capacity != "spot" && capacity != "on-demand")
         throw UserError("`capacity=" + capacity + "`: use `spot` or `on-demand`.");
@@ -74,6 +75,12 @@ boost::asio::awaitable<Reply> NodegroupCreate::handle(const Intent& intent, Comm
         if (spec.node_role.empty()) spec.node_role = model.node_role;
     }
 
+    if (!intent.confirmed)  // asked once the cluster is known, so the question can say what it costs
+        throw ConfirmationNeeded(
+            "create node group `" + name + "` in `" + cluster.name + "`: " +
+            change_cost_text(spec.instance_types.front(), 0, spec.scaling.desired_size,
+                             context.config.clusters.hourly_prices) +
+            (spec.capacity_type == "SPOT" ? " at on-demand prices (spot usually costs less)" : "") + ".");
     NodeGroupChange created = co_await eks.create_nodegroup(cluster.name, spec);
     context.backend_request_id = created.request_id;
     auto starting = start_job(context, nodegroup_lifecycle_job(),

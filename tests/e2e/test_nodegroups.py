@@ -107,8 +107,27 @@ def test_scale_instancegroup_sends_the_full_spec_and_follows_to_inservice(aws_bo
     assert group["LifeCycleConfig"]["OnCreate"], "the rest of the spec survived the update"
 
 
+def test_instancegroup_add_asks_with_its_cost_then_adds_the_group(aws_bot, receiver, aws):
+    ask = answer(aws_bot, receiver, "ig add extra-workers instance-type=ml.g5.12xlarge count=2")
+    question = blocks_text(ask)
+    assert "add instance group `extra-workers` to `hp-cluster`: +2 × ml.g5.12xlarge, ≈ +$11.34 an hour" in question
+    groups = aws.sagemaker.describe_cluster(ClusterName="hp-cluster")["InstanceGroups"]
+    assert "extra-workers" not in [g["InstanceGroupName"] for g in groups], "nothing changes before the confirmation"
+    aws_bot.click("hpops.confirm", button_value(ask, "hpops.confirm"), user=OPERATOR, response_url=receiver.url)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        groups = aws.sagemaker.describe_cluster(ClusterName="hp-cluster")["InstanceGroups"]
+        added = [g for g in groups if g["InstanceGroupName"] == "extra-workers"]
+        if added:
+            break
+        time.sleep(0.2)
+    assert added and added[0]["TargetCount"] == 2 and added[0]["InstanceType"] == "ml.g5.12xlarge", groups
+
+
 def test_nodegroup_create_and_delete_behind_confirmation(aws_bot, receiver, aws):
     ask = answer(aws_bot, receiver, "nodegroup create train-ng instance-type=g5.xlarge desired=2 capacity=spot labels=team:ml")
+    question = blocks_text(ask)
+    assert "create node group `train-ng` in `hpops-demo`: +2 × g5.xlarge, ≈ +$2.01 an hour at on-demand prices" in question, question
     aws_bot.click("hpops.confirm", button_value(ask, "hpops.confirm"), user=OPERATOR, response_url=receiver.url)
     deadline = time.monotonic() + 30
     while "Created node group train-ng" not in "".join(blocks_text(p["json"]) for p in receiver.posts):
