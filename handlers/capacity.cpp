@@ -1,7 +1,5 @@
 #include "handlers/capacity.hpp"
 
-#include <cmath>
-
 #include "common/text_similarity.hpp"
 #include "handlers/aws_targets.hpp"
 #include "handlers/capacity_history.hpp"
@@ -76,13 +74,10 @@ boost::asio::awaitable<Reply> Capacity::handle(const Intent& intent, CommandCont
                        " GPU-hours*, " + hours_text(total.instance_hours) + " instance-hours, est. cost " +
                        cost_text(total) + ".";
     reply.text(line);
-    const double share = sampled_share(period);
     std::string note = "Each trend mark is " + age_text(0, (now - since) / trend_width) + "; " +
                        sampling_text(context.config.digests.capacity_interval.count()) +
                        "; prices from `clusters.hourly_prices`.";
-    if (share < 0.95)
-        note += " Samples cover " + std::to_string(static_cast<int>(std::lround(share * 100))) +
-                "% of the period (blank marks: hpops was not sampling), so the hours are a floor.";
+    if (const std::string coverage = coverage_text(period); !coverage.empty()) note += " " + coverage;
     if (histories.size() > max_rows) note += " The first " + std::to_string(max_rows) + " groups are shown; `group=` picks one.";
     reply.context(note);
     co_return reply;

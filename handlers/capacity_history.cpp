@@ -149,6 +149,13 @@ double sampled_share(const SampledPeriod& period) {
     return static_cast<double>(covered) / static_cast<double>(length);
 }
 
+std::string coverage_text(const SampledPeriod& period) {
+    const double share = sampled_share(period);
+    if (share >= 0.95) return {};
+    return "Samples cover " + std::to_string(static_cast<int>(std::lround(share * 100))) +
+           "% of the period (hpops was not running, or had just begun sampling): the hours are a floor.";
+}
+
 std::string sparkline(const std::vector<std::pair<std::int64_t, int>>& counts, std::int64_t interval_ms,
                       std::int64_t since, std::int64_t until, int width) {
     static const char* const levels[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};

@@ -56,6 +56,9 @@ std::map<std::pair<std::string, std::string>, Usage> usage_by_cluster_and_type(c
 
 // The share (0..1) of the period that some sample covers.
 double sampled_share(const SampledPeriod& period);
+// "Samples cover 40% of the period …: the hours are a floor." when they cover
+// less than 95% of it; empty otherwise.
+std::string coverage_text(const SampledPeriod& period);
 
 // "▁▂▅█▇" over `width` equal parts of the period, each the time-weighted mean
 // count of the samples in it against the largest; a part with no sample is a

@@ -1,7 +1,5 @@
 #include "handlers/digest_gpu_hours.hpp"
 
-#include <cmath>
-
 #include "handlers/capacity_history.hpp"
 #include "hpops/config.hpp"
 #include "hpops/store.hpp"
@@ -37,10 +35,7 @@ DigestSection gpu_hours_section(const DigestInputs& in) {
                        " GPU-hours*";
     line += ", est. cost " + cost_text(total);
     section.lines.push_back(line + ".");
-    const double share = sampled_share(period);
-    if (share < 0.95)
-        section.lines.push_back("Samples cover " + std::to_string(static_cast<int>(std::lround(share * 100))) +
-                                "% of the period (hpops was not running, or had just begun sampling): the hours are a floor.");
+    if (const std::string coverage = coverage_text(period); !coverage.empty()) section.lines.push_back(coverage);
     return section;
 }
 

@@ -117,6 +117,9 @@ TEST(CapacityHistory, SampledShareSaysHowMuchOfThePeriodHasSamples) {
     const std::map<std::string, double> prices;
     EXPECT_NEAR(sampled_share({0, hour, samples, prices}), 15.0 / 60, 1e-9) << "two groups of one slot count once";
     EXPECT_DOUBLE_EQ(sampled_share({0, hour, {}, prices}), 0.0);
+    EXPECT_EQ(coverage_text({0, hour, samples, prices}),
+              "Samples cover 25% of the period (hpops was not running, or had just begun sampling): the hours are a floor.");
+    EXPECT_EQ(coverage_text({0, 10 * minute, samples, prices}), "") << "a fully sampled period says nothing";
 }
 
 TEST(CapacityHistory, TheSparklineScalesToTheLargestAndLeavesGapsBlank) {
