@@ -20,8 +20,8 @@
 #include "handlers/job_kinds.hpp"
 #include "hpops/version.hpp"
 #include "integrations/http/curl_client.hpp"
+#include "bot/open_store.hpp"
 #include "store/pooled_alert_log.hpp"
-#include "store/sqlite_alert_store.hpp"
 
 namespace hpops::bot {
 using alerts::ActionSigner;
@@ -32,15 +32,12 @@ using alerts::SnsClient;
 using alerts::SnsTrust;
 using alerts::grafana_replay_memory;
 using store::PooledAlertLog;
-using store::SqliteAlertStore;
-using store::SqliteStore;
 namespace asio = boost::asio;
 
 App::App(ConfigPtr config, HandlerRegistry handlers)
     : config_(std::move(config)),
       bot_{std::string(version), std::chrono::system_clock::now()},
-      store_(std::make_unique<SqliteStore>(config_->store.path, &std::chrono::system_clock::now,
-                                           config_->store.synchronous)),
+      store_(open_database(config_->store)),
       handlers_(std::move(handlers)),
       http_(std::make_unique<integrations::CurlClient>()),
       backends_(std::make_unique<Backends>(*config_, *http_)),
@@ -56,7 +53,7 @@ App::~App() = default;
 
 std::unique_ptr<AlertStore> App::make_alert_store(const Config& config) {
     if (!config.alerts.enabled) return nullptr;
-    return std::make_unique<SqliteAlertStore>(config.store.path, config.alerts.max_firing, config.store.synchronous);
+    return open_alert_store(config.store, config.alerts.max_firing);
 }
 
 void App::redirect_sns_for_tests(std::string base, std::string_view ca_pem) {

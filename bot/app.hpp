@@ -16,7 +16,7 @@
 #include "hpops/config.hpp"
 #include "hpops/http_client.hpp"
 #include "hpops/store.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/database.hpp"
 
 namespace hpops {
 class ChatPoster;
@@ -64,7 +64,7 @@ private:
 private:
     ConfigPtr config_;
     BotInfo bot_;
-    std::unique_ptr<store::SqliteStore> store_;  // also the JobStore
+    std::unique_ptr<store::Database> store_;  // also the JobStore
     HandlerRegistry handlers_;
     Metrics metrics_;
     std::unique_ptr<HttpClient> http_;

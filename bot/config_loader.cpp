@@ -116,6 +116,9 @@ void read_server(YamlWalker& w, const ConfigField& root, ServerConfig& out) {
 }
 
 bool is_http_url(std::string_view text);
+bool is_postgres_url(std::string_view text) {
+    return text.starts_with("postgres://") || text.starts_with("postgresql://");
+}
 
 // Returns false when signing_secret is given but unreadable (already reported),
 // so the caller does not also call it empty.
@@ -177,7 +180,7 @@ void read_access(YamlWalker& w, const ConfigField& root, AccessConfig& out) {
 
 void read_store(YamlWalker& w, const ConfigField& root, StoreConfig& out) {
     const ConfigField s = w.child(root, "store");
-    if (!w.section(s, {"path", "synchronous"})) return;
+    if (!w.section(s, {"path", "synchronous", "url", "pool_size", "statement_timeout"})) return;
     const ConfigField path = w.child(s, "path");
     if (auto v = w.read_string(path)) {
         if (v->empty()) w.problem(path, "is empty (use \":memory:\" for a throwaway store)");
@@ -185,6 +188,14 @@ void read_store(YamlWalker& w, const ConfigField& root, StoreConfig& out) {
     }
     if (auto v = w.read_choice(w.child(s, "synchronous"), {"full", "normal"}))
         out.synchronous = *v == "normal" ? Synchronous::normal : Synchronous::full;
+    const ConfigField url = w.child(s, "url");
+    if (auto v = w.read_string(url)) {
+        if (!v->empty() && !is_postgres_url(*v))
+            w.problem(url, "is not a postgres:// or postgresql:// URL (leave it out for the SQLite file at store.path)");
+        else out.url = std::move(*v);
+    }
+    if (auto v = w.read_int(w.child(s, "pool_size"), 1, 64)) out.pool_size = static_cast<int>(*v);
+    if (auto v = w.read_duration(w.child(s, "statement_timeout"), 100ms, 10min)) out.statement_timeout = *v;
 }
 
 void read_confirm(YamlWalker& w, const ConfigField& root, ConfirmConfig& out) {
@@ -352,6 +363,8 @@ void apply_env_overrides(const EnvLookup& env, Config& config) {
     if (auto v = env("SLACK_SIGNING_SECRET"); v && !v->empty()) config.slack.signing_secret = *v;
     if (auto v = env("SLACK_BOT_TOKEN"); v && !v->empty()) config.slack.bot_token = *v;
     if (auto v = env("SLACK_API_URL"); v && is_http_url(*v)) config.slack.api_url = *v;
+    // Checked when the store opens: a wrong scheme stops the start with a reason.
+    if (auto v = env("HPOPS_STORE_URL"); v && !v->empty()) config.store.url = *v;
     // The region falls back as the AWS SDKs do.
     for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"})
         if (auto v = env(name); config.aws.region.empty() && v && !v->empty()) config.aws.region = *v;

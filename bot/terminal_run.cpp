@@ -12,6 +12,7 @@
 #include "bot/backends.hpp"
 #include "bot/dispatch/dispatcher.hpp"
 #include "bot/jobs/job_runner.hpp"
+#include "bot/open_store.hpp"
 #include "bot/slack/block_kit_renderer.hpp"
 #include "bot/terminal/plain_text_renderer.hpp"
 #include "bot/terminal/terminal_job_messenger.hpp"
@@ -22,13 +23,9 @@
 #include "hpops/version.hpp"
 #include "integrations/http/curl_client.hpp"
 #include "store/pooled_alert_log.hpp"
-#include "store/sqlite_alert_store.hpp"
-#include "store/sqlite_store.hpp"
 
 namespace hpops::bot {
 using store::PooledAlertLog;
-using store::SqliteAlertStore;
-using store::SqliteStore;
 namespace asio = boost::asio;
 namespace {
 
@@ -58,7 +55,8 @@ void print(const Reply& reply, OutputFormat format, std::ostream& out) {
 }  // namespace
 
 int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRunOptions& options, std::ostream& out) {
-    SqliteStore store(config->store.path, &std::chrono::system_clock::now, config->store.synchronous);
+    const auto database = open_database(config->store);
+    store::Database& store = *database;
     HandlerRegistry handlers = default_handlers();
     Metrics metrics;
     BotInfo bot{std::string(version), std::chrono::system_clock::now()};
@@ -66,11 +64,10 @@ int run_in_terminal(ConfigPtr config, const std::string& text, const TerminalRun
     Backends backends(*config, http);
     Clients clients = backends.clients();
     // `/hp alerts` reads what the server stored.
-    std::unique_ptr<SqliteAlertStore> alerts;
+    std::unique_ptr<AlertStore> alerts;
     std::unique_ptr<PooledAlertLog> alert_log;
     if (config->alerts.enabled) {
-        alerts = std::make_unique<SqliteAlertStore>(config->store.path, config->alerts.max_firing,
-                                                    config->store.synchronous);
+        alerts = open_alert_store(config->store, config->alerts.max_firing);
         alert_log = std::make_unique<PooledAlertLog>(*alerts);
     }
     clients.alerts = alert_log.get();

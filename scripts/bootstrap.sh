@@ -16,7 +16,7 @@ mode=test
 apt_packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-url1.81-dev libssl-dev libcurl4-openssl-dev
-  nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev sqlite3
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libpq-dev
   libgtest-dev libgmock-dev libre2-dev libpugixml-dev libhowardhinnant-date-dev tzdata
   python3-venv
 )
@@ -25,6 +25,7 @@ if [ "$mode" = test ]; then
     clang-16 libfuzzer-16-dev libclang-rt-16-dev
     wrk curl
     prometheus-alertmanager
+    postgresql
   )
 fi
 

@@ -1,6 +1,7 @@
 #include "store/sqlite_store.hpp"
 
 #include "store/migrations.hpp"
+#include "store/row_readers.hpp"
 #include "store/sqlite_statement.hpp"
 
 #include <algorithm>
@@ -142,23 +143,7 @@ std::vector<AuditRecord> SqliteStore::recent_audit(std::size_t limit) const {
     Query q(db_.get(), statement(sql_recent_audit), "read audit", path_);
     q.bind(1, static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
     std::vector<AuditRecord> out;
-    while (q.step()) {
-        AuditRecord r;
-        r.id = q.integer(0);
-        r.time_unix_ms = q.integer(1);
-        r.platform = q.text(2);
-        r.actor_id = q.text(3);
-        r.actor_name = q.text(4);
-        r.channel = q.text(5);
-        r.command = q.text(6);
-        r.arguments = q.text(7);
-        r.outcome = q.text(8);
-        r.detail = q.text(9);
-        r.request_id = q.text(10);
-        // AuditRecord has one field for both ids (see store.hpp).
-        r.backend_request_id = q.text(11);
-        out.push_back(std::move(r));
-    }
+    while (q.step()) out.push_back(audit_from_row(q));
     return out;
 }
 

@@ -11,10 +11,7 @@
 #include <vector>
 
 #include "hpops/config.hpp"
-#include "hpops/capacity_samples.hpp"
-#include "hpops/digest_schedules.hpp"
-#include "hpops/job.hpp"
-#include "hpops/store.hpp"
+#include "store/database.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -32,10 +29,7 @@ using DbPtr = std::unique_ptr<sqlite3, CloseDb>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
 }  // namespace sqlite_detail
 
-class SqliteStore final : public hpops::Store,
-                          public hpops::JobStore,
-                          public hpops::DigestScheduleStore,
-                          public hpops::CapacitySampleStore {
+class SqliteStore final : public Database {
 public:
     using Clock = std::function<std::chrono::system_clock::time_point()>;
 
@@ -80,15 +74,15 @@ public:
     std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const override;
 
     // DigestScheduleStore (sqlite_store_digests.cpp): the digest_schedules table.
-    DigestScheduleStore* digest_schedules() override { return this; }
     void put_digest_schedule(const DigestSchedule& schedule) override;
     bool delete_digest_schedule(const std::string& name) override;
+    using Database::digest_schedules;
     std::vector<DigestSchedule> digest_schedules() const override;
 
     // CapacitySampleStore (sqlite_store_capacity.cpp): the capacity_samples table.
-    CapacitySampleStore* capacity_samples() override { return this; }
     int record_capacity(const std::vector<CapacitySample>& samples) override;
     bool capacity_slot_sampled(std::int64_t slot_unix_ms) const override;
+    using Database::capacity_samples;
     std::vector<CapacitySample> capacity_samples(std::int64_t since_unix_ms, std::int64_t until_unix_ms,
                                                  const std::string& group) const override;
     int prune_capacity_samples(std::int64_t before_unix_ms) override;

@@ -1,4 +1,5 @@
 // SqliteStore's CapacitySampleStore half: the capacity_samples table (migration 5).
+#include "store/row_readers.hpp"
 #include "store/sqlite_statement.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -55,9 +56,7 @@ std::vector<CapacitySample> SqliteStore::capacity_samples(std::int64_t since_uni
     StatementUse q(db_.get(), statement(sql_list), table, "list capacity samples");
     q.bind(1, since_unix_ms).bind(2, until_unix_ms).bind(3, group);
     std::vector<CapacitySample> out;
-    while (q.step())
-        out.push_back({q.integer(0), q.integer(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6),
-                       static_cast<int>(q.integer(7))});
+    while (q.step()) out.push_back(capacity_sample_from_row(q));
     return out;
 }
 

@@ -1,5 +1,6 @@
 // SqliteStore's JobStore half: the jobs and job_events tables (migration 2).
 #include "store/sqlite_statement.hpp"
+#include "store/row_readers.hpp"
 #include "store/sqlite_store.hpp"
 
 #include <array>
@@ -53,31 +54,6 @@ public:
     Use(sqlite3* db, sqlite3_stmt* stmt, const char* operation) : StatementUse(db, stmt, "jobs", operation) {}
 };
 
-JobRecord read_job(const Use& q) {
-    JobRecord job;
-    job.id = q.integer(0);
-    job.kind = q.text(1);
-    job.kind_version = static_cast<int>(q.integer(2));
-    // An unknown status (a newer hpops's) reads as running: the runner then
-    // meets the kind's version check and leaves the row alone.
-    job.status = job_status_from(q.text(3)).value_or(JobStatus::running);
-    job.state = q.text(4);
-    job.target = q.text(5);
-    job.actor_id = q.text(6);
-    job.actor_name = q.text(7);
-    job.message = JobMessage{q.text(8), q.text(9), q.text(10), q.text(11)};
-    job.audit_id = q.integer(12);
-    job.created_unix_ms = q.integer(13);
-    job.updated_unix_ms = q.integer(14);
-    job.next_run_unix_ms = q.integer(15);
-    job.deadline_unix_ms = q.integer(16);
-    job.finished_unix_ms = q.integer(17);
-    job.attempts = static_cast<int>(q.integer(18));
-    job.outcome = q.text(19);
-    job.claim = q.text(20);
-    return job;
-}
-
 }  // namespace
 
 std::int64_t SqliteStore::create_job(const JobRecord& job) {
@@ -104,7 +80,7 @@ std::optional<JobRecord> SqliteStore::job(std::int64_t id) const {
     Use q(db_.get(), statement(sql_job_by_id.c_str()), "read job");
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
-    return read_job(q);
+    return job_from_row(q);
 }
 
 std::vector<JobRecord> SqliteStore::due_jobs(std::int64_t now_unix_ms, std::size_t limit) const {
@@ -112,7 +88,7 @@ std::vector<JobRecord> SqliteStore::due_jobs(std::int64_t now_unix_ms, std::size
     Use q(db_.get(), statement(sql_due_jobs.c_str()), "list due jobs");
     q.bind(1, now_unix_ms).bind(2, static_cast<std::int64_t>(limit));
     std::vector<JobRecord> out;
-    while (q.step()) out.push_back(read_job(q));
+    while (q.step()) out.push_back(job_from_row(q));
     return out;
 }
 
@@ -120,7 +96,7 @@ std::vector<JobRecord> SqliteStore::running_jobs() const {
     std::lock_guard lock(mutex_);
     Use q(db_.get(), statement(sql_running_jobs.c_str()), "list running jobs");
     std::vector<JobRecord> out;
-    while (q.step()) out.push_back(read_job(q));
+    while (q.step()) out.push_back(job_from_row(q));
     return out;
 }
 
@@ -131,7 +107,7 @@ std::vector<JobRecord> SqliteStore::recent_jobs(std::optional<JobStatus> status,
     q.bind(1, since_unix_ms).bind(2, static_cast<std::int64_t>(limit));
     if (status) q.bind(3, to_string(*status));
     std::vector<JobRecord> out;
-    while (q.step()) out.push_back(read_job(q));
+    while (q.step()) out.push_back(job_from_row(q));
     return out;
 }
 

@@ -63,6 +63,11 @@ enum class Synchronous { full, normal };
 struct StoreConfig {
     std::string path = "hpops.db";  // ":memory:" for a throwaway store
     Synchronous synchronous = Synchronous::full;
+    // postgres://... selects PostgreSQL (several replicas on one database);
+    // empty: the SQLite file at `path`. A secret: it may hold a password.
+    std::string url;
+    int pool_size = 4;  // PostgreSQL connections per process
+    std::chrono::milliseconds statement_timeout{5000};
 };
 
 struct ConfirmConfig {
