@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +30,20 @@ sys.path.insert(0, str(ROOT / "tests/peers"))
 from kube_peer import KubeApi, KubeApiError, start_kube  # noqa: E402
 
 RELEASE, NAMESPACE = "hpops", "hpops"
-# Each values file a real install might use; "default" is values.yaml alone.
-CASES = {"default": None, **{p.name.removesuffix("-values.yaml"): p for p in sorted((CHART / "ci").glob("*-values.yaml"))}}
+
+
+def readme_values():
+    """The values of the README's install guide, its <PLACEHOLDERS> filled in."""
+    text = (ROOT / "README.md").read_text()
+    [block] = re.findall(r"```yaml\n\s*# hpops-values.yaml\n(.*?)```", text, re.S)
+    filled = {"<ACCOUNT>": "123456789012", "<REGION>": "us-west-2", "<CLUSTER>": "my-eks", "<id>": "0a1b2c"}
+    return re.sub(r"<[A-Za-z]+>", lambda m: filled[m.group(0)], textwrap.dedent(block))
+
+
+# Each values file a real install might use: "default" is values.yaml alone,
+# "readme" the install guide's.
+CASES = {"default": None, **{p.name.removesuffix("-values.yaml"): p for p in sorted((CHART / "ci").glob("*-values.yaml"))},
+         "readme": readme_values()}
 SERVICE_MONITOR_CRD = Path(__file__).parent / "crds/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml"
 # check-config's environment: what the Secret named by secrets.existingSecret would hold.
 SECRET_ENV = {"SLACK_SIGNING_SECRET": "s" * 40, "SLACK_BOT_TOKEN": "xoxb-test-only",
@@ -46,21 +59,27 @@ def helm_bin():
     return str(Path(out.stdout.strip().splitlines()[-1]) / "helm")
 
 
-def helm(helm_bin, *args, env=None):
+def helm(helm_bin, *args, env=None, values=None):
     # A private HOME for Helm's config and cache: nothing of the machine's repositories or plugins.
     with tempfile.TemporaryDirectory() as home:
         base = {"PATH": os.environ["PATH"], "HOME": home, "HELM_CACHE_HOME": f"{home}/cache",
                 "HELM_CONFIG_HOME": f"{home}/config", "HELM_DATA_HOME": f"{home}/data"}
         return subprocess.run([helm_bin, *args], capture_output=True, text=True, env={**base, **(env or {})},
-                              timeout=60)
+                              input=values, timeout=60)
 
 
-def values_args(case):
-    return ["-f", str(CASES[case])] if CASES[case] else []
+def values_of(case):
+    """helm's arguments for a case's values, and what goes to its standard input."""
+    values = CASES[case]
+    if isinstance(values, str):
+        return {"args": ["-f", "-"], "values": values}
+    return {"args": ["-f", str(values)] if values else [], "values": None}
 
 
 def template(helm_bin, case, *extra):
-    out = helm(helm_bin, "template", RELEASE, str(CHART), "-n", NAMESPACE, *values_args(case), *extra)
+    given = values_of(case)
+    out = helm(helm_bin, "template", RELEASE, str(CHART), "-n", NAMESPACE, *given["args"], *extra,
+               values=given["values"])
     assert out.returncode == 0, out.stderr
     return [d for d in yaml.safe_load_all(out.stdout) if d]
 
@@ -91,7 +110,8 @@ def hpops_yaml(docs):
 
 @pytest.mark.parametrize("case", CASES)
 def test_helm_lint_strict_passes(helm_bin, case):
-    out = helm(helm_bin, "lint", "--strict", str(CHART), "-n", NAMESPACE, *values_args(case))
+    given = values_of(case)
+    out = helm(helm_bin, "lint", "--strict", str(CHART), "-n", NAMESPACE, *given["args"], values=given["values"])
     assert out.returncode == 0 and "0 chart(s) failed" in out.stdout, out.stdout + out.stderr
 
 
@@ -374,7 +394,7 @@ def test_the_api_server_refuses_a_broken_object(kube, rendered, case, kind, brea
 def test_helm_itself_installs_against_the_api_server(helm_bin, kube):
     """`helm install --dry-run=server` on the kube peer, and the NOTES it prints."""
     out = helm(helm_bin, "install", RELEASE, str(CHART), "-n", NAMESPACE, "--dry-run=server",
-               *values_args("pod-identity"), env={"KUBECONFIG": kube.kubeconfig})
+               *values_of("pod-identity")["args"], env={"KUBECONFIG": kube.kubeconfig})
     assert out.returncode == 0, out.stderr
     notes = out.stdout.split("NOTES:", 1)[1]
     assert "aws eks create-pod-identity-association --cluster-name ml-eks" in notes
