@@ -66,11 +66,13 @@ else
 fi
 
 # The Go peers, built once and cached outside the checkout: the Kubernetes
-# peer (kube-apiserver, etcd: about 20 min the first time) and Toxiproxy (the
-# fault tests' TCP proxy: about a minute). Nothing after. Tests only.
+# peer (kube-apiserver, etcd: about 20 min the first time), Toxiproxy (the
+# fault tests' TCP proxy: about a minute) and the Helm CLI (the chart's test:
+# about 3 minutes). Nothing after. Tests only.
 if [ "$mode" = test ]; then
   "$(dirname "$0")/build-go-peer.sh" kube >/dev/null
   "$(dirname "$0")/build-go-peer.sh" toxiproxy >/dev/null
+  "$(dirname "$0")/build-go-peer.sh" helm >/dev/null
 fi
 
 echo "bootstrap: ready (venv $venv)"
