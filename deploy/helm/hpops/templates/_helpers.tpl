@@ -49,7 +49,8 @@ manifests around them.
 {{- $config := deepCopy .Values.config }}
 {{- $owned := dict "server" (dict "listen" (printf "0.0.0.0:%d" (int .Values.containerPort))) }}
 {{- if include "hpops.sharedStore" . }}
-{{- $_ := set $owned "store" (dict "url" "${HPOPS_STORE_URL}") }}
+{{- /* The URL holds a password: hpops reads it from HPOPS_STORE_URL only. */}}
+{{- $_ := unset $config "store" }}
 {{- else }}
 {{- $_ := set $owned "store" (dict "path" "/var/lib/hpops/hpops.db") }}
 {{- end }}
