@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "store/postgres/postgres_alert_store.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite_alert_store.hpp"
 #include "store/sqlite_store.hpp"
@@ -27,10 +28,7 @@ std::unique_ptr<store::Database> open_database(const StoreConfig& config) {
 }
 
 std::unique_ptr<AlertStore> open_alert_store(const StoreConfig& config, std::size_t max_firing) {
-    if (!config.url.empty())
-        throw std::runtime_error(
-            "store.url: alerts are kept in SQLite only in this version; set alerts.enabled: false to run on "
-            "PostgreSQL");
+    if (!config.url.empty()) return std::make_unique<store::PostgresAlertStore>(pool_settings(config), max_firing);
     return std::make_unique<store::SqliteAlertStore>(config.path, max_firing, config.synchronous);
 }
 

@@ -1,5 +1,6 @@
 #include "store/sqlite_alert_store.hpp"
 
+#include "store/alert_intake.hpp"
 #include "store/alert_row.hpp"
 #include "store/alert_store_sql.hpp"
 #include "store/migrations.hpp"
@@ -7,7 +8,6 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <unordered_set>
 
 #include <sqlite3.h>
 
@@ -24,18 +24,12 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) {
-    return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-}
-
 // One use of a cached statement, reset on scope exit.
 // One use of a cached statement, reported as "sqlite alerts: alert store: …".
 class Use : public StatementUse {
 public:
     Use(sqlite3* db, sqlite3_stmt* stmt) : StatementUse(db, stmt, "alerts", "alert store") {}
 };
-
-std::string key_of(const Alert& a) { return a.source + "/" + a.fingerprint; }
 
 // `sql` prepared once per connection; the caller holds that connection's lock.
 sqlite3_stmt* prepared(sqlite3* db, std::unordered_map<const char*, sqlite_detail::StmtPtr>& cache, const char* sql,
@@ -74,6 +68,60 @@ private:
 };
 
 }  // namespace
+
+// The rows accept_batch reads and writes, through the writer's cached
+// statements; the caller holds mutex_ and a transaction.
+class SqliteAlertStore::Rows final : public AlertRows {
+public:
+    explicit Rows(SqliteAlertStore& store) : store_(store), db_(store.db_.get()) {}
+
+    std::optional<Stored> find(const std::string& key) override {
+        Use q(db_, store_.statement(sql_find));
+        q.bind(1, key);
+        if (!q.step()) return std::nullopt;
+        return Stored{q.integer(0), static_cast<std::uint64_t>(q.integer(1)), q.integer(2)};
+    }
+    void change(const std::string& key, const Alert& a, std::uint64_t digest, std::int64_t now) override {
+        Use q(db_, store_.statement(sql_change));
+        q.bind(1, key).bind(2, static_cast<std::int64_t>(a.status)).bind(3, a.severity).bind(4, a.name)
+            .bind(5, a.summary).bind(6, static_cast<std::int64_t>(digest)).bind(7, alert_body(a))
+            .bind(8, unix_ms(a.starts_at)).bind(9, a.ends_at ? unix_ms(*a.ends_at) : 0).bind(10, now).step();
+    }
+    void bump(std::int64_t message_id) override {
+        Use q(db_, store_.statement(sql_bump));
+        q.bind(1, message_id).step();
+    }
+    std::int64_t new_message(const std::string& channel, MessageKind kind, std::int64_t now) override {
+        Use q(db_, store_.statement(sql_new_message));
+        q.bind(1, channel).bind(2, static_cast<std::int64_t>(kind)).bind(3, now).step();
+        return sqlite3_last_insert_rowid(db_);
+    }
+    void store_new(const RoutedAlert& r, std::uint64_t digest, std::int64_t message_id, std::int64_t now) override {
+        const Alert& a = r.alert;
+        Use q(db_, store_.statement(sql_upsert));
+        q.bind(1, alert_key(a)).bind(2, a.source).bind(3, a.fingerprint).bind(4, static_cast<std::int64_t>(a.status))
+            .bind(5, a.severity).bind(6, a.name).bind(7, a.summary).bind(8, r.channel).bind(9, message_id)
+            .bind(10, static_cast<std::int64_t>(digest)).bind(11, alert_body(a)).bind(12, unix_ms(a.starts_at))
+            .bind(13, a.ends_at ? unix_ms(*a.ends_at) : 0).bind(14, now);
+        q.step();
+    }
+    std::size_t recent_new(const std::string& channel, std::int64_t since, std::size_t limit) override {
+        Use q(db_, store_.statement(sql_recent_new));
+        q.bind(1, channel).bind(2, since).bind(3, static_cast<std::int64_t>(limit));
+        return q.step() ? static_cast<std::size_t>(q.integer(0)) : 0;
+    }
+    std::optional<std::int64_t> open_flood(const std::string& channel, std::int64_t since) override {
+        Use q(db_, store_.statement(sql_open_flood));
+        q.bind(1, channel).bind(2, since);
+        if (!q.step()) return std::nullopt;
+        return q.integer(0);
+    }
+    std::size_t drop_oldest_firing(std::int64_t over) override { return store_.drop_oldest_firing(over); }
+
+private:
+    SqliteAlertStore& store_;
+    sqlite3* db_;
+};
 
 const char* alert_list_sql(bool by_status) { return (by_status ? sql_list_by_status : sql_list_all).c_str(); }
 
@@ -161,123 +209,14 @@ void SqliteAlertStore::exec(const char* sql) const {
 sqlite3_stmt* SqliteAlertStore::statement(const char* sql) const { return prepared(db_.get(), statements_, sql, path_); }
 
 AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, const FloodPolicy& flood,
-                                      std::chrono::system_clock::time_point now_tp) {
+                                      std::chrono::system_clock::time_point now) {
     std::lock_guard lock(mutex_);
-    sqlite3* db = db_.get();
-    const std::int64_t now = unix_ms(now_tp);
-    AcceptCounts counts;
-    Transaction tx(db);
-    std::unordered_set<std::string> seen;
-    seen.reserve(batch.size());
-    // New alerts by channel, in arrival order.
-    struct Fresh {
-        const RoutedAlert* routed;
-        std::uint64_t digest;
-    };
-    std::vector<std::pair<std::string, std::vector<Fresh>>> fresh;
-    std::int64_t firing_change = 0;
-    for (const RoutedAlert& r : batch) {
-        const Alert& a = r.alert;
-        std::string key = key_of(a);
-        if (!seen.insert(key).second) {
-            ++counts.unchanged;  // a fingerprint twice in one payload: the first wins
-            continue;
-        }
-        const std::uint64_t digest = alert_digest(a);
-        std::optional<std::int64_t> stored_status, message_id;
-        std::uint64_t stored_digest = 0;
-        {
-            Use find(db, statement(sql_find));
-            find.bind(1, key);
-            if (find.step()) {
-                stored_status = find.integer(0);
-                stored_digest = static_cast<std::uint64_t>(find.integer(1));
-                message_id = find.integer(2);
-            }
-        }
-        const bool refiring = stored_status && *stored_status == static_cast<int>(AlertStatus::resolved) &&
-                              a.status == AlertStatus::firing;
-        if (stored_status && !refiring) {
-            if (stored_digest == digest) {
-                ++counts.unchanged;
-                continue;
-            }
-            Use change(db, statement(sql_change));
-            change.bind(1, key).bind(2, static_cast<std::int64_t>(a.status)).bind(3, a.severity).bind(4, a.name)
-                .bind(5, a.summary).bind(6, static_cast<std::int64_t>(digest)).bind(7, alert_body(a))
-                .bind(8, unix_ms(a.starts_at)).bind(9, a.ends_at ? unix_ms(*a.ends_at) : 0).bind(10, now).step();
-            Use bump(db, statement(sql_bump));
-            bump.bind(1, *message_id).step();
-            if (*stored_status == static_cast<int>(AlertStatus::firing) && a.status == AlertStatus::resolved)
-                --firing_change;
-            ++counts.changed;
-            continue;
-        }
-        if (a.status == AlertStatus::resolved) {
-            ++counts.ignored;
-            continue;
-        }
-        auto slot = std::find_if(fresh.begin(), fresh.end(), [&](const auto& p) { return p.first == r.channel; });
-        if (slot == fresh.end()) slot = fresh.insert(fresh.end(), {r.channel, {}});
-        slot->second.push_back({&r, digest});
-    }
-
-    auto new_message = [&](const std::string& channel, MessageKind kind) {
-        Use insert(db, statement(sql_new_message));
-        insert.bind(1, channel).bind(2, static_cast<std::int64_t>(kind)).bind(3, now).step();
-        return sqlite3_last_insert_rowid(db);
-    };
-    auto store_new = [&](const Fresh& f, std::int64_t message_id) {
-        const RoutedAlert& r = *f.routed;
-        const Alert& a = r.alert;
-        Use up(db, statement(sql_upsert));
-        up.bind(1, key_of(a)).bind(2, a.source).bind(3, a.fingerprint).bind(4, static_cast<std::int64_t>(a.status))
-            .bind(5, a.severity).bind(6, a.name).bind(7, a.summary).bind(8, r.channel).bind(9, message_id)
-            .bind(10, static_cast<std::int64_t>(f.digest)).bind(11, alert_body(a)).bind(12, unix_ms(a.starts_at))
-            .bind(13, a.ends_at ? unix_ms(*a.ends_at) : 0).bind(14, now);
-        up.step();
-    };
-    const std::int64_t window_start = now - flood.window.count();
-    for (const auto& [channel, alerts] : fresh) {
-        std::size_t recent = 0;
-        {
-            Use q(db, statement(sql_recent_new));
-            q.bind(1, channel).bind(2, window_start).bind(3, static_cast<std::int64_t>(flood.max_new));
-            if (q.step()) recent = static_cast<std::size_t>(q.integer(0));
-        }
-        // Up to max_new per window get their own (or a group) message; the rest
-        // join the channel's summary.
-        const std::size_t own = recent >= flood.max_new ? 0 : std::min(alerts.size(), flood.max_new - recent);
-        if (own > 0) {
-            const std::int64_t id = new_message(channel, own == 1 ? MessageKind::alert : MessageKind::group);
-            for (std::size_t i = 0; i < own; ++i) store_new(alerts[i], id);
-        }
-        if (own < alerts.size()) {
-            std::optional<std::int64_t> summary;
-            {
-                Use q(db, statement(sql_open_flood));
-                q.bind(1, channel).bind(2, window_start);
-                if (q.step()) summary = q.integer(0);
-            }
-            if (summary) {
-                Use bump(db, statement(sql_bump));
-                bump.bind(1, *summary).step();
-            } else {
-                summary = new_message(channel, MessageKind::flood);
-            }
-            for (std::size_t i = own; i < alerts.size(); ++i) store_new(alerts[i], *summary);
-            counts.flooded += alerts.size() - own;
-        }
-        counts.fresh += alerts.size();
-        firing_change += static_cast<std::int64_t>(alerts.size());  // only firing alerts are new
-    }
-    if (const std::int64_t over = firing_ + firing_change - static_cast<std::int64_t>(max_firing_); over > 0) {
-        counts.dropped = drop_oldest_firing(over);
-        firing_change -= static_cast<std::int64_t>(counts.dropped);
-    }
+    Transaction tx(db_.get());
+    Rows rows(*this);
+    const IntakeResult result = accept_batch(rows, batch, flood, unix_ms(now), firing_, max_firing_);
     tx.commit();
-    firing_ += firing_change;
-    return counts;
+    firing_ += result.firing_change;
+    return result.counts;
 }
 
 std::size_t SqliteAlertStore::drop_oldest_firing(std::int64_t over) {
@@ -318,19 +257,7 @@ std::optional<PendingMessage> SqliteAlertStore::next_pending(const std::string& 
     {
         Use q(db, statement(sql_message_alerts));
         q.bind(1, m.id).bind(2, static_cast<std::int64_t>(limit));
-        while (q.step()) {
-            Alert a;
-            a.source = q.text(0);
-            a.fingerprint = q.text(1);
-            a.status = static_cast<AlertStatus>(q.integer(2));
-            a.severity = q.text(3);
-            a.name = q.text(4);
-            a.summary = q.text(5);
-            read_body(q.text(6), a);
-            a.starts_at = from_unix_ms(q.integer(7));
-            if (const auto ends = q.integer(8); ends != 0) a.ends_at = from_unix_ms(ends);
-            m.alerts.push_back(std::move(a));
-        }
+        while (q.step()) m.alerts.push_back(alert_from_row(q));
     }
     Use q(db, statement(sql_message_counts));
     q.bind(1, m.id);
@@ -379,20 +306,7 @@ std::vector<StoredAlert> SqliteAlertStore::list_alerts(std::optional<AlertStatus
     if (status) q.bind(1, static_cast<std::int64_t>(*status));
     q.bind(2, since).bind(3, static_cast<std::int64_t>(limit));
     std::vector<StoredAlert> out;
-    while (q.step()) {
-        StoredAlert s;
-        s.source = q.text(0);
-        s.fingerprint = q.text(1);
-        s.status = static_cast<AlertStatus>(q.integer(2));
-        s.severity = q.text(3);
-        s.name = q.text(4);
-        s.summary = q.text(5);
-        s.channel = q.text(6);
-        s.starts_unix_ms = q.integer(7);
-        s.ends_unix_ms = q.integer(8);
-        s.post_error = q.text(9);
-        out.push_back(std::move(s));
-    }
+    while (q.step()) out.push_back(stored_alert_from_row(q));
     return out;
 }
 

@@ -44,6 +44,7 @@ public:
     int synchronous_level() const;
 
 private:
+    class Rows;  // what accept_batch (store/alert_intake) reads and writes
     sqlite3_stmt* statement(const char* sql) const;  // caller holds mutex_
     std::size_t drop_oldest_firing(std::int64_t over);  // caller holds mutex_, in a transaction
     void exec(const char* sql) const;

@@ -33,7 +33,7 @@ std::string display_name(const std::string& service) {
     static const std::pair<const char*, const char*> names[] = {
         {"eks", "AWS EKS"},          {"sagemaker", "Amazon SageMaker"}, {"sts", "AWS STS"},
         {"cloudformation", "AWS CloudFormation"}, {"aws", "AWS"}, {"mlflow", "MLflow"},
-        {"kubernetes", "The Kubernetes API server"}, {"slack", "Slack"}};
+        {"kubernetes", "The Kubernetes API server"}, {"slack", "Slack"}, {"store", "hpops's database"}};
     for (const auto& [key, name] : names)
         if (service == key) return name;
     return "A backend (" + service + ")";

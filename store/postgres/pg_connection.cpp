@@ -21,6 +21,13 @@ void ignore_notice(void*, const char*) {}
 std::int64_t Row::integer(int column) const { return result_.integer(row_, column); }
 std::string Row::text(int column) const { return result_.text(row_, column); }
 
+void raise(const std::string& message, const std::string& sqlstate) {
+    if (sqlstate.starts_with("08") || sqlstate.starts_with("57P") || sqlstate == "53300")
+        throw UpstreamError("store", "Unreachable", message);
+    if (sqlstate == "57014") throw UpstreamError("store", "Timeout", message);
+    throw Error(message, sqlstate);
+}
+
 Result::Result(pg_result* result) : result_(result) {}
 Result::~Result() {
     if (result_) PQclear(result_);
@@ -57,7 +64,7 @@ Connection::Connection(const ConnectSettings& settings) {
         const std::string message = conn_ ? trimmed(PQerrorMessage(conn_)) : "out of memory";
         if (conn_) PQfinish(conn_);
         conn_ = nullptr;
-        throw Error("postgres " + redacted_url(settings.url) + ": connect: " + message, "08001");
+        raise("postgres " + redacted_url(settings.url) + ": connect: " + message, "08001");
     }
     PQsetNoticeProcessor(conn_, &ignore_notice, nullptr);
 }
@@ -77,8 +84,7 @@ void Connection::fail(pg_result* result, const char* operation) const {
     std::string sqlstate = state ? state : (PQstatus(conn_) != CONNECTION_OK ? "08006" : "");
     const std::string message = trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
     if (result) PQclear(result);
-    throw Error(std::string("postgres: ") + operation + ": " + (message.empty() ? "failed" : message),
-                std::move(sqlstate));
+    raise(std::string("postgres: ") + operation + ": " + (message.empty() ? "failed" : message), sqlstate);
 }
 
 Result Connection::exec(const char* sql, const Params& params, const char* operation) {

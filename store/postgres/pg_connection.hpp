@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hpops/errors.hpp"
+
 struct pg_conn;
 struct pg_result;
 
@@ -26,6 +28,12 @@ public:
 private:
     std::string sqlstate_;
 };
+
+// Throws the error for `sqlstate`: an outage (no connection, the server
+// shutting down, every connection busy) or a statement timeout as an
+// UpstreamError of service "store", which the chat shows as "hpops's database
+// did not answer" and alert receivers answer with 503; anything else as Error.
+[[noreturn]] void raise(const std::string& message, const std::string& sqlstate);
 
 // Values for $1, $2...; each goes as text and the server casts it to the
 // column's type, so one binding works for BIGINT and TEXT alike.

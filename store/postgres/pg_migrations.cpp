@@ -1,7 +1,10 @@
 #include "store/postgres/pg_migrations.hpp"
 
+#include <atomic>
 #include <iterator>
 #include <string>
+
+#include <spdlog/spdlog.h>
 
 #include "store/migrations.hpp"
 #include "store/postgres/pg_connection.hpp"
@@ -195,6 +198,24 @@ void migrate(Connection& c) {
         }
         tx.commit();
     }
+}
+
+std::unique_ptr<Pool> open_migrated_pool(PoolSettings settings) {
+    // Once per pool; the advisory lock makes replicas starting together safe.
+    auto migrated = std::make_shared<std::atomic<bool>>(false);
+    auto pool = std::make_unique<Pool>(std::move(settings), [migrated](Connection& c) {
+        if (migrated->load()) return;
+        migrate(c);
+        migrated->store(true);
+    });
+    try {
+        auto first = pool->lease();
+    } catch (const NewerSchemaError&) {
+        throw;
+    } catch (const std::exception& e) {
+        spdlog::warn("store: {}; not ready until it answers", e.what());
+    }
+    return pool;
 }
 
 }  // namespace hpops::store::pg

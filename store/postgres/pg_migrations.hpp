@@ -4,7 +4,9 @@
 // migration is one transaction holding a transaction-scoped advisory lock, so
 // replicas starting together apply each exactly once and the others wait,
 // then find it done.
-#include "store/postgres/pg_connection.hpp"
+#include <memory>
+
+#include "store/postgres/pg_pool.hpp"
 
 namespace hpops::store::pg {
 
@@ -23,5 +25,11 @@ int latest_schema_version();
 void migrate(Connection& connection);
 // 0 before the first migration.
 int schema_version(Connection& connection);
+
+// A pool whose first connection brings the database up to date. It connects
+// once now: a database from a newer hpops throws NewerSchemaError (refuse to
+// start); an unreachable one is logged and retried on use (hpops runs, not
+// ready, until the database answers).
+std::unique_ptr<Pool> open_migrated_pool(PoolSettings settings);
 
 }  // namespace hpops::store::pg

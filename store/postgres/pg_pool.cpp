@@ -23,12 +23,12 @@ Lease Pool::lease() {
         if (open_ < settings_.size) break;
         if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
             open_ >= settings_.size)
-            throw Error("postgres: all " + std::to_string(settings_.size) + " connections busy for " +
-                            std::to_string(settings_.acquire_timeout.count()) + " ms",
-                        "53300");
+            raise("postgres: all " + std::to_string(settings_.size) + " connections busy for " +
+                      std::to_string(settings_.acquire_timeout.count()) + " ms",
+                  "53300");
     }
     if (Clock::now() < next_attempt_)
-        throw Error("postgres unreachable (" + last_error_ + "); retrying", "08001");
+        raise("postgres unreachable (" + last_error_ + "); retrying", "08001");
     ++open_;
     lock.unlock();
     try {

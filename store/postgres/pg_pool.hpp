@@ -47,7 +47,7 @@ public:
     // store's migrations, once); when it throws, the connection is dropped.
     explicit Pool(PoolSettings settings, std::function<void(Connection&)> on_connect = {});
 
-    // Throws Error (SQLSTATE 08xxx) when no connection can be had.
+    // Throws UpstreamError("store", "Unreachable") when no connection can be had.
     Lease lease();
     const PoolSettings& settings() const { return settings_; }
 

@@ -4,8 +4,6 @@
 #include <limits>
 #include <stdexcept>
 
-#include <spdlog/spdlog.h>
-
 #include "store/postgres/pg_migrations.hpp"
 #include "store/row_readers.hpp"
 
@@ -42,25 +40,8 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
 PostgresStore::PostgresStore(pg::PoolSettings settings, Clock clock)
     : clock_(std::move(clock)),
       description_("postgres " + pg::redacted_url(settings.connect.url) + " (pool " + std::to_string(settings.size) +
-                   ", statement timeout " + std::to_string(settings.connect.statement_timeout_ms) + " ms)") {
-    // Migrations run on the first connection each process makes; the
-    // advisory lock lets replicas starting together apply each once.
-    auto migrated = std::make_shared<std::atomic<bool>>(false);
-    pool_ = std::make_unique<pg::Pool>(std::move(settings), [migrated](pg::Connection& c) {
-        if (migrated->load()) return;
-        pg::migrate(c);
-        migrated->store(true);
-    });
-    // One connection now: a database from a newer hpops stops the start; an
-    // unreachable one does not (hpops runs, not ready, and keeps trying).
-    try {
-        auto c = lease();
-    } catch (const pg::NewerSchemaError&) {
-        throw;
-    } catch (const std::exception& e) {
-        spdlog::warn("store: {}; not ready until it answers", e.what());
-    }
-}
+                   ", statement timeout " + std::to_string(settings.connect.statement_timeout_ms) + " ms)"),
+      pool_(pg::open_migrated_pool(std::move(settings))) {}
 
 std::int64_t PostgresStore::append_audit(const AuditRecord& r) {
     auto c = lease();

@@ -64,9 +64,9 @@ public:
 private:
     pg::Lease lease() const { return pool_->lease(); }
 
-    std::unique_ptr<pg::Pool> pool_;
     Clock clock_;
     std::string description_;
+    std::unique_ptr<pg::Pool> pool_;
     std::atomic<std::size_t> inserts_since_purge_{0};
 };
 

@@ -32,7 +32,10 @@ TEST(PostgresDown, AtStartTheStoreIsMadeButNotHealthy) {
     try {
         store.recent_audit(1);
         FAIL() << "read from nothing";
-    } catch (const std::runtime_error& e) {
+    } catch (const UpstreamError& e) {
+        // What the chat shows as "hpops's database did not answer".
+        EXPECT_EQ(e.service(), "store");
+        EXPECT_EQ(e.code(), "Unreachable");
         EXPECT_NE(std::string(e.what()).find("127.0.0.1"), std::string::npos) << e.what();
         EXPECT_EQ(std::string(e.what()).find("pw"), std::string::npos) << e.what();
     }
@@ -49,7 +52,7 @@ TEST_P(PostgresOutage, CallsFailWhileTheServerIsAwayAndRecoverAfter) {
     auto& peer = hpops::testing::PostgresPeer::shared();
     peer.stop_server();
     EXPECT_FALSE(store->healthy());
-    EXPECT_THROW(store->append_audit({}), std::runtime_error);
+    EXPECT_THROW(store->append_audit({}), UpstreamError);
     peer.start_server();
     const auto deadline = Steady::now() + 10s;
     while (!store->healthy() && Steady::now() < deadline) std::this_thread::sleep_for(100ms);
