@@ -139,8 +139,13 @@ boost::asio::awaitable<void> DigestScheduler::run(std::chrono::seconds recheck) 
             spdlog::error("digests: {}", e.what());
         }
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(recheck);
-        if (const auto next = next_due(now))
-            wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(*next - now));
+        std::optional<sys_seconds> next;
+        try {
+            next = next_due(now);
+        } catch (const std::exception&) {
+            // The store's schedules cannot be read (logged by the tick): recheck as usual.
+        }
+        if (next) wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(*next - now));
         timer_.expires_after(std::max(wait, std::chrono::milliseconds(200)));
         boost::system::error_code ec;
         co_await timer_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));

@@ -229,19 +229,43 @@ asio::awaitable<void> loop(std::shared_ptr<JobRunner::Shared> s) {
 
 }  // namespace
 
+namespace {
+
+// Plans every unfinished job. While the store cannot be read (a database
+// not yet reachable at start) it tries again every first_retry, without
+// holding up the loop: new jobs run as soon as the store answers.
+asio::awaitable<void> resume_unfinished_jobs(std::shared_ptr<JobRunner::Shared> s) {
+    asio::steady_timer retry(s->strand);
+    bool warned = false;
+    while (!s->stopping) {
+        std::optional<std::vector<JobRecord>> unfinished;
+        try {
+            unfinished = s->jobs.running_jobs();
+        } catch (const std::exception& e) {
+            if (!warned) spdlog::warn("jobs: cannot read unfinished jobs yet ({}); trying again", e.what());
+            warned = true;
+        }
+        if (unfinished) {
+            for (const JobRecord& job : *unfinished) s->plan(job.id, steady::now());
+            {
+                std::lock_guard lock(s->stats_mutex);
+                s->stats.resumed += unfinished->size();
+                s->stats.running += static_cast<std::int64_t>(unfinished->size());
+            }
+            if (!unfinished->empty()) spdlog::info("jobs: resuming {} unfinished job(s)", unfinished->size());
+            co_return;
+        }
+        retry.expires_after(s->options.first_retry);
+        boost::system::error_code ec;
+        co_await retry.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+}  // namespace
+
 void JobRunner::start(bool resume_unfinished) {
     asio::dispatch(shared_->strand, [s = shared_, resume_unfinished] {
-        std::size_t resumed = 0;
-        for (const JobRecord& job : resume_unfinished ? s->jobs.running_jobs() : std::vector<JobRecord>{}) {
-            s->plan(job.id, steady::now());
-            ++resumed;
-        }
-        {
-            std::lock_guard lock(s->stats_mutex);
-            s->stats.resumed += resumed;
-            s->stats.running += static_cast<std::int64_t>(resumed);
-        }
-        if (resumed) spdlog::info("jobs: resuming {} unfinished job(s)", resumed);
+        if (resume_unfinished) asio::co_spawn(s->strand, resume_unfinished_jobs(s), asio::detached);
         asio::co_spawn(s->strand, loop(s), asio::detached);
     });
 }

@@ -16,7 +16,9 @@ From C++ (GoogleTest), Python or a shell:
      "port": PORT, "workdir": "...", "pid": N, "startup_seconds": S}
   Lines on stdin steer it: `stop` stops the server (the port then refuses),
   `start` starts it again on the same port with the same data; each answers
-  one JSON line. `createdb NAME` makes a database and answers with its URL.
+  one JSON line. `createdb NAME` makes a database and answers with its URL;
+  `sql NAME QUERY` runs QUERY on database NAME and answers {"rows": [[...]]}
+  (every value as text), for tests that check what hpops wrote.
   Stop the peer by closing stdin or with SIGTERM.
 
 From Python: `info, stop = start_postgres()`.
@@ -98,8 +100,8 @@ class PostgresPeer:
         return f"postgresql://{ROLE}@127.0.0.1:{self.port}/{database}"
 
     def psql(self, database: str, sql: str) -> str:
-        return self._run([f"{self.bin}/psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
-                          "-p", str(self.port), "-U", ROLE, "-d", database, "-c", sql])
+        return self._run([f"{self.bin}/psql", "-X", "-q", "-t", "-A", "-F", "\x1f", "-v", "ON_ERROR_STOP=1",
+                          "-h", "127.0.0.1", "-p", str(self.port), "-U", ROLE, "-d", database, "-c", sql])
 
     def start(self) -> None:
         log = open(os.path.join(self.workdir, "server.log"), "ab")
@@ -160,6 +162,9 @@ def answer(peer: PostgresPeer, line: str) -> dict:
     if len(words) == 2 and words[0] == "createdb" and re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", words[1]):
         peer.psql("postgres", f"CREATE DATABASE {words[1]}")
         return {"url": peer.url(words[1])}
+    if len(words) >= 3 and words[0] == "sql":
+        query = line.strip().split(None, 2)[2]
+        return {"rows": [row.split("\x1f") for row in peer.psql(words[1], query).splitlines()]}
     return {"error": f"unknown command: {line.strip()}"}
 
 
