@@ -15,13 +15,14 @@ namespace hpops::alerts {
 namespace asio = boost::asio;
 
 AlertPoster::AlertPoster(asio::any_io_executor executor, AlertStore& store, ChatPoster& chat, Metrics& metrics,
-                         AlertCapacity* capacity, std::chrono::milliseconds scan_interval)
+                         AlertCapacity* capacity, std::chrono::milliseconds scan_interval, AlertLanes lanes)
     : strand_(asio::make_strand(executor)),
       store_(store),
       chat_(chat),
       metrics_(metrics),
       capacity_(capacity),
       scan_interval_(scan_interval),
+      lanes_(std::move(lanes)),
       wake_timer_(strand_) {}
 
 void AlertPoster::start() { asio::co_spawn(strand_, scan_loop(), asio::detached); }
@@ -33,6 +34,15 @@ void AlertPoster::wake() {
 void AlertPoster::stop() {
     stopped_ = true;
     wake();
+    // A lane waiting out a backoff ends only when the io stops: its lease is
+    // let go here, so a replica (or this one restarted elsewhere) posts the
+    // channel at once rather than after the lease.
+    std::set<std::string> lanes;
+    {
+        std::lock_guard lock(mutex_);
+        lanes = active_lanes_;
+    }
+    for (const auto& channel : lanes) let_lane_go(channel);
 }
 
 bool AlertPoster::permanent_error(std::string_view code) {
@@ -72,6 +82,9 @@ asio::awaitable<void> AlertPoster::lane(std::string channel) {
     asio::steady_timer backoff_timer(co_await asio::this_coro::executor);
     std::chrono::milliseconds backoff{500};
     while (!stopped_) {
+        // Another replica posting this channel: it posts everything pending
+        // in order; the scan comes back if it stops renewing.
+        if (!hold_lane(channel)) break;
         std::optional<PendingMessage> next;
         try {
             next = store_.next_pending(channel, alerts_listed_per_message);
@@ -90,8 +103,29 @@ asio::awaitable<void> AlertPoster::lane(std::string channel) {
         co_await backoff_timer.async_wait(asio::use_awaitable);
         backoff = std::min<std::chrono::milliseconds>(backoff * 2, std::chrono::seconds(30));
     }
+    let_lane_go(channel);
     std::lock_guard lock(mutex_);
     active_lanes_.erase(channel);
+}
+
+bool AlertPoster::hold_lane(const std::string& channel) {
+    if (!lanes_.leases) return true;
+    try {
+        return lanes_.leases->claim_lease("alerts " + channel, lanes_.owner, lanes_.lease) != 0;
+    } catch (const std::exception& e) {
+        metrics_.count_error("alerts_store_read");
+        spdlog::error("alerts: cannot take the lane of {}: {}", channel, e.what());
+        return false;
+    }
+}
+
+void AlertPoster::let_lane_go(const std::string& channel) {
+    if (!lanes_.leases) return;
+    try {
+        lanes_.leases->release_lease("alerts " + channel, lanes_.owner);
+    } catch (const std::exception& e) {
+        spdlog::warn("alerts: cannot let the lane of {} go ({}); it expires on its own", channel, e.what());
+    }
 }
 
 asio::awaitable<bool> AlertPoster::deliver(PendingMessage m) {

@@ -9,6 +9,7 @@
 //
 // The whole HTTP path is measured by bench/alerts_load.sh.
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +21,7 @@
 
 #include "alerts/alert_intake.hpp"
 #include "alerts/webhook_payload.hpp"
+#include "store/postgres/postgres_alert_store.hpp"
 #include "store/sqlite_alert_store.hpp"
 
 namespace {
@@ -114,6 +116,22 @@ std::pair<Clock::duration, Clock::duration> raw_sqlite(const std::string& path, 
     return took;
 }
 
+// Parse, route, dedupe and store every payload as new alerts, then again as
+// repeats: intake as a receiver runs it, on one backend.
+void intake_rates(AlertStore& store, const AlertsConfig& cfg, const std::vector<std::string>& bodies,
+                  const std::string& backend) {
+    alerts::AlertIntake intake(store, cfg, nullptr);
+    auto start = Clock::now();
+    std::size_t fresh = 0;
+    for (const auto& b : bodies) fresh += intake.submit_now(alerts::parse_alertmanager_payload(b).alerts).counts.fresh;
+    report(("parse + route + dedupe + store, new alerts, " + backend).c_str(), fresh, Clock::now() - start);
+    start = Clock::now();
+    std::size_t unchanged = 0;
+    for (const auto& b : bodies)
+        unchanged += intake.submit_now(alerts::parse_alertmanager_payload(b).alerts).counts.unchanged;
+    report(("parse + route + dedupe + store, repeats, " + backend).c_str(), unchanged, Clock::now() - start);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,16 +172,14 @@ int main(int argc, char** argv) {
     }
     {
         store::SqliteAlertStore store((dir / "alerts.db").string());
-        alerts::AlertIntake intake(store, cfg, nullptr);
-        start = Clock::now();
-        std::size_t fresh = 0;
-        for (const auto& b : bodies) fresh += intake.submit_now(alerts::parse_alertmanager_payload(b).alerts).counts.fresh;
-        report("parse + route + dedupe + store, new alerts", fresh, Clock::now() - start);
-        start = Clock::now();
-        std::size_t unchanged = 0;
-        for (const auto& b : bodies)
-            unchanged += intake.submit_now(alerts::parse_alertmanager_payload(b).alerts).counts.unchanged;
-        report("parse + route + dedupe + store, repeats (unchanged)", unchanged, Clock::now() - start);
+        intake_rates(store, cfg, bodies, "SQLite");
+    }
+    // The same on PostgreSQL, when given an empty database (bench/README.md).
+    if (const char* url = std::getenv("HPOPS_BENCH_POSTGRES_URL")) {
+        store::pg::PoolSettings settings;
+        settings.connect.url = url;
+        store::PostgresAlertStore store(settings);
+        intake_rates(store, cfg, bodies, "PostgreSQL");
     }
     report("baseline: raw SQLite insert, 1 transaction per 100 rows", alerts, raw_sqlite((dir / "raw.db").string(), payloads));
     std::filesystem::remove_all(dir);

@@ -5,6 +5,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <unistd.h>
+
 #include <csignal>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -33,6 +35,21 @@ using alerts::SnsTrust;
 using alerts::grafana_replay_memory;
 using store::PooledAlertLog;
 namespace asio = boost::asio;
+
+namespace {
+
+// This replica in the store's leases: its host (a pod's name) and port. The
+// same after a restart in place, so the restarted process takes its own jobs
+// back at once instead of waiting out their leases.
+std::string replica_name(const Config& config) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    // Port 0 (any free port) names no instance: the process does.
+    return std::string(host) + ":" +
+           (config.server.port != 0 ? std::to_string(config.server.port) : "pid" + std::to_string(::getpid()));
+}
+
+}  // namespace
 
 App::App(ConfigPtr config, HandlerRegistry handlers)
     : config_(std::move(config)),
@@ -88,7 +105,10 @@ std::uint16_t App::start(asio::io_context& io) {
     job_messenger_ = std::make_unique<SlackJobMessenger>(
         config_->slack.bot_token.empty() ? nullptr : chat_poster_.get(), *http_);
     jobs_ = std::make_unique<JobRunner>(io.get_executor(), *store_, JobContext{*config_, clients_, store_.get()},
-                                        job_messenger_.get());
+                                        job_messenger_.get(),
+                                        JobRunnerOptions{.owner = replica_name(*config_),
+                                                         .lease = config_->store.lease,
+                                                         .takeover_scan = config_->store.lease / 3});
     for (JobKind* kind : handlers::job_kinds()) jobs_->add_kind(*kind);
     services_->jobs = jobs_.get();
     dispatcher_->set_jobs(jobs_.get());
@@ -111,8 +131,9 @@ std::uint16_t App::start(asio::io_context& io) {
             return dispatcher->sign_action(command, channel, ttl);
         };
         alert_capacity_ = std::make_unique<AlertCapacity>(clients_with_alerts(), *config_, std::move(signer));
-        alert_poster_ = std::make_unique<AlertPoster>(io.get_executor(), *alert_store_, *chat_poster_, metrics_,
-                                                      alert_capacity_.get());
+        alert_poster_ = std::make_unique<AlertPoster>(
+            io.get_executor(), *alert_store_, *chat_poster_, metrics_, alert_capacity_.get(), std::chrono::seconds(1),
+            alerts::AlertLanes{store_.get(), replica_name(*config_)});
         alert_intake_ = std::make_unique<AlertIntake>(*alert_store_, config_->alerts,
                                                       [poster = alert_poster_.get()] { poster->wake(); });
         services_->alerts = alert_intake_.get();

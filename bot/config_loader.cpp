@@ -180,7 +180,7 @@ void read_access(YamlWalker& w, const ConfigField& root, AccessConfig& out) {
 
 void read_store(YamlWalker& w, const ConfigField& root, StoreConfig& out) {
     const ConfigField s = w.child(root, "store");
-    if (!w.section(s, {"path", "synchronous", "url", "pool_size", "statement_timeout"})) return;
+    if (!w.section(s, {"path", "synchronous", "url", "pool_size", "statement_timeout", "lease"})) return;
     const ConfigField path = w.child(s, "path");
     if (auto v = w.read_string(path)) {
         if (v->empty()) w.problem(path, "is empty (use \":memory:\" for a throwaway store)");
@@ -196,6 +196,7 @@ void read_store(YamlWalker& w, const ConfigField& root, StoreConfig& out) {
     }
     if (auto v = w.read_int(w.child(s, "pool_size"), 1, 64)) out.pool_size = static_cast<int>(*v);
     if (auto v = w.read_duration(w.child(s, "statement_timeout"), 100ms, 10min)) out.statement_timeout = *v;
+    if (auto v = w.read_duration(w.child(s, "lease"), 1s, 10min)) out.lease = *v;
 }
 
 void read_confirm(YamlWalker& w, const ConfigField& root, ConfirmConfig& out) {

@@ -5,6 +5,7 @@
 #include "hpops/capacity_samples.hpp"
 #include "hpops/digest_schedules.hpp"
 #include "hpops/job.hpp"
+#include "hpops/leases.hpp"
 #include "hpops/store.hpp"
 
 namespace hpops::store {
@@ -12,7 +13,8 @@ namespace hpops::store {
 class Database : public hpops::Store,
                  public hpops::JobStore,
                  public hpops::DigestScheduleStore,
-                 public hpops::CapacitySampleStore {
+                 public hpops::CapacitySampleStore,
+                 public hpops::LeaseStore {
 public:
     DigestScheduleStore* digest_schedules() override { return this; }
     CapacitySampleStore* capacity_samples() override { return this; }

@@ -171,6 +171,22 @@ CREATE TABLE capacity_samples (
     PRIMARY KEY (slot_unix_ms, region, kind, cluster, group_name)
 ) WITHOUT ROWID;
 )sql"},
+    // Several replicas on one store: named leases (a channel's alert posts,
+    // the scheduler, the sampler) and each job's lease with its fencing token.
+    {6, R"sql(
+CREATE TABLE leases (
+    name          TEXT PRIMARY KEY,
+    owner         TEXT NOT NULL,
+    until_unix_ms INTEGER NOT NULL,
+    fence         INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE jobs ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lease_until_unix_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN shown_unix_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE jobs SET shown_unix_ms = updated_unix_ms;
+CREATE INDEX jobs_unshown ON jobs (finished_unix_ms) WHERE status <> 'running' AND shown_unix_ms < finished_unix_ms;
+)sql"},
 };
 
 void run(sqlite3* db, const std::string& path, const char* sql, const std::string& operation) {

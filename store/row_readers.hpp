@@ -42,6 +42,7 @@ JobRecord job_from_row(const Row& q) {
     job.attempts = static_cast<int>(q.integer(18));
     job.outcome = q.text(19);
     job.claim = q.text(20);
+    job.fence = q.integer(21);
     return job;
 }
 

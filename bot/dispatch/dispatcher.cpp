@@ -107,18 +107,21 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
     const CommandSpec* spec = find_command(intent.command);
     if (!spec) co_return message_reply("Unknown command `" + intent.command + "`.");
 
+    // Claimed in the store before anything else, a denial included: Slack's
+    // retry of the request reaching another replica is answered, not run or
+    // audited again.
+    if (spec->mutating && !caller.idempotency_key.empty() &&
+        !store_.remember_request("request:" + caller.idempotency_key,
+                                 std::chrono::system_clock::now() + 2 * config_->slack.timestamp_tolerance)) {
+        metrics_.count_error("duplicate_request");
+        co_return message_reply("This request was already received and handled; not running it again.");
+    }
     const Role held = role_of(caller);
     if (held < spec->role) {
         metrics_.count_command(spec->name, "denied");
         NotPermitted denial(spec->name, spec->role, held);
         if (spec->mutating) audit(caller, intent, "denied", denial.what());
         co_return reply_for_denial(denial);
-    }
-    if (spec->mutating && !caller.idempotency_key.empty() &&
-        !store_.remember_request("request:" + caller.idempotency_key,
-                                 std::chrono::system_clock::now() + 2 * config_->slack.timestamp_tolerance)) {
-        metrics_.count_error("duplicate_request");
-        co_return message_reply("This request was already received and handled; not running it again.");
     }
     if (spec->always_confirm && !spec->handler_confirms && !intent.confirmed) {
         metrics_.count_command(spec->name, "confirm-requested");

@@ -8,7 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 #include "bot/dispatch/error_reply.hpp"
@@ -62,15 +65,46 @@ struct JobRunner::Shared {
     mutable std::mutex stats_mutex;
     JobRunnerStats stats;
 
+    // The jobs whose lease this runner holds: stats.running counts them.
+    std::set<std::int64_t> held;
+    void hold(std::int64_t id) {
+        if (!held.insert(id).second) return;
+        std::lock_guard lock(stats_mutex);
+        ++stats.running;
+    }
+    void let_go(std::int64_t id) {
+        if (!held.erase(id)) return;
+        std::lock_guard lock(stats_mutex);
+        --stats.running;
+    }
+
     void plan(std::int64_t id, steady::time_point at) {
         schedule.emplace(at, id);
         wake.cancel();  // the loop recomputes its next wake-up
     }
 };
 
+namespace {
+
+// host:pid#n: unique among the runners that share a store when none is named.
+std::string made_up_owner() {
+    static std::atomic<int> made{0};
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return std::string(host) + ":" + std::to_string(::getpid()) + "#" + std::to_string(made++);
+}
+
+JobRunnerOptions with_owner(JobRunnerOptions options) {
+    if (options.owner.empty()) options.owner = made_up_owner();
+    return options;
+}
+
+}  // namespace
+
 JobRunner::JobRunner(asio::any_io_executor executor, JobStore& jobs, JobContext context, JobMessenger* messenger,
                      JobRunnerOptions options, WallClock wall)
-    : shared_(std::make_shared<Shared>(std::move(executor), jobs, context, messenger, options, std::move(wall))) {
+    : shared_(std::make_shared<Shared>(std::move(executor), jobs, context, messenger, with_owner(std::move(options)),
+                                       std::move(wall))) {
     if (!shared_->context.jobs) shared_->context.jobs = &jobs;
 }
 
@@ -105,6 +139,7 @@ asio::awaitable<void> show(std::shared_ptr<JobRunner::Shared> s, JobRecord job, 
     try {
         JobMessage shown = co_await s->messenger->show(job, kind.render(job));
         if (shown.ts != job.message.ts || shown.channel != job.message.channel) s->jobs.set_message(job.id, shown);
+        s->jobs.mark_shown(job.id, job.updated_unix_ms);
     } catch (const std::exception& e) {
         spdlog::warn("jobs: cannot show job {}'s message: {}", job.id, e.what());
     }
@@ -124,13 +159,18 @@ asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_
         auto kind_it = found ? s->kinds.find(found->kind) : s->kinds.end();
         if (!found || found->status != JobStatus::running) {
             // Finished elsewhere (cancelled, or another process): nothing to do.
+            s->let_go(id);
         } else if (kind_it == s->kinds.end() || found->kind_version > kind_it->second->version()) {
             // Written by a newer hpops (or a kind this one lacks): leave the row for it.
             spdlog::error("jobs: job {} is of kind {} v{}, which this hpops cannot run; left as it is", id,
                           found->kind, found->kind_version);
             s->left_alone.insert(id);
+        } else if (const std::int64_t fence = s->jobs.lease_job(id, s->options.owner, s->options.lease); fence == 0) {
+            s->let_go(id);  // another runner holds the job: its steps are that runner's
         } else {
+            s->hold(id);
             JobRecord job = std::move(*found);
+            job.fence = fence;
             JobKind& kind = *kind_it->second;
             const auto started = steady::now();
             const std::int64_t now = unix_ms(s->wall());
@@ -189,13 +229,15 @@ asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_
                 const double seconds = std::chrono::duration<double>(steady::now() - started).count();
                 s->stats.step_seconds_sum += seconds;
                 s->stats.step_seconds_max = std::max(s->stats.step_seconds_max, seconds);
-                if (job.status != JobStatus::running) {
-                    ++s->stats.finished[static_cast<int>(job.status)];
-                    --s->stats.running;
-                }
+                if (job.status != JobStatus::running) ++s->stats.finished[static_cast<int>(job.status)];
             }
+            if (job.status != JobStatus::running) s->let_go(id);
             co_await show(s, job, kind);
         }
+    } catch (const LeaseLost& e) {
+        // Another runner took the job over while this one was away: its step stands, ours is dropped.
+        spdlog::warn("jobs: {}; this runner's step is dropped", e.what());
+        s->let_go(id);
     } catch (const std::exception& e) {
         // The store failed: try again later rather than lose the job.
         spdlog::error("jobs: step of job {} failed: {}", id, e.what());
@@ -250,7 +292,6 @@ asio::awaitable<void> resume_unfinished_jobs(std::shared_ptr<JobRunner::Shared> 
             {
                 std::lock_guard lock(s->stats_mutex);
                 s->stats.resumed += unfinished->size();
-                s->stats.running += static_cast<std::int64_t>(unfinished->size());
             }
             if (!unfinished->empty()) spdlog::info("jobs: resuming {} unfinished job(s)", unfinished->size());
             co_return;
@@ -261,11 +302,47 @@ asio::awaitable<void> resume_unfinished_jobs(std::shared_ptr<JobRunner::Shared> 
     }
 }
 
+// Renews this runner's job leases every lease/3 and, every takeover_scan,
+// plans the running jobs it neither holds nor has planned: a step takes
+// those whose lease ran out (their runner died) and skips the others.
+asio::awaitable<void> keep_leases(std::shared_ptr<JobRunner::Shared> s) {
+    asio::steady_timer timer(s->strand);
+    auto next_scan = steady::now() + s->options.takeover_scan;
+    while (!s->stopping) {
+        try {
+            s->jobs.renew_job_leases(s->options.owner, s->options.lease);
+            if (steady::now() >= next_scan) {
+                next_scan = steady::now() + s->options.takeover_scan;
+                std::set<std::int64_t> planned;
+                for (const auto& entry : s->schedule) planned.insert(entry.second);
+                for (const JobRecord& job : s->jobs.running_jobs())
+                    if (!s->held.count(job.id) && !s->in_flight.count(job.id) && !planned.count(job.id) &&
+                        !s->left_alone.count(job.id))
+                        s->plan(job.id, steady::now());
+                // Final states no message shows: their runner died between the
+                // commit and the edit, or chat failed then. Shown again, once.
+                const std::int64_t hour_ago = unix_ms(s->wall()) - 3'600'000;
+                for (JobRecord& job : s->jobs.claim_unshown_finished_jobs(hour_ago, 50))
+                    if (auto kind = s->kinds.find(job.kind); kind != s->kinds.end())
+                        asio::co_spawn(s->strand, show(s, std::move(job), *kind->second), asio::detached);
+            }
+        } catch (const std::exception& e) {
+            spdlog::warn("jobs: cannot renew or scan job leases: {}", e.what());
+        }
+        timer.expires_after(std::min(s->options.lease / 3, s->options.takeover_scan));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
 }  // namespace
 
 void JobRunner::start(bool resume_unfinished) {
     asio::dispatch(shared_->strand, [s = shared_, resume_unfinished] {
-        if (resume_unfinished) asio::co_spawn(s->strand, resume_unfinished_jobs(s), asio::detached);
+        if (resume_unfinished) {
+            asio::co_spawn(s->strand, resume_unfinished_jobs(s), asio::detached);
+            asio::co_spawn(s->strand, keep_leases(s), asio::detached);
+        }
         asio::co_spawn(s->strand, loop(s), asio::detached);
     });
 }
@@ -284,10 +361,9 @@ asio::awaitable<std::int64_t> begin_on_strand(std::shared_ptr<JobRunner::Shared>
     job.deadline_unix_ms = now + kind_it->second->deadline(s->context.config).count();
     job.id = s->jobs.create_job(job);
     if (job.id == 0) co_return 0;  // claimed already: by another replica, or before a restart
-    {
-        std::lock_guard lock(s->stats_mutex);
-        ++s->stats.running;
-    }
+    // Leased at once, or another replica's takeover scan could step it first.
+    job.fence = s->jobs.lease_job(job.id, s->options.owner, s->options.lease);
+    if (job.fence != 0) s->hold(job.id);
     co_await show(s, job, *kind_it->second);
     if (!s->stopping) s->plan(job.id, steady::now() + first_step_after);
     co_return job.id;
@@ -316,6 +392,12 @@ asio::awaitable<void> stop_on_strand(std::shared_ptr<JobRunner::Shared> s) {
         poll.expires_after(std::chrono::milliseconds(20));
         boost::system::error_code ec;
         co_await poll.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    try {
+        s->jobs.release_job_leases(s->options.owner);  // another replica takes them over at once
+    } catch (const std::exception& e) {
+        spdlog::warn("jobs: cannot let the job leases go ({}); they expire in {} ms", e.what(),
+                     s->options.lease.count());
     }
 }
 

@@ -19,6 +19,13 @@ struct JobRunnerOptions {
     std::size_t concurrency = 32;                       // steps in flight at once
     std::chrono::milliseconds first_retry{1'000};       // after a transient failure, doubling...
     std::chrono::milliseconds max_retry{60'000};        // ...to this
+    // Several replicas on one store: a runner steps a job only while it holds
+    // the job's lease, renews its leases every lease/3, and looks for jobs
+    // whose lease ran out (their runner died) every takeover_scan. `owner`
+    // names this runner in the store; empty: one is made up (host, process).
+    std::string owner;
+    std::chrono::milliseconds lease{15'000};
+    std::chrono::milliseconds takeover_scan{5'000};
 };
 
 struct JobRunnerStats {
@@ -28,7 +35,7 @@ struct JobRunnerStats {
     std::uint64_t finished[4] = {};       // by JobStatus
     double step_seconds_sum = 0;
     double step_seconds_max = 0;
-    std::int64_t running = 0;             // jobs begun or resumed and not yet ended
+    std::int64_t running = 0;             // jobs this runner holds the lease of, not yet ended
 };
 
 // Steps every running job until it ends. All of its bookkeeping runs on one
@@ -46,8 +53,9 @@ public:
 
     void add_kind(JobKind& kind);
     // Resumes every unfinished job in the store (their steps run at once) and
-    // starts stepping. Call once. `hpops run` passes false: it follows only
-    // the jobs its one command begins, never a server's.
+    // starts stepping, and from then on takes over jobs whose runner stopped
+    // renewing their leases. Call once. `hpops run` passes false: it follows
+    // only the jobs its one command begins, never a server's.
     void start(bool resume_unfinished = true);
     // Records a new job (its message shown at once) and schedules its first step.
     boost::asio::awaitable<std::int64_t> begin(JobRecord job, std::chrono::milliseconds first_step_after) override;
@@ -56,8 +64,9 @@ public:
     boost::asio::awaitable<bool> cancel(std::int64_t id, std::string by) override;
     const JobStore& store() const override;
     std::optional<Reply> render(const JobRecord& job) const override;
-    // Takes no new steps, lets the ones in flight finish and persist. Jobs stay
-    // running in the store for the next start.
+    // Takes no new steps, lets the ones in flight finish and persist, and lets
+    // its leases go. Jobs stay running in the store for another replica or
+    // the next start.
     boost::asio::awaitable<void> stop();
 
     const JobKind* kind(std::string_view name) const;

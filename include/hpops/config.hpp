@@ -68,6 +68,9 @@ struct StoreConfig {
     std::string url;
     int pool_size = 4;  // PostgreSQL connections per process
     std::chrono::milliseconds statement_timeout{5000};
+    // How long a replica's hold on a job lasts unrenewed: another replica
+    // takes the jobs of one that died within this and a third of it.
+    std::chrono::milliseconds lease{15'000};
 };
 
 struct ConfirmConfig {

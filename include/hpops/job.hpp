@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,16 @@ struct JobRecord {
     // with the same claim is never created, so work due once (a scheduled
     // digest's firing) is done once however many replicas or restarts ask.
     std::string claim;
+    // The job's lease (several replicas): the token of the runner that holds
+    // it, which save_step checks, so a runner that lost the job to another
+    // cannot write over its steps. 0: no lease taken (save_step unchecked).
+    std::int64_t fence = 0;
+};
+
+// save_step by a runner whose lease on the job another runner has taken.
+class LeaseLost : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
 };
 
 // One line of a job's history, for `/hp job ID`.
@@ -111,7 +122,23 @@ public:
     // Commits a step's result, with one history line, in one transaction; a
     // job that ended closes its audit row (audit_id) in the same one, so the
     // row is closed exactly once whatever happens after.
+    // With job.fence set, the step is written only if the job's lease still
+    // has that token; otherwise nothing is written and it throws LeaseLost.
     virtual void save_step(const JobRecord& job, const JobEvent& event) = 0;
+    // Takes the job's lease for `owner` (free, expired, or already its own)
+    // for `ttl`; returns its fencing token, or 0 when another runner holds it.
+    virtual std::int64_t lease_job(std::int64_t id, const std::string& owner, std::chrono::milliseconds ttl) = 0;
+    // Extends every running job's lease `owner` holds; returns how many.
+    virtual int renew_job_leases(const std::string& owner, std::chrono::milliseconds ttl) = 0;
+    // Ends `owner`'s leases at once (a clean stop): another runner takes the jobs over.
+    virtual void release_job_leases(const std::string& owner) = 0;
+    // The job's message shows its state as of `updated_unix_ms`.
+    virtual void mark_shown(std::int64_t id, std::int64_t updated_unix_ms) = 0;
+    // Finished jobs whose final state no message shows yet (their runner died
+    // between the commit and the edit, or chat failed) and whose lease has
+    // run out, each claimed for this caller: no other runner gets it too.
+    virtual std::vector<JobRecord> claim_unshown_finished_jobs(std::int64_t finished_since_unix_ms,
+                                                               std::size_t limit) = 0;
     virtual void set_message(std::int64_t id, const JobMessage& message) = 0;
     virtual std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const = 0;
 };

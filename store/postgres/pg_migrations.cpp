@@ -144,6 +144,20 @@ CREATE TABLE capacity_samples (
     PRIMARY KEY (slot_unix_ms, region, kind, cluster, group_name)
 );
 )sql"},
+    {6, R"sql(
+CREATE TABLE leases (
+    name          TEXT PRIMARY KEY,
+    owner         TEXT NOT NULL,
+    until_unix_ms BIGINT NOT NULL,
+    fence         BIGINT NOT NULL
+);
+ALTER TABLE jobs ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lease_until_unix_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN fence BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN shown_unix_ms BIGINT NOT NULL DEFAULT 0;
+UPDATE jobs SET shown_unix_ms = updated_unix_ms;
+CREATE INDEX jobs_unshown ON jobs (finished_unix_ms) WHERE status <> 'running' AND shown_unix_ms < finished_unix_ms;
+)sql"},
 };
 
 // Both dialects' lists end at the same version: a schema change is made in

@@ -44,6 +44,16 @@ public:
     void save_step(const JobRecord& job, const JobEvent& event) override;
     void set_message(std::int64_t id, const JobMessage& message) override;
     std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const override;
+    std::int64_t lease_job(std::int64_t id, const std::string& owner, std::chrono::milliseconds ttl) override;
+    int renew_job_leases(const std::string& owner, std::chrono::milliseconds ttl) override;
+    void release_job_leases(const std::string& owner) override;
+    void mark_shown(std::int64_t id, std::int64_t updated_unix_ms) override;
+    std::vector<JobRecord> claim_unshown_finished_jobs(std::int64_t finished_since_unix_ms, std::size_t limit) override;
+
+    // LeaseStore (postgres_store_leases.cpp): the leases table, judged by the database's clock.
+    std::int64_t claim_lease(const std::string& name, const std::string& owner,
+                             std::chrono::milliseconds ttl) override;
+    void release_lease(const std::string& name, const std::string& owner) override;
 
     // DigestScheduleStore (postgres_store_digests.cpp).
     void put_digest_schedule(const DigestSchedule& schedule) override;

@@ -86,7 +86,7 @@ class Bot:
 
     def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None, extra_yaml="",
                  extra_env=None, body_limit="1MiB", webhook_body_limit="16MiB", header_timeout="1s", server_yaml="",
-                 preexec_fn=None, aws_timeout="5s", mlflow_timeout="10s", follow_timeout="60s"):
+                 preexec_fn=None, aws_timeout="5s", mlflow_timeout="10s", follow_timeout="60s", store_yaml=""):
         self.port = free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
@@ -112,7 +112,7 @@ access:
     {OPS_CHANNEL}: operator
 store:
   path: {self.db}
-confirm:
+{store_yaml}confirm:
   ttl: 5m
   secret: {CONFIRM_SECRET}
 log:

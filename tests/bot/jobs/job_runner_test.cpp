@@ -13,6 +13,7 @@
 #include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "tests/support/io_thread.hpp"
@@ -285,6 +286,45 @@ TEST_F(JobRunnerTest, AWallClockJumpNeitherStallsNorHurriesSteps) {
     offset_hours = -1;  // an NTP step back by an hour
     ASSERT_TRUE(eventually([&] { return status_of(store, id) == JobStatus::done; }, 5s));
     await(r->stop());
+}
+
+// Two replicas on one store: the runner that began the job freezes (as a
+// killed process would: no more steps, no renewals), and the other takes the
+// job over once its lease runs out, carries on from the last committed step
+// and edits the same message; no step is done twice.
+TEST_F(JobRunnerTest, AnotherRunnerTakesOverTheJobsOfOneThatStopsRenewingItsLeases) {
+    const JobRunnerOptions fast{.concurrency = 8, .first_retry = 20ms, .max_retry = 200ms, .owner = {},
+                                .lease = 300ms, .takeover_scan = 100ms};
+    SqliteStore store_a(path.string()), store_b(path.string());
+    testing::IoThread frozen;  // replica a's own threads
+    auto a = std::make_unique<JobRunner>(frozen.io.get_executor(), store_a, JobContext{config, clients}, &messenger, fast);
+    a->add_kind(kind);
+    a->start();
+    JobRunnerOptions b_options = fast;
+    b_options.owner = "replica-b";
+    JobRunner b(io.get_executor(), store_b, JobContext{config, clients}, &messenger, b_options);
+    b.add_kind(kind);
+    b.start();
+
+    JobRecord job;
+    job.kind = "count";
+    job.state = json{{"n", 0}, {"to", 40}}.dump();
+    job.message = JobMessage{"slack", "C1", "", ""};
+    const std::int64_t id = asio::co_spawn(frozen.io, a->begin(job, 0ms), asio::use_future).get();
+    ASSERT_TRUE(eventually([&] { return json::parse(store_a.job(id)->state)["n"] >= 5; }));
+    EXPECT_EQ(b.stats().running, 0) << "a holds it";
+    frozen.stop();
+    const auto frozen_at = std::chrono::steady_clock::now();
+    ASSERT_TRUE(eventually([&] { return b.stats().running == 1 || status_of(store_b, id) == JobStatus::done; }));
+    const auto takeover = std::chrono::steady_clock::now() - frozen_at;
+    EXPECT_LT(takeover, 2s) << "within the lease and a scan";
+    ASSERT_TRUE(eventually([&] { return status_of(store_b, id) == JobStatus::done; }));
+    EXPECT_EQ(json::parse(store_b.job(id)->state)["n"], 40);
+    EXPECT_EQ(store_b.job(id)->message.ts, "1.000001") << "the same message";
+    std::set<std::string> steps;
+    for (const JobEvent& e : store_b.job_events(id, 100)) EXPECT_TRUE(steps.insert(e.what).second) << e.what << " twice";
+    EXPECT_EQ(steps.size(), 40u);
+    await(b.stop());
 }
 
 }  // namespace
