@@ -86,8 +86,11 @@ class Bot:
 
     def __init__(self, tmp, inline_budget="1500ms", tls=None, aws_endpoint=None, mlflow_uri=None, extra_yaml="",
                  extra_env=None, body_limit="1MiB", webhook_body_limit="16MiB", header_timeout="1s", server_yaml="",
-                 preexec_fn=None, aws_timeout="5s", mlflow_timeout="10s", follow_timeout="60s", store_yaml=""):
-        self.port = free_port()
+                 preexec_fn=None, aws_timeout="5s", mlflow_timeout="10s", follow_timeout="60s", store_yaml="",
+                 port=None):
+        # A restart "in place" passes the port it had: the same host and port
+        # name the same replica, which takes its job leases back at once.
+        self.port = port or free_port()
         self.db = os.path.join(tmp, "hpops.db")
         self.config = os.path.join(tmp, "hpops.yaml")
         Path(self.config).write_text(f"""

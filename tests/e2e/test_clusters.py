@@ -46,11 +46,11 @@ def stack_of_others(cfn, name):
     cfn.create_stack(StackName=name, TemplateBody="Resources:\n  Queue: {Type: AWS::SQS::Queue}\n")
 
 
-def start_bot(tmp, moto, slack, configure_kubernetes=False):
+def start_bot(tmp, moto, slack, configure_kubernetes=False, port=None):
     """configure_kubernetes: the second step's Kubernetes part, which needs the kube peer."""
     yaml_text = CLUSTERS_YAML.replace("false", "true") if configure_kubernetes else CLUSTERS_YAML
     return Bot(tmp, aws_endpoint=moto, extra_yaml=yaml_text,
-               extra_env={"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.url})
+               extra_env={"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.url}, port=port)
 
 
 def ask(bot, receiver, text, user=ADMIN):
@@ -175,7 +175,7 @@ def test_a_restart_in_the_middle_of_a_launch_keeps_editing_the_same_message(tmp,
         bot.stop()
     before = len(slack.ok_calls())
     restarted = time.monotonic()
-    bot = start_bot(tmp, moto, slack)
+    bot = start_bot(tmp, moto, slack, port=bot.port)  # restarted in place
     try:
         slack.wait_for(lambda c: any(x["method"] == "chat.update" for x in c[before:]), what="an edit after restart")
         resumed_in = time.monotonic() - restarted

@@ -42,8 +42,8 @@ def eks_takes(moto, seconds):
     urllib.request.urlopen(urllib.request.Request(f"{moto}/hpops/config?update_seconds={seconds}", method="POST")).read()
 
 
-def start_bot(tmp, moto, slack):
-    return Bot(tmp, aws_endpoint=moto, extra_env={"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.url})
+def start_bot(tmp, moto, slack, port=None):
+    return Bot(tmp, aws_endpoint=moto, extra_env={"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.url}, port=port)
 
 
 def say(bot, receiver, text, user=VIEWER, channel=OPS_CHANNEL):
@@ -104,7 +104,7 @@ def test_a_scale_followed_as_a_job_survives_kill_9_and_edits_the_same_message(tm
     posted, bot, _, _ = interrupt_mid_scale(tmp, moto, slack, receiver, signal.SIGKILL)
     assert [r["outcome"] for r in bot.audit() if r["command"] == "scale nodegroup"] == ["started"]
     started = time.monotonic()
-    bot = start_bot(tmp, moto, slack)
+    bot = start_bot(tmp, moto, slack, port=bot.port)  # restarted in place
     try:
         calls = slack.wait_for(lambda c: any("Scaled spot-ng-with-hypd" in message_text(x["json"])
                                              for x in c if x["method"] == "chat.update"),
