@@ -10,7 +10,8 @@ namespace hpops::store {
 std::string alert_key(const Alert& a) { return a.source + "/" + a.fingerprint; }
 
 IntakeResult accept_batch(AlertRows& rows, const std::vector<RoutedAlert>& batch, const FloodPolicy& flood,
-                          std::int64_t now, std::int64_t firing_before, std::size_t max_firing) {
+                          std::int64_t now, const std::function<std::int64_t()>& firing_before,
+                          std::size_t max_firing) {
     IntakeResult result;
     AcceptCounts& counts = result.counts;
     std::unordered_set<std::string> seen;
@@ -74,7 +75,8 @@ IntakeResult accept_batch(AlertRows& rows, const std::vector<RoutedAlert>& batch
         counts.fresh += alerts.size();
         result.firing_change += static_cast<std::int64_t>(alerts.size());  // only firing alerts are new
     }
-    const std::int64_t over = firing_before + result.firing_change - static_cast<std::int64_t>(max_firing);
+    if (result.firing_change <= 0) return result;
+    const std::int64_t over = firing_before() + result.firing_change - static_cast<std::int64_t>(max_firing);
     if (over > 0) {
         counts.dropped = rows.drop_oldest_firing(over);
         result.firing_change -= static_cast<std::int64_t>(counts.dropped);

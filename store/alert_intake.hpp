@@ -4,6 +4,7 @@
 // flood control, and the alerts.max_firing bound. The backend supplies the
 // rows (AlertRows) inside its own transaction.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,8 +45,10 @@ struct IntakeResult {
 
 std::string alert_key(const Alert& alert);
 
-// `firing_before`: firing alerts stored before this batch.
+// `firing_before`: firing alerts stored before this batch, asked only when
+// the batch adds some (a repeat, Alertmanager's usual resend, never asks).
 IntakeResult accept_batch(AlertRows& rows, const std::vector<RoutedAlert>& batch, const FloodPolicy& flood,
-                          std::int64_t now_unix_ms, std::int64_t firing_before, std::size_t max_firing);
+                          std::int64_t now_unix_ms, const std::function<std::int64_t()>& firing_before,
+                          std::size_t max_firing);
 
 }  // namespace hpops::store

@@ -213,7 +213,7 @@ AcceptCounts SqliteAlertStore::accept(const std::vector<RoutedAlert>& batch, con
     std::lock_guard lock(mutex_);
     Transaction tx(db_.get());
     Rows rows(*this);
-    const IntakeResult result = accept_batch(rows, batch, flood, unix_ms(now), firing_, max_firing_);
+    const IntakeResult result = accept_batch(rows, batch, flood, unix_ms(now), [this] { return firing_; }, max_firing_);
     tx.commit();
     firing_ += result.firing_change;
     return result.counts;

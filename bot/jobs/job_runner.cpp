@@ -269,10 +269,6 @@ asio::awaitable<void> loop(std::shared_ptr<JobRunner::Shared> s) {
     s->looping = false;
 }
 
-}  // namespace
-
-namespace {
-
 // Plans every unfinished job. While the store cannot be read (a database
 // not yet reachable at start) it tries again every first_retry, without
 // holding up the loop: new jobs run as soon as the store answers.

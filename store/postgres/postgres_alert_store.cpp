@@ -85,8 +85,9 @@ AcceptCounts PostgresAlertStore::accept(const std::vector<RoutedAlert>& batch, c
     auto c = pool_->lease();
     pg::Transaction tx(*c);
     c->run(sql_lock_for_intake, "lock alerts for intake");
-    // Counted, not cached: other replicas add and resolve alerts too.
-    const std::int64_t firing = c->exec(sql_count_firing, {}, "count firing alerts").integer(0, 0);
+    // Counted, not cached (other replicas add and resolve alerts too), and
+    // only for a batch that adds firing alerts.
+    auto firing = [&c] { return c->exec(sql_count_firing, {}, "count firing alerts").integer(0, 0); };
     Rows rows(*c);
     const IntakeResult result = accept_batch(rows, batch, flood, unix_ms(now), firing, max_firing_);
     tx.commit();
