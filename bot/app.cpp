@@ -113,16 +113,22 @@ std::uint16_t App::start(asio::io_context& io) {
     services_->jobs = jobs_.get();
     dispatcher_->set_jobs(jobs_.get());
     jobs_->start();  // resumes what a stop or a crash left unfinished
+    replica_watch_ = std::make_unique<ReplicaWatch>(io.get_executor(), *config_, *store_, replica_name(*config_));
+    replica_watch_->start();
     // Digests are posted as jobs, in their channel: that needs the bot token.
     if (!config_->slack.bot_token.empty()) {
-        digests_ = std::make_unique<DigestScheduler>(io.get_executor(), *config_, *store_, *jobs_);
+        digests_ = std::make_unique<DigestScheduler>(
+            io.get_executor(), *config_, *store_, *jobs_,
+            Leadership(store_.get(), "digests", replica_name(*config_), config_->store.lease));
         digests_->start();
     } else if (!config_->digests.schedules.empty()) {
         spdlog::warn("digests: {} scheduled in the config, but none is posted without slack.bot_token",
                      config_->digests.schedules.size());
     }
     if ((clients_.node_groups || clients_.hyperpod) && config_->digests.capacity_interval.count() > 0) {
-        capacity_ = std::make_unique<CapacitySampler>(io.get_executor(), *config_, clients_, *store_);
+        capacity_ = std::make_unique<CapacitySampler>(
+            io.get_executor(), *config_, clients_, *store_,
+            Leadership(store_.get(), "capacity", replica_name(*config_), config_->store.lease));
         capacity_->start();
     }
     if (alert_store_) {
@@ -150,6 +156,7 @@ void App::drain(asio::io_context& io) {
     if (alert_poster_) alert_poster_->stop();  // no new Slack calls; pending ones resume after restart
     if (digests_) digests_->stop();  // a firing not yet claimed is claimed after the restart
     if (capacity_) capacity_->stop();
+    if (replica_watch_) replica_watch_->stop();
     asio::co_spawn(
         io,
         [this, &io]() -> asio::awaitable<void> {
@@ -194,6 +201,7 @@ int App::serve() {
     server_.reset();
     digests_.reset();  // its strand and timer belong to `io`
     capacity_.reset();
+    replica_watch_.reset();
     jobs_.reset();
     alert_intake_.reset();
     alert_poster_.reset();

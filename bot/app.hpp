@@ -10,6 +10,7 @@
 #include "bot/digests/digest_scheduler.hpp"
 #include "bot/dispatch/services.hpp"
 #include "bot/jobs/job_runner.hpp"
+#include "bot/replica_watch.hpp"
 #include "bot/server/http_server.hpp"
 #include "common/metrics.hpp"
 #include "common/replay_guard.hpp"
@@ -84,6 +85,7 @@ private:
     std::unique_ptr<JobRunner> jobs_;
     std::unique_ptr<DigestScheduler> digests_;  // with a bot token: digests post in their channel
     std::unique_ptr<CapacitySampler> capacity_;  // with AWS: the fleet's size over time
+    std::unique_ptr<ReplicaWatch> replica_watch_;  // warns of replicas with another config
     std::unique_ptr<Services> services_;
     std::unique_ptr<HttpServer> server_;
 };

@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "alerts/alerts_config.hpp"
+#include "bot/config_fingerprint.hpp"
 #include "bot/digests_config.hpp"
 #include "bot/public_exposure.hpp"
 #include "common/config_walker.hpp"
@@ -412,6 +413,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     }
     const bool uri_from_file = !config->mlflow.tracking_uri.empty();
     apply_env_overrides(env, *config);
+    config->fingerprint = config_fingerprint(document, *config);
     // MLFLOW_TRACKING_URI is often set for other tools (file:./mlruns, databricks);
     // hpops can use neither, and saying so beats failing at the first command.
     if (const std::string& uri = config->mlflow.tracking_uri;

@@ -6,6 +6,7 @@
 #include "hpops/digest_schedules.hpp"
 #include "hpops/job.hpp"
 #include "hpops/leases.hpp"
+#include "hpops/replicas.hpp"
 #include "hpops/store.hpp"
 
 namespace hpops::store {
@@ -14,7 +15,8 @@ class Database : public hpops::Store,
                  public hpops::JobStore,
                  public hpops::DigestScheduleStore,
                  public hpops::CapacitySampleStore,
-                 public hpops::LeaseStore {
+                 public hpops::LeaseStore,
+                 public hpops::ReplicaStore {
 public:
     DigestScheduleStore* digest_schedules() override { return this; }
     CapacitySampleStore* capacity_samples() override { return this; }

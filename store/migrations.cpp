@@ -187,6 +187,17 @@ ALTER TABLE jobs ADD COLUMN shown_unix_ms INTEGER NOT NULL DEFAULT 0;
 UPDATE jobs SET shown_unix_ms = updated_unix_ms;
 CREATE INDEX jobs_unshown ON jobs (finished_unix_ms) WHERE status <> 'running' AND shown_unix_ms < finished_unix_ms;
 )sql"},
+    // A cancel asked on any replica, kept in the job's row for the replica
+    // that holds it; and each replica's config fingerprint, so replicas run
+    // with different configs are named in the log.
+    {7, R"sql(
+ALTER TABLE jobs ADD COLUMN cancel_by TEXT NOT NULL DEFAULT '';
+CREATE TABLE replicas (
+    name         TEXT PRIMARY KEY,
+    config       TEXT NOT NULL,
+    seen_unix_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 void run(sqlite3* db, const std::string& path, const char* sql, const std::string& operation) {

@@ -43,6 +43,7 @@ JobRecord job_from_row(const Row& q) {
     job.outcome = q.text(19);
     job.claim = q.text(20);
     job.fence = q.integer(21);
+    job.cancel_by = q.text(22);
     return job;
 }
 

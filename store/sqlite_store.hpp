@@ -71,6 +71,7 @@ public:
                                        std::size_t limit) const override;
     void save_step(const JobRecord& job, const JobEvent& event) override;
     void set_message(std::int64_t id, const JobMessage& message) override;
+    bool request_cancel(std::int64_t id, const std::string& by) override;
     std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const override;
     std::int64_t lease_job(std::int64_t id, const std::string& owner, std::chrono::milliseconds ttl) override;
     int renew_job_leases(const std::string& owner, std::chrono::milliseconds ttl) override;
@@ -82,6 +83,11 @@ public:
     std::int64_t claim_lease(const std::string& name, const std::string& owner,
                              std::chrono::milliseconds ttl) override;
     void release_lease(const std::string& name, const std::string& owner) override;
+
+    // ReplicaStore (sqlite_store_replicas.cpp): the replicas table, judged by `clock`.
+    std::vector<ReplicaSeen> announce_replica(const std::string& name, const std::string& config,
+                                              std::chrono::milliseconds within) override;
+    void forget_replica(const std::string& name) override;
 
     // DigestScheduleStore (sqlite_store_digests.cpp): the digest_schedules table.
     void put_digest_schedule(const DigestSchedule& schedule) override;

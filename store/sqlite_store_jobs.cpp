@@ -13,7 +13,7 @@ namespace {
 constexpr const char* job_columns =
     "id, kind, kind_version, status, state, target, actor_id, actor_name, platform, channel, ts, response_url,"
     " audit_id, created_unix_ms, updated_unix_ms, next_run_unix_ms, deadline_unix_ms, finished_unix_ms, attempts,"
-    " outcome, COALESCE(claim, ''), fence";
+    " outcome, COALESCE(claim, ''), fence, cancel_by";
 // A taken claim inserts nothing (the unique index jobs_claim, migration 4).
 constexpr const char* sql_insert_job =
     "INSERT INTO jobs (kind, kind_version, status, state, target, actor_id, actor_name, platform, channel, ts,"
@@ -54,6 +54,10 @@ const std::string sql_claim_unshown = std::string("UPDATE jobs SET shown_unix_ms
 constexpr const char* sql_add_event = "INSERT INTO job_events (job_id, time_unix_ms, what) VALUES (?1, ?2, ?3)";
 constexpr const char* sql_set_message =
     "UPDATE jobs SET platform = ?2, channel = ?3, ts = ?4, response_url = ?5 WHERE id = ?1";
+// The first to ask is the one the job names.
+constexpr const char* sql_request_cancel =
+    "UPDATE jobs SET cancel_by = CASE WHEN cancel_by = '' THEN ?2 ELSE cancel_by END"
+    " WHERE id = ?1 AND status = 'running' RETURNING id";
 constexpr const char* sql_job_events =
     "SELECT time_unix_ms, what FROM job_events WHERE job_id = ?1 ORDER BY time_unix_ms DESC, rowid DESC LIMIT ?2";
 
@@ -197,6 +201,11 @@ void SqliteStore::set_message(std::int64_t id, const JobMessage& message) {
     Use q(db_.get(), statement(sql_set_message), "record job message");
     q.bind(1, id).bind(2, message.platform).bind(3, message.channel).bind(4, message.ts);
     q.bind(5, message.response_url).step();
+}
+
+bool SqliteStore::request_cancel(std::int64_t id, const std::string& by) {
+    std::lock_guard lock(mutex_);
+    return Use(db_.get(), statement(sql_request_cancel), "request job cancel").bind(1, id).bind(2, by).step();
 }
 
 std::vector<JobEvent> SqliteStore::job_events(std::int64_t id, std::size_t limit) const {

@@ -24,8 +24,9 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
 }  // namespace
 
 CapacitySampler::CapacitySampler(boost::asio::any_io_executor executor, const Config& config, const Clients& clients,
-                                 CapacitySampleStore& store)
-    : config_(config), clients_(clients), store_(store), strand_(boost::asio::make_strand(executor)), timer_(strand_) {}
+                                 CapacitySampleStore& store, Leadership leadership)
+    : config_(config), clients_(clients), store_(store), leadership_(std::move(leadership)),
+      strand_(boost::asio::make_strand(executor)), timer_(strand_) {}
 
 boost::asio::awaitable<int> CapacitySampler::tick(std::chrono::system_clock::time_point now) {
     const std::int64_t interval = config_.digests.capacity_interval.count();
@@ -46,15 +47,22 @@ void CapacitySampler::start() { boost::asio::co_spawn(strand_, run(), boost::asi
 
 boost::asio::awaitable<void> CapacitySampler::run() {
     const auto interval = config_.digests.capacity_interval;
+    std::int64_t sampled_slot = -1;  // by this replica, as leader
     while (!stopping_) {
         const auto now = std::chrono::system_clock::now();
+        const std::int64_t slot = unix_ms(now) / interval.count();
         auto wait = interval - std::chrono::milliseconds(unix_ms(now) % interval.count());  // to the next slot
+        // Renewed every wait, leading or not: a follower takes over within it.
+        wait = std::min(wait, leadership_.renew_every());
         std::string failure;
-        try {
-            auto ticking = tick(now);
-            co_await std::move(ticking);
-        } catch (const std::exception& e) {
-            failure = e.what();
+        if (leadership_.lead() && slot != sampled_slot) {
+            try {
+                auto ticking = tick(now);
+                co_await std::move(ticking);
+                sampled_slot = slot;
+            } catch (const std::exception& e) {
+                failure = e.what();
+            }
         }
         if (!failure.empty()) {
             // AWS or the store failed: this slot stays unsampled; try again soon.
@@ -71,6 +79,7 @@ void CapacitySampler::stop() {
     boost::asio::post(strand_, [this] {
         stopping_ = true;
         timer_.cancel();
+        leadership_.resign();
     });
 }
 

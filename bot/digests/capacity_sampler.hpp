@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "bot/leadership.hpp"
 #include "hpops/capacity_samples.hpp"
 #include "hpops/config.hpp"
 #include "hpops/handler.hpp"
@@ -20,10 +21,12 @@ namespace hpops::bot {
 //
 // Not a job of the job runner: a sample is a few rows written every few
 // minutes, and a job row per sample would outnumber every other job.
+//
+// Of several replicas, only the leader (`leadership`) reads AWS for samples.
 class CapacitySampler {
 public:
     CapacitySampler(boost::asio::any_io_executor executor, const Config& config, const Clients& clients,
-                    CapacitySampleStore& store);
+                    CapacitySampleStore& store, Leadership leadership = {});
 
     // Samples the slot `now` falls in, unless it is sampled already, then
     // prunes. Returns how many samples were new. UpstreamError when AWS does not answer.
@@ -40,6 +43,7 @@ private:
     const Config& config_;
     const Clients& clients_;
     CapacitySampleStore& store_;
+    Leadership leadership_;  // on the strand
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     boost::asio::steady_timer timer_;  // on the strand
     bool stopping_ = false;            // on the strand

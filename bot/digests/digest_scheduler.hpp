@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/leadership.hpp"
 #include "hpops/config.hpp"
 #include "hpops/job.hpp"
 #include "hpops/store.hpp"
@@ -20,9 +21,13 @@ namespace hpops::bot {
 // A firing missed while hpops was down is posted once, marked late, if it is
 // younger than digests.grace (only the newest, when several were missed);
 // an older one is skipped and logged at start.
+//
+// Of several replicas, the leader ticks (`leadership`); when it dies, the
+// next leader posts what came due meanwhile, as after a restart.
 class DigestScheduler {
 public:
-    DigestScheduler(boost::asio::any_io_executor executor, const Config& config, Store& store, Jobs& jobs);
+    DigestScheduler(boost::asio::any_io_executor executor, const Config& config, Store& store, Jobs& jobs,
+                    Leadership leadership = {});
 
     // Begins every schedule's newest firing due at `now` and younger than the
     // grace, unless claimed already. Returns the claims this call took.
@@ -31,7 +36,7 @@ public:
     std::optional<std::chrono::sys_seconds> next_due(std::chrono::sys_seconds now) const;
 
     // Ticks at each firing and every `recheck` (schedules made in chat
-    // meanwhile) on its own strand, until stop().
+    // meanwhile) on its own strand while it leads, until stop().
     void start(std::chrono::seconds recheck = std::chrono::seconds(30));
     void stop();
 
@@ -42,6 +47,7 @@ private:
     const Config& config_;
     Store& store_;
     Jobs& jobs_;
+    Leadership leadership_;  // on the strand
     bool started_ = false;
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     boost::asio::steady_timer timer_;  // on the strand

@@ -58,7 +58,7 @@ struct JobRunner::Shared {
 
     // Everything below is touched on `strand` only (stats also under stats_mutex).
     std::multimap<steady::time_point, std::int64_t> schedule;
-    std::set<std::int64_t> in_flight, cancel_requested, left_alone;
+    std::set<std::int64_t> in_flight, left_alone;
     bool stopping = false;
     bool looping = false;
 
@@ -81,6 +81,12 @@ struct JobRunner::Shared {
     void plan(std::int64_t id, steady::time_point at) {
         schedule.emplace(at, id);
         wake.cancel();  // the loop recomputes its next wake-up
+    }
+    // Its next step now, in place of the one planned (a cancel to record).
+    void plan_now(std::int64_t id) {
+        if (in_flight.count(id)) return;  // the step under way reschedules it
+        std::erase_if(schedule, [id](const auto& entry) { return entry.second == id; });
+        plan(id, steady::now());
     }
 };
 
@@ -176,9 +182,9 @@ asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_
             const std::int64_t now = unix_ms(s->wall());
             JobEvent event{now, {}};
             job.updated_unix_ms = now;
-            if (s->cancel_requested.erase(id)) {
+            if (!job.cancel_by.empty()) {
                 finish(job, JobStatus::cancelled, "cancelled; what it had changed stays", now);
-                event.what = "cancelled";
+                event.what = "cancelled by " + job.cancel_by;
             } else if (!nlohmann::json::accept(job.state)) {
                 finish(job, JobStatus::failed, "its saved state is unreadable; the row is kept", now);
                 event.what = "failed: unreadable state";
@@ -311,10 +317,13 @@ asio::awaitable<void> keep_leases(std::shared_ptr<JobRunner::Shared> s) {
                 next_scan = steady::now() + s->options.takeover_scan;
                 std::set<std::int64_t> planned;
                 for (const auto& entry : s->schedule) planned.insert(entry.second);
-                for (const JobRecord& job : s->jobs.running_jobs())
-                    if (!s->held.count(job.id) && !s->in_flight.count(job.id) && !planned.count(job.id) &&
-                        !s->left_alone.count(job.id))
+                for (const JobRecord& job : s->jobs.running_jobs()) {
+                    if (s->in_flight.count(job.id) || s->left_alone.count(job.id)) continue;
+                    if (!s->held.count(job.id) && !planned.count(job.id))
                         s->plan(job.id, steady::now());
+                    else if (s->held.count(job.id) && !job.cancel_by.empty())
+                        s->plan_now(job.id);  // cancelled on another replica: ended now, not at its next poll
+                }
                 // Final states no message shows: their runner died between the
                 // commit and the edit, or chat failed then. Shown again, once.
                 const std::int64_t hour_ago = unix_ms(s->wall()) - 3'600'000;
@@ -365,18 +374,14 @@ asio::awaitable<std::int64_t> begin_on_strand(std::shared_ptr<JobRunner::Shared>
     co_return job.id;
 }
 
+// The request is written into the job's row, where whichever runner holds
+// the job meets it: this one at the step planned now, another replica's at
+// its next step or its next lease scan. A job whose runner died is taken
+// over by this step and ended.
 asio::awaitable<bool> cancel_on_strand(std::shared_ptr<JobRunner::Shared> s, std::int64_t id, std::string by) {
-    std::optional<JobRecord> job = s->jobs.job(id);
-    if (!job || job->status != JobStatus::running || s->left_alone.count(id)) co_return false;
+    if (s->left_alone.count(id) || !s->jobs.request_cancel(id, by)) co_return false;
     spdlog::info("jobs: job {} cancelled by {}", id, by);
-    s->cancel_requested.insert(id);
-    // Its next step notices at once and records the cancellation.
-    for (auto it = s->schedule.begin(); it != s->schedule.end(); ++it)
-        if (it->second == id) {
-            s->schedule.erase(it);
-            break;
-        }
-    if (!s->in_flight.count(id)) s->plan(id, steady::now());
+    s->plan_now(id);
     co_return true;
 }
 

@@ -268,6 +268,10 @@ struct Config {
     DigestsConfig digests;
     std::string log_level = "info";
     std::string source;  // file it came from, for messages
+    // Each setting's key ("digests.grace") and a short hash of its value as
+    // loaded, secrets from the environment included, never the value itself:
+    // replicas on one store compare them to name the keys they disagree on.
+    std::map<std::string, std::string> fingerprint;
 };
 
 using ConfigPtr = std::shared_ptr<const Config>;

@@ -59,6 +59,9 @@ struct JobRecord {
     // it, which save_step checks, so a runner that lost the job to another
     // cannot write over its steps. 0: no lease taken (save_step unchecked).
     std::int64_t fence = 0;
+    // Who asked to cancel it (request_cancel), on whichever replica: the
+    // runner holding the job ends it at its next step. Empty: not asked.
+    std::string cancel_by;
 };
 
 // save_step by a runner whose lease on the job another runner has taken.
@@ -140,6 +143,9 @@ public:
     virtual std::vector<JobRecord> claim_unshown_finished_jobs(std::int64_t finished_since_unix_ms,
                                                                std::size_t limit) = 0;
     virtual void set_message(std::int64_t id, const JobMessage& message) = 0;
+    // Records that `by` asked to cancel the running job `id`; false when it
+    // is not running. The row carries the request to whichever runner holds it.
+    virtual bool request_cancel(std::int64_t id, const std::string& by) = 0;
     virtual std::vector<JobEvent> job_events(std::int64_t id, std::size_t limit) const = 0;
 };
 

@@ -158,6 +158,14 @@ ALTER TABLE jobs ADD COLUMN shown_unix_ms BIGINT NOT NULL DEFAULT 0;
 UPDATE jobs SET shown_unix_ms = updated_unix_ms;
 CREATE INDEX jobs_unshown ON jobs (finished_unix_ms) WHERE status <> 'running' AND shown_unix_ms < finished_unix_ms;
 )sql"},
+    {7, R"sql(
+ALTER TABLE jobs ADD COLUMN cancel_by TEXT NOT NULL DEFAULT '';
+CREATE TABLE replicas (
+    name         TEXT PRIMARY KEY,
+    config       TEXT NOT NULL,
+    seen_unix_ms BIGINT NOT NULL
+);
+)sql"},
 };
 
 // Both dialects' lists end at the same version: a schema change is made in

@@ -12,7 +12,7 @@ using pg::Params;
 #define HPOPS_JOB_COLUMNS                                                                                        \
     "id, kind, kind_version, status, state, target, actor_id, actor_name, platform, channel, ts, response_url," \
     " audit_id, created_unix_ms, updated_unix_ms, next_run_unix_ms, deadline_unix_ms, finished_unix_ms, attempts," \
-    " outcome, COALESCE(claim, ''), fence"
+    " outcome, COALESCE(claim, ''), fence, cancel_by"
 
 // A taken claim inserts nothing (the unique index jobs_claim, migration 4):
 // of two replicas creating one digest firing's job, one gets no id.
@@ -59,6 +59,10 @@ constexpr const char* sql_mark_shown = "UPDATE jobs SET shown_unix_ms = GREATEST
 constexpr const char* sql_add_event = "INSERT INTO job_events (job_id, time_unix_ms, what) VALUES ($1, $2, $3)";
 constexpr const char* sql_set_message =
     "UPDATE jobs SET platform = $2, channel = $3, ts = $4, response_url = $5 WHERE id = $1";
+// The first to ask is the one the job names.
+constexpr const char* sql_request_cancel =
+    "UPDATE jobs SET cancel_by = CASE WHEN cancel_by = '' THEN $2 ELSE cancel_by END"
+    " WHERE id = $1 AND status = 'running' RETURNING id";
 constexpr const char* sql_job_events =
     "SELECT time_unix_ms, what FROM job_events WHERE job_id = $1 ORDER BY time_unix_ms DESC, id DESC LIMIT $2";
 constexpr const char* sql_close_audit = "UPDATE audit SET outcome = $2, detail = $3 WHERE id = $1";
@@ -178,6 +182,11 @@ void PostgresStore::set_message(std::int64_t id, const JobMessage& message) {
     c->exec(sql_set_message,
             Params().add(id).add(message.platform).add(message.channel).add(message.ts).add(message.response_url),
             "record job message");
+}
+
+bool PostgresStore::request_cancel(std::int64_t id, const std::string& by) {
+    auto c = lease();
+    return !c->exec(sql_request_cancel, Params().add(id).add(by), "request job cancel").empty();
 }
 
 std::vector<JobEvent> PostgresStore::job_events(std::int64_t id, std::size_t limit) const {

@@ -4,6 +4,7 @@ the replicas, every alert group sent to every replica (as Alertmanager's HA
 pair does), and 50 jobs whose replica is killed with SIGKILL while they run.
 Each test counts at the Slack stand-in and in the database."""
 import json
+import re
 import signal
 import threading
 import time
@@ -158,3 +159,84 @@ def test_50_jobs_survive_sigkill_of_their_replica_and_finish_once_on_another(pg,
             assert len(updates) == 1, f"ng-{i} scaled {len(updates)} times"
     finally:
         stop_all(bots)
+
+
+DIGEST_CHANNEL = "C0DIGEST"
+EVERY_MINUTE = f"""digests:
+  min_interval: 1m
+  grace: 10m
+  schedules:
+    - name: minutely
+      cron: "* * * * *"
+      tz: UTC
+      channel: {DIGEST_CHANNEL}
+      sections: [alerts]
+"""
+
+
+def digest_replica(tmp_path, pg_url, slack, name, server_yaml=""):
+    (tmp_path / name).mkdir(exist_ok=True)
+    return Bot(str(tmp_path / name), store_yaml=f"  lease: {LEASE_SECONDS}s\n", server_yaml=server_yaml,
+               extra_yaml=alerts_yaml(slack.url) + EVERY_MINUTE,
+               extra_env={**alerts_env(slack.url), "HPOPS_STORE_URL": pg_url})
+
+
+def test_digest_firings_are_posted_once_while_replicas_start_and_stop(pg, slack_api, tmp_path):
+    """Three replicas with a schedule due every minute. Before a minute's
+    firing the leader is killed with SIGKILL and another replica is stopped
+    cleanly, and a fourth starts with a config that differs in one key: the
+    firing is still posted once, by a survivor, soon after the lease runs
+    out, and only the odd replica's pair is warned of in the logs."""
+    database, url = pg.new_database()
+    bots = {f"r{i}": digest_replica(tmp_path, url, slack_api, f"r{i}") for i in range(3)}
+    late = None
+    try:
+        def leader():
+            rows = pg.rows(database, "SELECT owner FROM leases WHERE name = 'leader digests'"
+                                     " AND until_unix_ms > (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT")
+            return rows[0][0] if rows else None
+
+        wait_for(leader, 10, "a digest leader")
+        assert not any("differs" in b.logs() for b in bots.values()), "one config: no warning"
+        # Start 15 s before a minute's firing, so the first post (the firing
+        # just missed, within the grace) is behind us and the next one ahead.
+        wait_for(lambda: 40 <= time.time() % 60 < 45, 61, "the run-up to a firing")
+        owner = leader()
+        port = int(owner.rsplit(":", 1)[1])
+        killed = next(name for name, b in bots.items() if b.port == port)
+        bots[killed].proc.send_signal(signal.SIGKILL)
+        bots[killed].proc.wait()
+        stopped = next(name for name in bots if name != killed)
+        bots[stopped].stop()
+        late = digest_replica(tmp_path, url, slack_api, "late", server_yaml="  max_replay_signatures: 5000\n")
+        due = (int(time.time()) // 60 + 1) * 60
+
+        def firings():
+            rows = pg.rows(database, "SELECT claim FROM jobs WHERE kind = 'digest' ORDER BY id")
+            return [r[0] for r in rows]
+
+        wait_for(lambda: any(c.endswith(str(due)) for c in firings()), 60 - time.time() % 60 + LEASE_SECONDS * 2 + 5,
+                 "the firing after the leader's death")
+        posted_after = time.time() - due
+        print(f"\nthe firing due after the leader died was claimed {posted_after:.1f} s after it came due "
+              f"(lease {LEASE_SECONDS} s)")
+        assert posted_after < LEASE_SECONDS * 4 / 3 + 3
+        slack_api.wait_for(lambda c: len([x for x in c if x["method"] == "chat.postMessage"
+                                          and x["json"].get("channel") == DIGEST_CHANNEL]) >= len(firings()),
+                           what="each firing's message")
+        time.sleep(2)
+        claims = firings()
+        assert len(claims) == len(set(claims)) and len(claims) >= 2, claims
+        posts = [c for c in slack_api.ok_calls("chat.postMessage") if c["json"].get("channel") == DIGEST_CHANNEL]
+        assert len(posts) == len(claims), (len(posts), claims)
+
+        # Only the odd replica's config differs, in the one key it changed.
+        def named_keys(bot):
+            return [m.group(1) for m in re.finditer(r"runs with a config that differs from \S+'s in: (.*?)\. Replicas",
+                                                    bot.logs())]
+
+        assert set(named_keys(late)) == {"server.max_replay_signatures"}, late.logs()
+        survivor = next(name for name in bots if name not in (killed, stopped))
+        assert set(named_keys(bots[survivor])) == {"server.max_replay_signatures"}
+    finally:
+        stop_all(list(bots.values()) + ([late] if late else []))

@@ -99,6 +99,44 @@ TEST_P(StoreLeases, AFinalStateNoMessageShowsIsClaimedOnceAfterTheLease) {
     EXPECT_TRUE(b->claim_unshown_finished_jobs(0, 10).empty()) << "its message shows it already";
 }
 
+// A cancel asked on replica b reaches the runner on replica a through the
+// row, and stays named after the first to ask.
+TEST_P(StoreLeases, ACancelAskedOnAnyReplicaIsInTheJobsRow) {
+    const auto a = open(), b = open();
+    JobRecord job = running_job();
+    job.id = a->create_job(job);
+    job.fence = a->lease_job(job.id, "replica-a", 10s);
+    EXPECT_EQ(a->job(job.id)->cancel_by, "");
+    EXPECT_TRUE(b->request_cancel(job.id, "U_B"));
+    EXPECT_TRUE(a->request_cancel(job.id, "U_A"));
+    EXPECT_EQ(a->job(job.id)->cancel_by, "U_B");
+    job.state = R"({"step":1})";
+    a->save_step(job, JobEvent{2, "a's step, under way when b asked"});
+    EXPECT_EQ(a->job(job.id)->cancel_by, "U_B") << "a step saved meanwhile does not drop the request";
+
+    job.status = JobStatus::cancelled;
+    a->save_step(job, JobEvent{3, "cancelled"});
+    EXPECT_FALSE(b->request_cancel(job.id, "U_B")) << "ended: nothing to cancel";
+    EXPECT_FALSE(b->request_cancel(job.id + 100, "U_B")) << "no such job";
+}
+
+TEST_P(StoreLeases, ReplicasSeeEachOthersConfigWhileTheyAnnounceThemselves) {
+    const auto a = open(), b = open();
+    EXPECT_TRUE(a->announce_replica("host-a:8080", R"({"k":"1"})", 10s).empty()) << "alone so far";
+    const auto seen_by_b = b->announce_replica("host-b:8080", R"({"k":"2"})", 10s);
+    ASSERT_EQ(seen_by_b.size(), 1u);
+    EXPECT_EQ(seen_by_b[0].name, "host-a:8080");
+    EXPECT_EQ(seen_by_b[0].config, R"({"k":"1"})");
+    a->announce_replica("host-a:8080", R"({"k":"3"})", 10s);
+    EXPECT_EQ(b->announce_replica("host-b:8080", "{}", 10s).at(0).config, R"({"k":"3"})") << "the latest wins";
+
+    std::this_thread::sleep_for(400ms);
+    EXPECT_TRUE(b->announce_replica("host-b:8080", "{}", 300ms).empty()) << "a went quiet longer than asked";
+    a->announce_replica("host-a:8080", "{}", 10s);
+    a->forget_replica("host-a:8080");
+    EXPECT_TRUE(b->announce_replica("host-b:8080", "{}", 10s).empty()) << "a stopped cleanly";
+}
+
 HPOPS_ON_BOTH_STORES(StoreLeases);
 
 }  // namespace

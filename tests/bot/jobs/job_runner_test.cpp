@@ -327,5 +327,37 @@ TEST_F(JobRunnerTest, AnotherRunnerTakesOverTheJobsOfOneThatStopsRenewingItsLeas
     await(b.stop());
 }
 
+// Replica b is asked to cancel a job replica a holds: the request goes into
+// the job's row, a ends the job at its lease scan (long before its next
+// step), and b never steps it.
+TEST_F(JobRunnerTest, ACancelAskedOnAnotherReplicaEndsTheJobWhereItRuns) {
+    const JobRunnerOptions slow_steps{.concurrency = 8, .first_retry = 20ms, .max_retry = 200ms, .owner = "replica-a",
+                                      .lease = 3s, .takeover_scan = 100ms};
+    SqliteStore store_a(path.string()), store_b(path.string());
+    JobRunner a(io.get_executor(), store_a, JobContext{config, clients}, &messenger, slow_steps);
+    JobRunnerOptions b_options = slow_steps;
+    b_options.owner = "replica-b";
+    JobRunner b(io.get_executor(), store_b, JobContext{config, clients}, &messenger, b_options);
+    for (JobRunner* r : {&a, &b}) {
+        r->add_kind(kind);
+        r->start();
+    }
+    // Its next step is a minute away: only the row can carry the cancel in time.
+    const std::int64_t id = await(a.begin(JobRecord{.kind = "count", .state = json{{"n", 0}, {"to", 9}}.dump(),
+                                                    .message = JobMessage{"slack", "C1", "", ""}},
+                                          60s));
+    const auto asked = std::chrono::steady_clock::now();
+    ASSERT_TRUE(await(b.cancel(id, "UOPS02")));
+    ASSERT_TRUE(eventually([&] { return status_of(store_a, id) == JobStatus::cancelled; }, 5s));
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, 2s) << "at a's next lease scan";
+    EXPECT_EQ(json::parse(store_a.job(id)->state)["n"], 0) << "no step ran";
+    EXPECT_EQ(store_a.job_events(id, 10).at(0).what, "cancelled by UOPS02");
+    EXPECT_TRUE(eventually([&] { return a.stats().running == 0; })) << "a let it go";
+    EXPECT_EQ(b.stats().running, 0) << "b never held it";
+    EXPECT_FALSE(await(b.cancel(id, "UOPS02"))) << "ended";
+    await(a.stop());
+    await(b.stop());
+}
+
 }  // namespace
 }  // namespace hpops::bot

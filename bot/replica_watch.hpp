@@ -1,0 +1,47 @@
+#pragma once
+// Replicas on one store announce themselves with their config's fingerprint
+// every lease/3; each compares its own with the others' and logs a warning
+// naming the keys they disagree on, once per replica and set of keys. Two
+// replicas with different access rules or limits would answer the same
+// command two ways depending on which one Slack reached.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hpops/config.hpp"
+#include "hpops/replicas.hpp"
+
+namespace hpops::bot {
+
+class ReplicaWatch {
+public:
+    ReplicaWatch(boost::asio::any_io_executor executor, const Config& config, ReplicaStore& store, std::string name);
+
+    // Announces this replica and compares once. Returns, per other replica
+    // heard from within the lease, the keys that differ (empty: the same).
+    std::map<std::string, std::vector<std::string>> check();
+
+    // check() every lease/3 on its own strand until stop(), which also
+    // takes this replica off the store's list.
+    void start();
+    void stop();
+
+private:
+    boost::asio::awaitable<void> run();
+
+    const Config& config_;
+    ReplicaStore& store_;
+    const std::string name_;
+    const std::string fingerprint_;  // JSON
+    std::map<std::string, std::string> warned_;  // replica -> the keys last named; on the strand
+    boost::asio::strand<boost::asio::any_io_executor> strand_;
+    boost::asio::steady_timer timer_;  // on the strand
+    bool stopping_ = false;            // on the strand
+};
+
+}  // namespace hpops::bot
