@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "alerts/alerts_config.hpp"
+#include "bot/approvals_config.hpp"
 #include "bot/config_fingerprint.hpp"
 #include "bot/digests_config.hpp"
 #include "bot/public_exposure.hpp"
@@ -396,7 +397,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
     const ConfigField root = w.root(document);
     bool secret_readable = true;
     if (w.section(root, {"server", "slack", "access", "store", "confirm", "limits", "aws", "mlflow", "log",
-                              "kubernetes", "alerts", "clusters", "digests"})) {
+                              "kubernetes", "alerts", "clusters", "digests", "approvals"})) {
         read_server(w, root, config->server);
         secret_readable = read_slack(w, root, config->slack);
         read_access(w, root, config->access);
@@ -410,6 +411,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         read_alerts(w, root, config->alerts);
         read_clusters(w, root, config->clusters);
         read_digests(w, root, config->digests);
+        read_approvals(w, root, config->approvals);
     }
     const bool uri_from_file = !config->mlflow.tracking_uri.empty();
     apply_env_overrides(env, *config);

@@ -38,15 +38,7 @@ void read_digests(YamlWalker& w, const ConfigField& root, DigestsConfig& out) {
         if (auto v = w.read_string(w.child(item, "cron"))) s.cron = std::move(*v);
         if (auto v = w.read_string(w.child(item, "tz"))) s.timezone = std::move(*v);
         if (auto v = w.read_string(w.child(item, "channel"))) s.channel = std::move(*v);
-        const ConfigField sections = w.child(item, "sections");
-        if (sections.present() && sections.value.IsSequence()) {
-            for (std::size_t j = 0; j < sections.value.size(); ++j)
-                if (auto v = w.read_string({sections.path + "[" + std::to_string(j) + "]", sections.value[j],
-                                            sections.value[j].Mark()}))
-                    s.sections.push_back(std::move(*v));
-        } else if (sections.present()) {
-            w.problem(sections, "expected a list such as [fleet, alerts]");
-        }
+        s.sections = w.read_string_list(w.child(item, "sections"), "a list such as [fleet, alerts]");
         const DigestSchedule schedule{s.name, s.cron, s.timezone, s.channel, s.sections, {}, 0, true};
         if (auto problem = handlers::digest_schedule_problem(schedule, out.min_interval); !problem.empty())
             w.problem(item, problem);

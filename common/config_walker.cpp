@@ -245,4 +245,17 @@ std::optional<Role> YamlWalker::read_role(const ConfigField& field) {
     return name ? parse_role(*name) : std::nullopt;
 }
 
+std::vector<std::string> YamlWalker::read_string_list(const ConfigField& field, std::string_view expected) {
+    std::vector<std::string> out;
+    if (!field.present()) return out;
+    if (!field.value.IsSequence()) {
+        problem(field, "expected " + std::string(expected));
+        return out;
+    }
+    for (std::size_t i = 0; i < field.value.size(); ++i)
+        if (auto v = read_string({field.path + "[" + std::to_string(i) + "]", field.value[i], field.value[i].Mark()}))
+            out.push_back(std::move(*v));
+    return out;
+}
+
 }  // namespace hpops

@@ -61,6 +61,9 @@ public:
     std::optional<std::uint64_t> read_size(const ConfigField& field, std::uint64_t lo, std::uint64_t hi);
     std::optional<std::string> read_choice(const ConfigField& field, const std::vector<std::string_view>& choices);
     std::optional<Role> read_role(const ConfigField& field);
+    // A list of strings ("[fleet, alerts]"); `expected` names it in the problem
+    // when the value is not a list. Empty when absent.
+    std::vector<std::string> read_string_list(const ConfigField& field, std::string_view expected = "a list");
 
 private:
     // The scalar text after ${ENV} expansion; records a problem otherwise.

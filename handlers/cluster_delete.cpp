@@ -1,3 +1,4 @@
+#include "handlers/approval_rules.hpp"
 #include "handlers/cluster_delete.hpp"
 
 #include <map>
@@ -56,7 +57,9 @@ boost::asio::awaitable<Reply> ClusterDelete::handle(const Intent& intent, Comman
     if (stack->status == "DELETE_IN_PROGRESS")
         throw UserError("`" + name + "` is already being deleted; `/hp cluster status " + name + "` follows it.");
     const std::vector<StackResource> resources = co_await cfn.describe_stack_resources(stack->id);
-    if (!intent.confirmed) throw ConfirmationNeeded(deletion_question(*stack, resources, foreign));
+    // Its size is not read here: a rule with a threshold counts it as reached.
+    ask_before_change(intent, context.config, "a deletion", deletion_question(*stack, resources, foreign),
+                      CapacityChange{name, 0, std::nullopt, std::nullopt});
 
     auto deleting = cfn.delete_stack(stack->id, "hpops-delete-" + std::to_string(context.audit_id));
     co_await std::move(deleting);

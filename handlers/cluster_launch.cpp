@@ -1,3 +1,4 @@
+#include "handlers/approval_rules.hpp"
 #include "handlers/cluster_launch.hpp"
 
 #include <algorithm>
@@ -84,8 +85,9 @@ boost::asio::awaitable<Reply> ClusterLaunch::handle(const Intent& intent, Comman
                 acknowledged.capabilities.push_back(c);
         acknowledged.capabilities_reason = "a template by URL may create IAM roles and expand macros in nested stacks";
     }
-    if (!intent.confirmed)
-        throw ConfirmationNeeded(launch_question(request, region, source, parameters, acknowledged, groups, cost));
+    ask_before_change(intent, context.config, "a launch",
+                      launch_question(request, region, source, parameters, acknowledged, groups, cost),
+                      launch_change(request.name, groups, cost));
 
     CreateStackRequest create;
     create.name = request.name;

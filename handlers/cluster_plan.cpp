@@ -79,4 +79,16 @@ std::string cost_text(const CostEstimate& estimate) {
     return "unknown: no price for " + types + " in `clusters.hourly_prices`";
 }
 
+CapacityChange launch_change(const std::string& cluster, const std::vector<PlannedGroup>& groups,
+                             const CostEstimate& cost) {
+    CapacityChange change{cluster, 0, 0, cost.hourly};
+    for (const PlannedGroup& g : groups) {
+        change.instances += g.count;
+        const auto per = accelerators_per_instance(g.instance_type);
+        if (!per) change.gpus.reset();
+        else if (change.gpus) *change.gpus += g.count * *per;
+    }
+    return change;
+}
+
 }  // namespace hpops::handlers

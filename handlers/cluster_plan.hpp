@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "handlers/approval_rules.hpp"
 #include "hpops/cloudformation.hpp"
 
 namespace hpops::handlers {
@@ -36,5 +37,10 @@ CostEstimate estimate_cost(const std::vector<PlannedGroup>& groups, const std::m
 std::string cost_text(const CostEstimate& estimate);
 // "≈ $4.90 an hour", or "cost unknown": for the job's message.
 std::string hourly_text(const CostEstimate& estimate);
+
+// The launch as a change in capacity, for approvals.rules: every group's
+// instances and GPUs (unknown when a type's are), and the estimate's cost.
+CapacityChange launch_change(const std::string& cluster, const std::vector<PlannedGroup>& groups,
+                             const CostEstimate& cost);
 
 }  // namespace hpops::handlers

@@ -1,3 +1,4 @@
+#include "handlers/approval_rules.hpp"
 #include "handlers/instancegroup_add.hpp"
 
 #include "handlers/aws_targets.hpp"
@@ -30,11 +31,12 @@ boost::asio::awaitable<Reply> InstancegroupAdd::handle(const Intent& intent, Com
     if (cluster.status != "InService")
         throw UserError("HyperPod cluster `" + hyperpod.name + "` is " + cluster.status + "; try again when it is InService.");
 
-    if (!intent.confirmed)  // asked once the cluster is known, so the question can say what it costs
-        throw ConfirmationNeeded("add instance group `" + spec.name + "` to `" + hyperpod.name + "`: " +
-                                 change_cost_text(spec.instance_type, 0, spec.count,
-                                                  context.config.clusters.hourly_prices) +
-                                 ".");
+    // Asked once the cluster is known, so the question can say what it costs.
+    const auto& prices = context.config.clusters.hourly_prices;
+    ask_before_change(intent, context.config, "a new instance group",
+                      "add instance group `" + spec.name + "` to `" + hyperpod.name + "`: " +
+                          change_cost_text(spec.instance_type, 0, spec.count, prices) + ".",
+                      capacity_change(hyperpod.name, spec.instance_type, 0, spec.count, prices));
     context.backend_request_id = co_await sagemaker.add_instance_group(hyperpod.name, spec);
     auto starting = start_job(context, hyperpod_follow_job(),
                               hyperpod_follow_state("add", hyperpod.name, hyperpod.note, spec.name, spec.count,

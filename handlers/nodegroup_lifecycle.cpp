@@ -1,3 +1,4 @@
+#include "handlers/approval_rules.hpp"
 #include "handlers/nodegroup_lifecycle.hpp"
 
 #include <algorithm>
@@ -75,12 +76,13 @@ boost::asio::awaitable<Reply> NodegroupCreate::handle(const Intent& intent, Comm
         if (spec.node_role.empty()) spec.node_role = model.node_role;
     }
 
-    if (!intent.confirmed)  // asked once the cluster is known, so the question can say what it costs
-        throw ConfirmationNeeded(
-            "create node group `" + name + "` in `" + cluster.name + "`: " +
-            change_cost_text(spec.instance_types.front(), 0, spec.scaling.desired_size,
-                             context.config.clusters.hourly_prices) +
-            (spec.capacity_type == "SPOT" ? " at on-demand prices (spot usually costs less)" : "") + ".");
+    // Asked once the cluster is known, so the question can say what it costs.
+    const auto& prices = context.config.clusters.hourly_prices;
+    ask_before_change(intent, context.config, "a new node group",
+                      "create node group `" + name + "` in `" + cluster.name + "`: " +
+                          change_cost_text(spec.instance_types.front(), 0, spec.scaling.desired_size, prices) +
+                          (spec.capacity_type == "SPOT" ? " at on-demand prices (spot usually costs less)" : "") + ".",
+                      capacity_change(cluster.name, spec.instance_types.front(), 0, spec.scaling.desired_size, prices));
     NodeGroupChange created = co_await eks.create_nodegroup(cluster.name, spec);
     context.backend_request_id = created.request_id;
     auto starting = start_job(context, nodegroup_lifecycle_job(),
@@ -97,7 +99,14 @@ boost::asio::awaitable<Reply> NodegroupDelete::handle(const Intent& intent, Comm
     check_group_name("node group", name);
     NodeGroups& eks = require_node_groups(context);
     Target cluster = co_await resolve_eks_cluster(context, intent);
-    co_await find_nodegroup(eks, cluster.name, name);
+    const EksNodeGroup group = co_await find_nodegroup(eks, cluster.name, name);
+    // Confirmed already (the command always asks first); a rule may still want a second person.
+    const std::string type = group.instance_types.empty() ? "" : group.instance_types.front();
+    const auto& prices = context.config.clusters.hourly_prices;
+    ask_before_change(intent, context.config, "a deletion",
+                      "delete node group `" + name + "` in `" + cluster.name + "`: " +
+                          change_cost_text(type, group.scaling.desired_size, 0, prices) + ".",
+                      capacity_change(cluster.name, type, group.scaling.desired_size, 0, prices));
     NodeGroupChange deleting = co_await eks.delete_nodegroup(cluster.name, name);
     context.backend_request_id = deleting.request_id;
     auto starting = start_job(context, nodegroup_lifecycle_job(),

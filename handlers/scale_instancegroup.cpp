@@ -1,3 +1,4 @@
+#include "handlers/approval_rules.hpp"
 #include "handlers/scale_instancegroup.hpp"
 
 #include "handlers/aws_targets.hpp"
@@ -43,10 +44,14 @@ boost::asio::awaitable<Reply> ScaleInstancegroup::handle(const Intent& intent, C
     if (cluster.status != "InService")
         throw UserError("HyperPod cluster `" + hyperpod.name + "` is " + cluster.status +
                         "; it accepts changes only when InService. Try again when it is.");
-    const std::string cost = change_cost_text(group->instance_type, before, count, context.config.clusters.hourly_prices);
+    const auto& prices = context.config.clusters.hourly_prices;
+    const std::string cost = change_cost_text(group->instance_type, before, count, prices);
     const auto why = confirmation_reason(before, count, context.config.limits);
-    if (is_dry_run(intent.options)) co_return message_reply(dry_run_text(change, cost, why));
-    if (!intent.confirmed && why) throw ConfirmationNeeded("`" + change + "` — " + *why + "; " + cost + ".");
+    const auto delta = capacity_change(hyperpod.name, group->instance_type, before, count, prices);
+    if (is_dry_run(intent.options))
+        co_return message_reply(dry_run_text(change, cost, why, approval_why(context.config, intent, delta)));
+    ask_before_change(intent, context.config, why,
+                      "`" + change + "`" + (why ? " — " + *why : std::string()) + "; " + cost + ".", delta);
 
     context.backend_request_id = co_await sagemaker.set_instance_count(hyperpod.name, name, count);
     auto starting = start_job(context, hyperpod_follow_job(),

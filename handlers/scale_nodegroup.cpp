@@ -1,5 +1,6 @@
 #include "handlers/scale_nodegroup.hpp"
 
+#include "handlers/approval_rules.hpp"
 #include "handlers/aws_targets.hpp"
 #include "handlers/scale_nodegroup_job.hpp"
 #include "handlers/scaling_rules.hpp"
@@ -21,12 +22,15 @@ boost::asio::awaitable<Reply> ScaleNodegroup::handle(const Intent& intent, Comma
                                                            std::to_string(target.desired_size) + ", min " +
                                                            std::to_string(target.min_size) + ", max " +
                                                            std::to_string(target.max_size) + ". Nothing to do.");
-    const std::string cost = change_cost_text(current.instance_types.empty() ? "" : current.instance_types.front(),
-                                              current.scaling.desired_size, target.desired_size,
-                                              context.config.clusters.hourly_prices);
+    const std::string type = current.instance_types.empty() ? "" : current.instance_types.front();
+    const auto& prices = context.config.clusters.hourly_prices;
+    const std::string cost = change_cost_text(type, current.scaling.desired_size, target.desired_size, prices);
     const auto why = confirmation_reason(current.scaling.desired_size, target.desired_size, context.config.limits);
-    if (is_dry_run(intent.options)) co_return message_reply(dry_run_text(change, cost, why));
-    if (!intent.confirmed && why) throw ConfirmationNeeded("`" + change + "` — " + *why + "; " + cost + ".");
+    const auto delta = capacity_change(cluster.name, type, current.scaling.desired_size, target.desired_size, prices);
+    if (is_dry_run(intent.options))
+        co_return message_reply(dry_run_text(change, cost, why, approval_why(context.config, intent, delta)));
+    ask_before_change(intent, context.config, why,
+                      "`" + change + "`" + (why ? " — " + *why : std::string()) + "; " + cost + ".", delta);
 
     EksUpdate update = co_await eks.update_scaling(cluster.name, name, target);
     context.backend_request_id = update.request_id;

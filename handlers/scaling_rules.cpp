@@ -69,9 +69,11 @@ bool is_dry_run(const std::map<std::string, std::string>& options) {
     throw UserError("`dry-run` takes yes or no, not `" + it->second.substr(0, 20) + "`.");
 }
 
-std::string dry_run_text(const std::string& change, const std::string& cost, const std::optional<std::string>& why) {
+std::string dry_run_text(const std::string& change, const std::string& cost, const std::optional<std::string>& why,
+                         const std::optional<std::string>& approval) {
     return "Dry run, nothing changed: `" + change + "`; " + cost + "." +
-           (why ? " Done for real, it would ask for confirmation: " + *why + "." : "");
+           (why ? " Done for real, it would ask for confirmation: " + *why + "." : "") +
+           (approval ? " It would need a second person's approval: " + *approval + "." : "");
 }
 
 std::optional<std::string> confirmation_reason(int current, int target, const LimitsConfig& limits) {

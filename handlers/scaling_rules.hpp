@@ -36,8 +36,9 @@ std::string change_cost_text(const std::string& type, int before, int after,
 bool is_dry_run(const std::map<std::string, std::string>& options);
 
 // The answer to a dry run: the change, its cost, and whether it would ask
-// for confirmation; nothing was changed.
-std::string dry_run_text(const std::string& change, const std::string& cost, const std::optional<std::string>& why);
+// for confirmation and for a second person's approval; nothing was changed.
+std::string dry_run_text(const std::string& change, const std::string& cost, const std::optional<std::string>& why,
+                         const std::optional<std::string>& approval = std::nullopt);
 
 // EKS node group / HyperPod instance group names: letters, digits, - and _,
 // starting with a letter or digit, at most 63 characters. Throws UserError.

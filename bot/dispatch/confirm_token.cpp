@@ -6,9 +6,22 @@
 
 namespace hpops::bot {
 
+ConfirmClaim make_claim(std::string command_text, std::string actor_id, std::string channel, std::chrono::seconds ttl) {
+    ConfirmClaim claim;
+    claim.command_text = std::move(command_text);
+    claim.actor_id = std::move(actor_id);
+    claim.channel = std::move(channel);
+    claim.expires_unix =
+        std::chrono::duration_cast<std::chrono::seconds>((std::chrono::system_clock::now() + ttl).time_since_epoch())
+            .count();
+    claim.nonce = base64url_encode(random_bytes(12));  // makes each token single-use
+    return claim;
+}
+
 std::string sign_confirm_token(const ConfirmClaim& claim, std::string_view key) {
     nlohmann::json body{{"c", claim.command_text}, {"u", claim.actor_id}, {"ch", claim.channel},
                         {"exp", claim.expires_unix}, {"n", claim.nonce}};
+    if (claim.approver) body["ap"] = std::string(to_string(*claim.approver));
     std::string payload = base64url_encode(body.dump());
     return payload + "." + base64url_encode(hmac_sha256(key, payload));
 }
@@ -31,11 +44,16 @@ TokenCheck verify_confirm_token(std::string_view token, std::string_view key, st
         claim.channel = body.at("ch").get<std::string>();
         claim.expires_unix = body.at("exp").get<std::int64_t>();
         claim.nonce = body.at("n").get<std::string>();
+        if (body.contains("ap")) {
+            claim.approver = parse_role(body.at("ap").get<std::string>());
+            if (!claim.approver) return {std::nullopt, "malformed confirmation token"};
+        }
     } catch (const nlohmann::json::exception&) {
         return {std::nullopt, "malformed confirmation token"};
     }
     const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    if (now_s > claim.expires_unix) return {std::nullopt, "this confirmation has expired; run the command again"};
+    if (now_s > claim.expires_unix)
+        return {std::nullopt, "this confirmation has expired; run the command again", std::move(claim)};
     return {std::move(claim), {}};
 }
 

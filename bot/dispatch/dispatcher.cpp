@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bot/dispatch/authorizer.hpp"
+#include "bot/dispatch/claimed_command.hpp"
 #include "bot/dispatch/confirm_token.hpp"
 #include "bot/dispatch/error_reply.hpp"
 #include "command/parser.hpp"
@@ -28,29 +29,6 @@ std::string confirm_key_for(const Config& config) {
     if (!config.slack.signing_secret.empty()) return hmac_sha256(config.slack.signing_secret, "hpops-confirm-v1");
     return random_bytes(32);
 }
-
-ConfirmClaim make_claim(std::string command_text, std::string actor_id, std::string channel,
-                        std::chrono::seconds ttl) {
-    ConfirmClaim claim;
-    claim.command_text = std::move(command_text);
-    claim.actor_id = std::move(actor_id);
-    claim.channel = std::move(channel);
-    claim.expires_unix =
-        std::chrono::duration_cast<std::chrono::seconds>((std::chrono::system_clock::now() + ttl).time_since_epoch())
-            .count();
-    claim.nonce = base64url_encode(random_bytes(12));  // makes each token single-use
-    return claim;
-}
-
-// The command table row a token's command text names, if it parses.
-const CommandSpec* find_command_of(const std::string& command_text) {
-    auto parsed = parse_command(command_text);
-    const auto* intent = std::get_if<Intent>(&parsed);
-    return intent ? find_command(intent->command) : nullptr;
-}
-
-// Slack caps a button value at 2,000 characters.
-constexpr std::size_t max_button_value = 2000;
 
 }  // namespace
 
@@ -156,8 +134,16 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
         }
         co_return reply;
     } catch (const ConfirmationNeeded& needed) {
+        if (intent.confirmed && !needed.approval().empty()) {
+            finish("approval-requested", needed.approval(), context.backend_request_id);
+            co_return approval_request(caller, intent, needed);
+        }
         finish("confirm-requested", needed.change(), context.backend_request_id);
-        co_return confirmation_request(caller, intent, needed.change());
+        co_return confirmation_request(
+            caller, intent,
+            needed.approval().empty() ? needed.change()
+                                      : needed.change() + "\nOnce you confirm, a second person must approve it: " +
+                                            needed.approval() + ".");
     } catch (const UserError& error) {
         finish("rejected", error.what(), context.backend_request_id);
         co_return reply_for_user_error(error);
@@ -201,6 +187,10 @@ std::optional<ConfirmClaim> Dispatcher::claim_for(const Caller& caller, std::str
     if (!check.claim) {
         metrics_.count_error("confirm_token_invalid");
         refusal = message_reply("Not done: " + check.reason + ".");
+    } else if (check.claim->approver) {
+        // Confirm or Cancel with an approval's token would skip the second person.
+        metrics_.count_error("confirm_token_is_approval");
+        refusal = message_reply("Not done: this change waits for a second person's Approve or Reject.");
     } else if (!check.claim->actor_id.empty() && check.claim->actor_id != caller.user_id) {
         metrics_.count_error("confirm_wrong_actor");
         refusal = message_reply("Not done: only " + mention(check.claim->actor_id) + " can confirm or cancel this.");

@@ -16,8 +16,9 @@
 #include "hpops/reply.hpp"
 
 namespace hpops {
-class Store;
+class ConfirmationNeeded;
 class Metrics;
+class Store;
 }
 
 namespace hpops::bot {
@@ -59,6 +60,11 @@ public:
     // A Cancel button: the same token checks as Confirm (asker, channel), and
     // it spends the token, so a later Confirm of it does nothing.
     Reply cancel(const Caller& caller, std::string_view token);
+    // Approve / Reject of a two-person approval request (dispatch/approvals.cpp):
+    // someone other than the requester, with the rule's role; the requester
+    // may withdraw with Reject. Approve runs the change as the requester's.
+    boost::asio::awaitable<Reply> approve(Caller caller, std::string token);
+    Reply reject(const Caller& caller, std::string_view token);
 
     const Config& config() const { return *config_; }
     // Long work from here on goes to `jobs` (the server's runner, made after
@@ -76,6 +82,9 @@ private:
     std::optional<ConfirmClaim> claim_for(const Caller& caller, std::string_view token, Reply& refusal);
     bool spend(const ConfirmClaim& claim);  // false: already confirmed or cancelled
     Reply confirmation_request(const Caller& caller, const Intent& intent, const std::string& change);
+    Reply approval_request(const Caller& caller, const Intent& intent, const ConfirmationNeeded& needed);
+    std::optional<ConfirmClaim> approval_claim_for(const Caller& caller, std::string_view token, Reply& refusal);
+    Role approver_role(const ConfirmClaim& claim) const;
     std::int64_t audit(const Caller& caller, const Intent& intent, std::string outcome, std::string detail);
     Role role_of(const Caller& caller) const;
 

@@ -32,26 +32,28 @@ boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, Htt
     Caller caller{"slack", press.user_id, press.user_name, press.channel,
                   request.request_id, std::nullopt, std::string(in.header("x-slack-signature"))};
     caller.response_url = response_url;
-    if (action_id == "hpops.cancel") {
+    if (action_id == "hpops.cancel" || action_id == "hpops.reject") {
         Reply reply;
         try {
-            reply = services.dispatcher.cancel(caller, value);
+            reply = action_id == "hpops.reject" ? services.dispatcher.reject(caller, value)
+                                                : services.dispatcher.cancel(caller, value);
         } catch (const std::exception& error) {
             services.metrics.count_error("cancel_exception");
             spdlog::error("request {}: cancel failed: {}", request.request_id, error.what());
             reply = reply_for_internal_error(request.request_id);
         }
         post_reply_later(services, response_url, reply, request.request_id);
-    } else if (action_id == "hpops.confirm" || action_id == "hpops.alert_action") {
+    } else if (action_id == "hpops.confirm" || action_id == "hpops.alert_action" || action_id == "hpops.approve") {
         // An alert's action button carries the same signed token as a Confirm
         // button; its answer is a new message, so the alert stays in place.
         const bool keep_original = action_id == "hpops.alert_action";
+        const bool approval = action_id == "hpops.approve";
         boost::asio::co_spawn(
             services.executor,
-            [&services, caller, value, response_url, keep_original]() -> boost::asio::awaitable<void> {
+            [&services, caller, value, response_url, keep_original, approval]() -> boost::asio::awaitable<void> {
                 JobInFlight counted(services.metrics);
-                Reply reply = co_await reply_or_error(services.dispatcher.confirm(caller, value), &services.metrics,
-                                                      caller.request_id);
+                auto work = approval ? services.dispatcher.approve(caller, value) : services.dispatcher.confirm(caller, value);
+                Reply reply = co_await reply_or_error(std::move(work), &services.metrics, caller.request_id);
                 if (keep_original) reply.replace_original = false;
                 post_reply_later(services, response_url, reply, caller.request_id);
             },

@@ -253,6 +253,25 @@ struct DigestsConfig {
     std::chrono::milliseconds capacity_retention{35LL * 24 * 3'600'000};
 };
 
+// Two-person approval: a change a rule covers runs only once someone other
+// than its requester, with at least `approver`'s role, approves it in the
+// channel. A rule covers a command when its `commands` (empty: every change
+// hpops confirms) and `clusters` (empty: any) match and the change reaches
+// `min_gpus` or `min_hourly_cost` (neither set: every such change).
+struct ApprovalRule {
+    std::string name;
+    std::vector<std::string> commands;  // command table names: "scale nodegroup"
+    std::vector<std::string> clusters;
+    int min_gpus = 0;                   // 0: no GPU threshold
+    double min_hourly_cost = 0;         // USD an hour; 0: no cost threshold
+    Role approver = Role::operator_;
+};
+
+struct ApprovalsConfig {
+    std::chrono::seconds ttl{1800};  // an approval request not answered by then expires
+    std::vector<ApprovalRule> rules;
+};
+
 struct Config {
     ServerConfig server;
     SlackConfig slack;
@@ -266,6 +285,7 @@ struct Config {
     AlertsConfig alerts;
     ClustersConfig clusters;
     DigestsConfig digests;
+    ApprovalsConfig approvals;
     std::string log_level = "info";
     std::string source;  // file it came from, for messages
     // Each setting's key ("digests.grace") and a short hash of its value as

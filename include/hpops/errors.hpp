@@ -58,13 +58,23 @@ namespace hpops {
 // change is destructive or large (scale to zero, a big scale-down). The
 // dispatcher answers with Confirm / Cancel buttons carrying a signed token of
 // the exact intent; the handler runs again with intent.confirmed set.
+//
+// With `approval` set, a rule of approvals.rules covers the change: once its
+// requester confirms, a second person with at least `approver`'s role must
+// approve it (the handler runs again with intent.approved_by set).
 class ConfirmationNeeded : public std::exception {
 public:
-    explicit ConfirmationNeeded(std::string change) : change_(std::move(change)) {}
+    explicit ConfirmationNeeded(std::string change, std::string approval = {}, Role approver = Role::operator_)
+        : change_(std::move(change)), approval_(std::move(approval)), approver_(approver) {}
     const char* what() const noexcept override { return change_.c_str(); }
     const std::string& change() const { return change_; }  // e.g. "spot-ng: desired 4 → 0"
+    const std::string& approval() const { return approval_; }  // why a second person must approve; empty: no one
+    Role approver() const { return approver_; }
+
 private:
     std::string change_;
+    std::string approval_;
+    Role approver_;
 };
 
 }  // namespace hpops

@@ -11,6 +11,7 @@ struct Intent {
     std::vector<std::string> args;               // positional arguments, in order
     std::map<std::string, std::string> options;  // key=value options, keys lower-case
     bool confirmed = false;                      // set only after a verified confirmation
+    std::string approved_by;                     // set only after a verified second person's approval
 
     // The intent written back as command text ("scale nodegroup spot-ng desired=3"),
     // quoting values that need it. Parsing this text yields the same intent.

@@ -85,7 +85,7 @@ TEST(ConfigLoader, UnknownKeysAreReportedWithTheirLine) {
                     "webhook_body_limit, header_timeout, idle_timeout, shutdown_grace, max_connections, "
                     "max_body_bytes_in_flight, max_replay_signatures); did you mean `threads`?");
     EXPECT_EQ(p[1], "t.yaml:4:1: unknown key `slak` (expected one of: server, slack, access, store, confirm, limits, "
-                    "aws, mlflow, log, kubernetes, alerts, clusters, digests); did you mean `slack`?");
+                    "aws, mlflow, log, kubernetes, alerts, clusters, digests, approvals); did you mean `slack`?");
     EXPECT_EQ(p[2], "t.yaml:8:3: unknown key `log.colour` (expected one of: level)");
 }
 
@@ -306,7 +306,7 @@ TEST(ConfigLoader, TopLevelMustBeAMapping) {
     const auto p = problems_of("- server\n");
     ASSERT_EQ(p.size(), 1u) << joined(p);
     EXPECT_EQ(p[0], "t.yaml:1:1: top level: expected a mapping with keys server, slack, access, store, confirm, "
-                    "limits, aws, mlflow, log, kubernetes, alerts, clusters, digests, found a list");
+                    "limits, aws, mlflow, log, kubernetes, alerts, clusters, digests, approvals, found a list");
 }
 
 TEST(ConfigLoader, MissingFileIsAConfigError) {
@@ -451,4 +451,45 @@ TEST(ConfigLoader, AnMlflowUriHpopsCannotUseIsAProblemEvenFromTheEnvironment) {
     EXPECT_EQ(at_section[0].rfind("t.yaml:3:3: MLFLOW_TRACKING_URI `file:./mlruns`", 0), 0u) << at_section[0];
 }
 
+}  // namespace hpops::bot
+
+namespace hpops::bot {
+namespace {
+
+TEST(ConfigLoaderApprovals, RulesAreReadAndAMisspeltCommandIsAProblem) {
+    const auto config = load_config_text(R"(approvals:
+  ttl: 15m
+  rules:
+    - name: prod
+      commands: [scale nodegroup, cluster delete]
+      clusters: [prod-training]
+      min_gpus: 16
+      min_hourly_cost: 250.5
+      approver: admin
+    - commands: [nodegroup create]
+)", "t.yaml", &kSecretEnv);
+    EXPECT_EQ(config->approvals.ttl, std::chrono::minutes(15));
+    ASSERT_EQ(config->approvals.rules.size(), 2u);
+    const ApprovalRule& prod = config->approvals.rules[0];
+    EXPECT_EQ(prod.commands, (std::vector<std::string>{"scale nodegroup", "cluster delete"}));
+    EXPECT_EQ(prod.clusters, std::vector<std::string>{"prod-training"});
+    EXPECT_EQ(prod.min_gpus, 16);
+    EXPECT_DOUBLE_EQ(prod.min_hourly_cost, 250.5);
+    EXPECT_EQ(prod.approver, Role::admin);
+    EXPECT_EQ(config->approvals.rules[1].name, "rule 2");
+    EXPECT_EQ(config->approvals.rules[1].approver, Role::operator_);
+
+    const std::string problems = joined(problems_of(R"(approvals:
+  rules:
+    - commands: [scale nodgroup, nodegroups]
+      approver: viewer
+      min_gpus: -1
+)"));
+    EXPECT_NE(problems.find("no command `scale nodgroup`"), std::string::npos) << problems;
+    EXPECT_NE(problems.find("`nodegroups` changes nothing"), std::string::npos) << problems;
+    EXPECT_NE(problems.find("an approver is at least an operator"), std::string::npos) << problems;
+    EXPECT_NE(problems.find("min_gpus"), std::string::npos) << problems;
+}
+
+}  // namespace
 }  // namespace hpops::bot
