@@ -267,6 +267,7 @@ struct Config {
     ClustersConfig clusters;
     DigestsConfig digests;
     std::string log_level = "info";
+    std::string log_format = "text";  // or "json", one object per line; HPOPS_LOG_FORMAT wins
     std::string source;  // file it came from, for messages
 };
 
