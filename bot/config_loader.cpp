@@ -354,10 +354,18 @@ void read_clusters(YamlWalker& w, const ConfigField& root, ClustersConfig& out) 
     });
 }
 
-void read_log(YamlWalker& w, const ConfigField& root, std::string& level) {
+void read_log(YamlWalker& w, const ConfigField& root, const EnvLookup& env, Config& config) {
     const ConfigField l = w.child(root, "log");
-    if (!w.section(l, {"level"})) return;
-    if (auto v = w.read_choice(w.child(l, "level"), {"trace", "debug", "info", "warn", "error"})) level = *v;
+    if (w.section(l, {"level", "format"})) {
+        if (auto v = w.read_choice(w.child(l, "level"), {"trace", "debug", "info", "warn", "error"}))
+            config.log_level = *v;
+        if (auto v = w.read_choice(w.child(l, "format"), {"text", "json"})) config.log_format = *v;
+    }
+    // The environment wins, so one image's logs can be switched without a new config.
+    if (auto v = env("HPOPS_LOG_FORMAT"); v && !v->empty()) {
+        if (*v == "text" || *v == "json") config.log_format = *v;
+        else w.problem(l.present() ? l.mark : root.mark, "HPOPS_LOG_FORMAT is `" + *v + "`; expected text or json");
+    }
 }
 
 // Secrets from the environment win over the file, so the file can be
@@ -407,7 +415,7 @@ ConfigPtr load(std::string_view yaml, const std::string& source, const EnvLookup
         read_aws(w, root, config->aws);
         read_mlflow(w, root, config->mlflow);
         read_kubernetes(w, root, config->kubernetes);
-        read_log(w, root, config->log_level);
+        read_log(w, root, env, *config);
         read_alerts(w, root, config->alerts);
         read_clusters(w, root, config->clusters);
         read_digests(w, root, config->digests);

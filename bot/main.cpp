@@ -10,6 +10,7 @@
 #include "bot/public_exposure.hpp"
 #include "bot/terminal_run.hpp"
 #include "common/config_values.hpp"
+#include "common/log_format.hpp"
 #include "hpops/version.hpp"
 
 namespace {
@@ -60,6 +61,11 @@ bool parse_args(const std::vector<std::string>& argv, Args& args, std::string& e
     return true;
 }
 
+// log.format (or HPOPS_LOG_FORMAT), which the loader has checked, for every line from here on.
+void use_log_format(const hpops::Config& config) {
+    hpops::log::use_format(hpops::log::format_from(config.log_format).value_or(hpops::log::Format::text));
+}
+
 int check_config_command(const std::string& path) {
     auto problems = hpops::bot::check_config(path);
     for (const auto& problem : problems) std::cerr << problem << '\n';
@@ -84,6 +90,7 @@ int serve_command(const Args& args) {
         return 1;
     }
     spdlog::set_level(spdlog::level::from_str(config->log_level));
+    use_log_format(*config);
     hpops::bot::App app(config);
     return app.serve();
 }
@@ -95,6 +102,7 @@ int run_command(const Args& args) {
     load.require_slack_secret = false;  // the terminal needs no Slack secret
     auto config = hpops::bot::load_config(args.config, load);
     spdlog::set_level(spdlog::level::warn);  // stdout is the reply; keep logs out of it
+    use_log_format(*config);
     std::string text;
     for (const auto& word : args.rest) text += (text.empty() ? "" : " ") + word;
     hpops::bot::TerminalRunOptions options;

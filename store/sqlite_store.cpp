@@ -28,6 +28,9 @@ constexpr const char* sql_finish_audit =
 constexpr const char* sql_recent_audit =
     "SELECT id, time_unix_ms, platform, actor_id, actor_name, channel, command, arguments, outcome, detail,"
     " request_id, backend_request_id FROM audit ORDER BY id DESC LIMIT ?1";
+constexpr const char* sql_audit_by_id =
+    "SELECT id, time_unix_ms, platform, actor_id, actor_name, channel, command, arguments, outcome, detail,"
+    " request_id, backend_request_id FROM audit WHERE id = ?1";
 // One statement decides atomically, even against another process on the same
 // file: a new key inserts, an expired one is renewed, a live one is left alone
 // (no change: a replay).
@@ -145,6 +148,14 @@ std::vector<AuditRecord> SqliteStore::recent_audit(std::size_t limit) const {
     std::vector<AuditRecord> out;
     while (q.step()) out.push_back(audit_from_row(q));
     return out;
+}
+
+std::optional<AuditRecord> SqliteStore::audit_record(std::int64_t id) const {
+    std::lock_guard lock(mutex_);
+    Query q(db_.get(), statement(sql_audit_by_id), "read audit", path_);
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return audit_from_row(q);
 }
 
 bool SqliteStore::remember_request(const std::string& key, std::chrono::system_clock::time_point expires) {

@@ -1,13 +1,12 @@
 #include "bot/dispatch/dispatcher.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "bot/dispatch/authorizer.hpp"
 #include "bot/dispatch/claimed_command.hpp"
 #include "bot/dispatch/confirm_token.hpp"
 #include "bot/dispatch/error_reply.hpp"
 #include "command/parser.hpp"
 #include "common/crypto.hpp"
+#include "common/log_fields.hpp"
 #include "common/metrics.hpp"
 #include "hpops/command_spec.hpp"
 #include "hpops/errors.hpp"
@@ -28,6 +27,19 @@ std::string confirm_key_for(const Config& config) {
     if (!config.confirm.secret.empty()) return config.confirm.secret;
     if (!config.slack.signing_secret.empty()) return hmac_sha256(config.slack.signing_secret, "hpops-confirm-v1");
     return random_bytes(32);
+}
+
+// The fields of a command's log lines.
+log::Fields log_fields(const Caller& caller, std::string_view command, std::string_view backend_request_id = {}) {
+    return {caller.request_id, caller.user_id, command, 0, backend_request_id};
+}
+
+// One line for each command that reaches the table, at its outcome: what a
+// cluster's log search follows from the HTTP request to the audit row.
+void log_outcome(const Caller& caller, std::string_view command, std::string_view outcome,
+                 std::string_view detail = {}, std::string_view backend_request_id = {}) {
+    log::info(log_fields(caller, command, backend_request_id), "command {}: {}{}{}", command, outcome,
+              detail.empty() ? "" : ": ", detail);
 }
 
 }  // namespace
@@ -98,17 +110,20 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
     if (held < spec->role) {
         metrics_.count_command(spec->name, "denied");
         NotPermitted denial(spec->name, spec->role, held);
+        log_outcome(caller, spec->name, "denied", denial.what());
         if (spec->mutating) audit(caller, intent, "denied", denial.what());
         co_return reply_for_denial(denial);
     }
     if (spec->always_confirm && !spec->handler_confirms && !intent.confirmed) {
         metrics_.count_command(spec->name, "confirm-requested");
+        log_outcome(caller, spec->name, "confirm-requested");
         audit(caller, intent, "confirm-requested", {});
         co_return confirmation_request(caller, intent, {});
     }
     Handler* handler = handlers_.find(spec->name);
     if (!handler) {
         metrics_.count_command(spec->name, "unavailable");
+        log_outcome(caller, spec->name, "unavailable");
         if (spec->mutating) audit(caller, intent, "unavailable", "no handler in this build");
         co_return message_reply("`" + spec->name + "` is not available in this build of hpops yet.");
     }
@@ -116,6 +131,7 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
     const std::int64_t audit_id = spec->mutating ? audit(caller, intent, "started", {}) : 0;
     auto finish = [&](const char* outcome, const std::string& detail, const std::string& backend_id = {}) {
         metrics_.count_command(spec->name, outcome);
+        if (outcome != std::string_view("failed")) log_outcome(caller, spec->name, outcome, detail, backend_id);
         if (audit_id) store_.finish_audit(audit_id, outcome, detail, backend_id);
     };
     NoProgress no_progress;
@@ -128,6 +144,7 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
         if (context.handed_to_job) {
             // The job closes the row when it ends; the backend's id is kept now.
             metrics_.count_command(spec->name, "started");
+            log_outcome(caller, spec->name, "started", reply.summary, context.backend_request_id);
             if (audit_id) store_.finish_audit(audit_id, "started", reply.summary, context.backend_request_id);
         } else {
             finish("ok", reply.summary, context.backend_request_id);
@@ -149,12 +166,15 @@ boost::asio::awaitable<Reply> Dispatcher::run_intent(Caller caller, Intent inten
         co_return reply_for_user_error(error);
     } catch (const UpstreamError& error) {
         metrics_.count_error("upstream_" + error.service());
-        spdlog::warn("request {}: {} failed: {}", caller.request_id, spec->name, error.what());
-        finish("failed", error.what(), error.request_id().empty() ? context.backend_request_id : error.request_id());
+        const std::string& backend_id = error.request_id().empty() ? context.backend_request_id : error.request_id();
+        log::warn(log_fields(caller, spec->name, backend_id), "request {}: {} failed: {}", caller.request_id,
+                  spec->name, error.what());
+        finish("failed", error.what(), backend_id);
         co_return reply_for_upstream_error(error);
     } catch (const std::exception& error) {
         metrics_.count_error("handler_exception");
-        spdlog::error("request {}: {} failed: {}", caller.request_id, spec->name, error.what());
+        log::error(log_fields(caller, spec->name, context.backend_request_id), "request {}: {} failed: {}",
+                   caller.request_id, spec->name, error.what());
         finish("failed", error.what());
     }
     co_return reply_for_internal_error(caller.request_id);
@@ -245,6 +265,7 @@ Reply Dispatcher::cancel(const Caller& caller, std::string_view token) {
     }
     if (!spend(*claim)) return message_reply("Already answered: this button was confirmed or cancelled before.");
     if (intent) {
+        log_outcome(caller, intent->command, "cancelled");
         audit(caller, *intent, "cancelled", {});
         metrics_.count_command(intent->command, "cancelled");
     }

@@ -1,9 +1,9 @@
 #include "bot/dispatch/reply_or_error.hpp"
 
 #include <exception>
-#include <spdlog/spdlog.h>
 
 #include "bot/dispatch/error_reply.hpp"
+#include "common/log_fields.hpp"
 #include "common/metrics.hpp"
 
 namespace hpops::bot {
@@ -20,7 +20,7 @@ boost::asio::awaitable<Reply> reply_or_error(boost::asio::awaitable<Reply> work,
     }
     // co_await is not allowed in a handler, and none is needed past this point.
     if (metrics) metrics->count_error("detached_exception");
-    spdlog::error("request {}: failed in the background: {}", request_id, what);
+    log::error({.request_id = request_id}, "request {}: failed in the background: {}", request_id, what);
     co_return reply_for_internal_error(request_id);
 }
 

@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "bot/dispatch/error_reply.hpp"
+#include "bot/jobs/job_log_fields.hpp"
 #include "hpops/errors.hpp"
 #include "integrations/aws/aws_transport.hpp"
 
@@ -73,9 +74,18 @@ struct JobRunner::Shared {
         ++stats.running;
     }
     void let_go(std::int64_t id) {
+        origins.erase(id);
         if (!held.erase(id)) return;
         std::lock_guard lock(stats_mutex);
         --stats.running;
+    }
+
+    // What began each job, read once per job for its log lines.
+    std::map<std::int64_t, JobOrigin> origins;
+    log::Fields log_fields_of(const JobRecord& job, std::string_view backend_request_id = {}) {
+        auto it = origins.find(job.id);
+        if (it == origins.end()) it = origins.emplace(job.id, job_origin(job, context.store)).first;
+        return log_fields(it->second, job.id, backend_request_id);
     }
 
     void plan(std::int64_t id, steady::time_point at) {
@@ -147,8 +157,16 @@ asio::awaitable<void> show(std::shared_ptr<JobRunner::Shared> s, JobRecord job, 
         if (shown.ts != job.message.ts || shown.channel != job.message.channel) s->jobs.set_message(job.id, shown);
         s->jobs.mark_shown(job.id, job.updated_unix_ms);
     } catch (const std::exception& e) {
-        spdlog::warn("jobs: cannot show job {}'s message: {}", job.id, e.what());
+        log::warn({.job_id = job.id}, "jobs: cannot show job {}'s message: {}", job.id, e.what());
     }
+}
+
+// One line per step, as its history line says it: a failure or a retry as a warning.
+void log_step(const log::Fields& fields, const JobRecord& job, const JobEvent& event) {
+    if (job.status == JobStatus::failed || job.attempts > 0)
+        log::warn(fields, "jobs: job {} ({}) {}: {}", job.id, job.kind, to_string(job.status), event.what);
+    else
+        log::info(fields, "jobs: job {} ({}) {}: {}", job.id, job.kind, to_string(job.status), event.what);
 }
 
 void finish(JobRecord& job, JobStatus status, std::string outcome, std::int64_t now) {
@@ -168,8 +186,9 @@ asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_
             s->let_go(id);
         } else if (kind_it == s->kinds.end() || found->kind_version > kind_it->second->version()) {
             // Written by a newer hpops (or a kind this one lacks): leave the row for it.
-            spdlog::error("jobs: job {} is of kind {} v{}, which this hpops cannot run; left as it is", id,
-                          found->kind, found->kind_version);
+            log::error(s->log_fields_of(*found),
+                       "jobs: job {} is of kind {} v{}, which this hpops cannot run; left as it is", id, found->kind,
+                       found->kind_version);
             s->left_alone.insert(id);
         } else if (const std::int64_t fence = s->jobs.lease_job(id, s->options.owner, s->options.lease); fence == 0) {
             s->let_go(id);  // another runner holds the job: its steps are that runner's
@@ -181,6 +200,7 @@ asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_
             const auto started = steady::now();
             const std::int64_t now = unix_ms(s->wall());
             JobEvent event{now, {}};
+            std::string backend_request_id;  // of a backend's refusal, for the log line
             job.updated_unix_ms = now;
             if (!job.cancel_by.empty()) {
                 finish(job, JobStatus::cancelled, "cancelled; what it had changed stays", now);
@@ -208,6 +228,7 @@ asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_
                         finish(job, step.status, step.note, now);
                     }
                 } catch (const UpstreamError& e) {
+                    backend_request_id = e.request_id();
                     if (!transient(e)) {
                         finish(job, JobStatus::failed, e.upstream_message().empty() ? e.what() : e.upstream_message(),
                                now);
@@ -237,16 +258,17 @@ asio::awaitable<void> step_one(std::shared_ptr<JobRunner::Shared> s, std::int64_
                 s->stats.step_seconds_max = std::max(s->stats.step_seconds_max, seconds);
                 if (job.status != JobStatus::running) ++s->stats.finished[static_cast<int>(job.status)];
             }
+            log_step(s->log_fields_of(job, backend_request_id), job, event);
             if (job.status != JobStatus::running) s->let_go(id);
             co_await show(s, job, kind);
         }
     } catch (const LeaseLost& e) {
         // Another runner took the job over while this one was away: its step stands, ours is dropped.
-        spdlog::warn("jobs: {}; this runner's step is dropped", e.what());
+        log::warn({.job_id = id}, "jobs: {}; this runner's step is dropped", e.what());
         s->let_go(id);
     } catch (const std::exception& e) {
         // The store failed: try again later rather than lose the job.
-        spdlog::error("jobs: step of job {} failed: {}", id, e.what());
+        log::error({.job_id = id}, "jobs: step of job {} failed: {}", id, e.what());
         again = steady::now() + s->options.max_retry;
     }
     s->in_flight.erase(id);
@@ -366,6 +388,7 @@ asio::awaitable<std::int64_t> begin_on_strand(std::shared_ptr<JobRunner::Shared>
     job.deadline_unix_ms = now + kind_it->second->deadline(s->context.config).count();
     job.id = s->jobs.create_job(job);
     if (job.id == 0) co_return 0;  // claimed already: by another replica, or before a restart
+    log::info(s->log_fields_of(job), "jobs: job {} ({}) began: {}", job.id, job.kind, job.target);
     // Leased at once, or another replica's takeover scan could step it first.
     job.fence = s->jobs.lease_job(job.id, s->options.owner, s->options.lease);
     if (job.fence != 0) s->hold(job.id);
@@ -380,7 +403,7 @@ asio::awaitable<std::int64_t> begin_on_strand(std::shared_ptr<JobRunner::Shared>
 // over by this step and ended.
 asio::awaitable<bool> cancel_on_strand(std::shared_ptr<JobRunner::Shared> s, std::int64_t id, std::string by) {
     if (s->left_alone.count(id) || !s->jobs.request_cancel(id, by)) co_return false;
-    spdlog::info("jobs: job {} cancelled by {}", id, by);
+    log::info(log::Fields{.actor = by, .job_id = id}, "jobs: job {} cancelled by {}", id, by);
     s->plan_now(id);
     co_return true;
 }

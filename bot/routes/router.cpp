@@ -8,6 +8,8 @@
 #include "bot/routes/health.hpp"
 #include "bot/slack/slack_commands.hpp"
 #include "bot/slack/slack_interactions.hpp"
+#include "bot/slack/slack_signature.hpp"
+#include "common/log_fields.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -16,6 +18,23 @@ HttpOut method_not_allowed(std::string_view allowed) {
     HttpOut out = text_response(405, "method not allowed; use " + std::string(allowed));
     out.headers.emplace_back("Allow", std::string(allowed));
     return out;
+}
+
+// One line per request, with the id its command's lines and audit row carry
+// (a Slack request's). The path only: a query may hold a webhook's token.
+// Probes, scrapes and unknown paths at debug: a kubelet asks every few seconds.
+struct RequestLine {
+    std::string method, path, remote, request_id;
+};
+void log_request(const RequestLine& line, std::string_view route, int status,
+                 std::chrono::steady_clock::duration took) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+    const bool quiet = route == "other" || route == "/healthz" || route == "/readyz" || route == "/metrics";
+    const log::Fields fields{.request_id = line.request_id};
+    if (quiet)
+        log::debug(fields, "{} {} {} in {} ms from {}", line.method, line.path, status, ms, line.remote);
+    else
+        log::info(fields, "{} {} {} in {} ms from {}", line.method, line.path, status, ms, line.remote);
 }
 
 }  // namespace
@@ -30,7 +49,10 @@ std::size_t body_limit_for_target(const ServerConfig& server, std::string_view t
 
 boost::asio::awaitable<HttpOut> route_request(Services& services, HttpIn in) {
     const auto started = std::chrono::steady_clock::now();
-    const std::string path(in.path());
+    // What the log line needs of the request, which is moved into its route.
+    const RequestLine line{in.method, std::string(in.path()), in.remote,
+                           in.path().starts_with("/slack/") ? slack_request_id(in.header("x-slack-signature")) : ""};
+    const std::string& path = line.path;
     const bool get = in.method == "GET", post = in.method == "POST";
     std::string_view route = "other";
     HttpOut out;
@@ -77,7 +99,9 @@ boost::asio::awaitable<HttpOut> route_request(Services& services, HttpIn in) {
     } else {
         out = text_response(404, "no such endpoint: " + path);
     }
-    services.metrics.count_request(route, out.status, std::chrono::steady_clock::now() - started);
+    const auto took = std::chrono::steady_clock::now() - started;
+    services.metrics.count_request(route, out.status, took);
+    log_request(line, route, out.status, took);
     co_return out;
 }
 

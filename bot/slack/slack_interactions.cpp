@@ -3,12 +3,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
-#include <spdlog/spdlog.h>
-
 #include "bot/dispatch/error_reply.hpp"
 #include "bot/dispatch/reply_or_error.hpp"
 #include "bot/slack/slack_interaction_payload.hpp"
 #include "bot/slack/slack_request.hpp"
+#include "common/log_fields.hpp"
 
 namespace hpops::bot {
 
@@ -39,7 +38,8 @@ boost::asio::awaitable<HttpOut> handle_slack_interaction(Services& services, Htt
                                                 : services.dispatcher.cancel(caller, value);
         } catch (const std::exception& error) {
             services.metrics.count_error("cancel_exception");
-            spdlog::error("request {}: cancel failed: {}", request.request_id, error.what());
+            log::error({.request_id = request.request_id, .actor = caller.user_id}, "request {}: cancel failed: {}",
+                       request.request_id, error.what());
             reply = reply_for_internal_error(request.request_id);
         }
         post_reply_later(services, response_url, reply, request.request_id);

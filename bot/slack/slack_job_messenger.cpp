@@ -2,10 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <spdlog/spdlog.h>
-
 #include "bot/slack/block_kit_renderer.hpp"
 #include "bot/slack/response_url.hpp"
+#include "common/log_fields.hpp"
 #include "hpops/errors.hpp"
 
 namespace hpops::bot {
@@ -28,14 +27,16 @@ boost::asio::awaitable<void> SlackJobMessenger::tell_the_owner(const JobRecord& 
     // A job no command answers (a scheduled digest) has no response_url: the
     // one who asked for it gets the finished message, with what to do.
     if (job.status == JobStatus::running || !is_user_id(job.actor_id)) {
-        spdlog::warn("job {}: the bot may not post in {} ({}); nobody to tell", job.id, job.message.channel, why);
+        log::warn({.actor = job.actor_id, .job_id = job.id}, "job {}: the bot may not post in {} ({}); nobody to tell",
+                  job.id, job.message.channel, why);
         co_return;
     }
     rendering.context("hpops could not post this in <#" + job.message.channel + "> (" + why +
                       "): `/invite` the hpops app there. It came to you as the one who asked for it.");
     auto posting = poster_->post(job.actor_id, std::move(rendering));
     co_await std::move(posting);
-    spdlog::warn("job {}: the bot may not post in {} ({}); told {}", job.id, job.message.channel, why, job.actor_id);
+    log::warn({.actor = job.actor_id, .job_id = job.id}, "job {}: the bot may not post in {} ({}); told {}", job.id,
+              job.message.channel, why, job.actor_id);
 }
 
 SlackJobMessenger::SlackJobMessenger(ChatPoster* poster, HttpClient& http) : poster_(poster), http_(http) {}
@@ -65,8 +66,9 @@ boost::asio::awaitable<JobMessage> SlackJobMessenger::show(const JobRecord& job,
             co_await std::move(telling);
             co_return shown;
         }
-        spdlog::info("job {}: the bot may not post in {} ({}); following through response_url", job.id, shown.channel,
-                     refused);
+        log::info({.actor = job.actor_id, .job_id = job.id},
+                  "job {}: the bot may not post in {} ({}); following through response_url", job.id, shown.channel,
+                  refused);
         // Every later step of this job goes the response_url way.
         shown.channel.clear();
         why_fewer_edits = "hpops is not in this channel, so this message shows only the start and the end. "

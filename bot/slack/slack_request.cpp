@@ -9,6 +9,7 @@
 #include "bot/slack/block_kit_renderer.hpp"
 #include "bot/slack/response_url.hpp"
 #include "bot/slack/slack_signature.hpp"
+#include "common/log_fields.hpp"
 
 namespace hpops::bot {
 
@@ -40,7 +41,7 @@ SlackRequest accept_slack_request(Services& services, const HttpIn& in) {
         return reject(415, "content_type", "expected application/x-www-form-urlencoded");
     out.form = decode_form(in.body);
     if (!out.form) return reject(400, "malformed_form", "malformed form body");
-    out.request_id = std::string(signature.substr(3, 16));
+    out.request_id = slack_request_id(signature);
     return out;
 }
 
@@ -60,13 +61,14 @@ void post_pages_later(Services& services, std::string response_url, std::vector<
                       std::string request_id) {
     if (response_url.empty()) {
         services.metrics.count_error("slack_no_response_url");
-        spdlog::warn("request {}: no response_url to deliver the reply to", request_id);
+        log::warn({.request_id = request_id}, "request {}: no response_url to deliver the reply to", request_id);
         return;
     }
     // The routes refuse such requests up front; this keeps any later caller honest.
     if (!response_url_allowed(services.config->slack, response_url)) {
         services.metrics.count_error("slack_response_url_refused");
-        spdlog::warn("request {}: response_url is not under slack.response_url_allow; not posting", request_id);
+        log::warn({.request_id = request_id},
+                  "request {}: response_url is not under slack.response_url_allow; not posting", request_id);
         return;
     }
     boost::asio::co_spawn(
@@ -78,7 +80,8 @@ void post_pages_later(Services& services, std::string response_url, std::vector<
                     co_await bot::post_to_response_url(services.http, url, page);
             } catch (const std::exception& error) {
                 services.metrics.count_error("slack_response_url");
-                spdlog::error("request {}: posting to response_url failed: {}", request_id, error.what());
+                log::error({.request_id = request_id}, "request {}: posting to response_url failed: {}", request_id,
+                           error.what());
             }
         },
         boost::asio::detached);

@@ -64,4 +64,12 @@ SignatureCheck verify_slack_signature(std::string_view signing_secret, std::stri
     return {true, {}, ts};
 }
 
+std::string slack_request_id(std::string_view signature_header) {
+    if (!signature_header.starts_with("v0=") || signature_header.size() < 3 + 16) return {};
+    const std::string_view id = signature_header.substr(3, 16);
+    for (const char c : id)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return {};
+    return std::string(id);
+}
+
 }  // namespace hpops::bot

@@ -22,4 +22,9 @@ SignatureCheck verify_slack_signature(std::string_view signing_secret, std::stri
                                       std::string_view signature_header, std::string_view body,
                                       std::chrono::system_clock::time_point now, std::chrono::seconds tolerance);
 
+// The id hpops gives a Slack request in its logs, audit rows and error
+// replies: 16 hex digits of its signature, which names the request exactly
+// and tells nothing of the secret. Empty for a header not of the v0 form.
+std::string slack_request_id(std::string_view signature_header);
+
 }  // namespace hpops::bot

@@ -287,6 +287,7 @@ struct Config {
     DigestsConfig digests;
     ApprovalsConfig approvals;
     std::string log_level = "info";
+    std::string log_format = "text";  // or "json", one object per line; HPOPS_LOG_FORMAT wins
     std::string source;  // file it came from, for messages
     // Each setting's key ("digests.grace") and a short hash of its value as
     // loaded, secrets from the environment included, never the value itself:

@@ -35,6 +35,8 @@ public:
     virtual void finish_audit(std::int64_t id, const std::string& outcome, const std::string& detail,
                               const std::string& backend_request_id = {}) = 0;
     virtual std::vector<AuditRecord> recent_audit(std::size_t limit) const = 0;
+    // One row by id (a job's, for the request id its log lines carry); nullopt when there is none.
+    virtual std::optional<AuditRecord> audit_record(std::int64_t id) const = 0;
 
     // Records a request key until `expires`. False if the key was already
     // recorded and has not expired: the request is a replay.

@@ -22,6 +22,9 @@ constexpr const char* sql_finish_audit =
 constexpr const char* sql_recent_audit =
     "SELECT id, time_unix_ms, platform, actor_id, actor_name, channel, command, arguments, outcome, detail,"
     " request_id, backend_request_id FROM audit ORDER BY id DESC LIMIT $1";
+constexpr const char* sql_audit_by_id =
+    "SELECT id, time_unix_ms, platform, actor_id, actor_name, channel, command, arguments, outcome, detail,"
+    " request_id, backend_request_id FROM audit WHERE id = $1";
 // One statement decides, whichever replica asks: a new key inserts, an
 // expired one is renewed, a live one is left alone (no row: a replay).
 constexpr const char* sql_remember =
@@ -68,6 +71,13 @@ std::vector<AuditRecord> PostgresStore::recent_audit(std::size_t limit) const {
     const auto limit_value = static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()));
     const auto q = c->exec(sql_recent_audit, Params().add(limit_value), "read audit");
     return q.all(audit_from_row<pg::Row>);
+}
+
+std::optional<AuditRecord> PostgresStore::audit_record(std::int64_t id) const {
+    auto c = lease();
+    const auto q = c->exec(sql_audit_by_id, Params().add(id), "read audit");
+    if (q.empty()) return std::nullopt;
+    return audit_from_row(q.row(0));
 }
 
 bool PostgresStore::remember_request(const std::string& key, std::chrono::system_clock::time_point expires) {

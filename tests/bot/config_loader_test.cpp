@@ -56,6 +56,7 @@ TEST(ConfigLoader, ExampleFileLoadsAsDocumented) {
     EXPECT_FALSE(c->clusters.configure_kubernetes) << "the local stand-in's EKS has no API server";
     EXPECT_DOUBLE_EQ(c->clusters.hourly_prices.at("ml.g5.8xlarge"), 2.448);
     EXPECT_EQ(c->log_level, "info");
+    EXPECT_EQ(c->log_format, "text");
     EXPECT_EQ(c->source, example_path());
 }
 
@@ -86,7 +87,7 @@ TEST(ConfigLoader, UnknownKeysAreReportedWithTheirLine) {
                     "max_body_bytes_in_flight, max_replay_signatures); did you mean `threads`?");
     EXPECT_EQ(p[1], "t.yaml:4:1: unknown key `slak` (expected one of: server, slack, access, store, confirm, limits, "
                     "aws, mlflow, log, kubernetes, alerts, clusters, digests, approvals); did you mean `slack`?");
-    EXPECT_EQ(p[2], "t.yaml:8:3: unknown key `log.colour` (expected one of: level)");
+    EXPECT_EQ(p[2], "t.yaml:8:3: unknown key `log.colour` (expected one of: level, format)");
 }
 
 TEST(ConfigLoader, ReportsEveryProblemAtOnce) {
@@ -211,6 +212,22 @@ TEST(ConfigLoader, UnsetVariableWithoutDefaultIsAProblemWithItsLine) {
     EXPECT_EQ(p[0], "t.yaml:2:9: store.path: ${DB_DIR} is not set and has no default (write ${DB_DIR:-value} for one)");
     EXPECT_EQ(p[1], "t.yaml:4:11: server.listen: ${PORT} is not set and has no default (write ${PORT:-value} for one)");
     EXPECT_EQ(p[2], "t.yaml:5:12: server.threads: `${` without a closing `}`");
+}
+
+TEST(ConfigLoader, LogFormatIsTextOrJsonAndTheEnvironmentWins) {
+    EXPECT_EQ(load_config_text("", "t.yaml", &kSecretEnv)->log_format, "text");
+    EXPECT_EQ(load_config_text("log: {format: json}\n", "t.yaml", &kSecretEnv)->log_format, "json");
+    Env env = kSecretEnv;
+    env["HPOPS_LOG_FORMAT"] = "json";
+    EXPECT_EQ(load_config_text("log: {format: text}\n", "t.yaml", &env)->log_format, "json");
+    env["HPOPS_LOG_FORMAT"] = "";  // set but empty: the file's
+    EXPECT_EQ(load_config_text("log: {format: json}\n", "t.yaml", &env)->log_format, "json");
+
+    EXPECT_EQ(problems_of("log:\n  format: logfmt\n"),
+              std::vector<std::string>{"t.yaml:2:11: log.format: expected one of text, json, found `logfmt`"});
+    env["HPOPS_LOG_FORMAT"] = "JSON";
+    EXPECT_EQ(problems_of("log: {level: info}\n", env),
+              std::vector<std::string>{"t.yaml:1:6: HPOPS_LOG_FORMAT is `JSON`; expected text or json"});
 }
 
 TEST(ConfigLoader, EnvironmentOverridesSlackSecrets) {

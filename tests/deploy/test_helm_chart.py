@@ -121,6 +121,7 @@ def test_helm_lint_strict_passes(helm_bin, case):
     (["--set", "config.slack.bot_token=xoxb-1-2-3"], "/config/slack/bot_token"),
     (["--set", "config.alerts.alertmanager.bearer_token=literal"], "/config/alerts/alertmanager/bearer_token"),
     (["--set", "config.mlflow.password=hunter2"], "/config/mlflow/password"),
+    (["--set", "config.log.format=logfmt"], "/config/log/format"),
     # Keys of hpops.yaml the chart owns, and mistakes in its own values.
     (["--set", "config.server.listen=0.0.0.0:9090"], "/config/server"),
     (["--set", "config.store.path=/tmp/x.db"], "/config/store"),
@@ -162,6 +163,11 @@ def test_the_pod_runs_as_the_images_user_on_a_read_only_root(rendered, case):
     store = hpops_yaml(rendered[case]).get("store", {})  # none: PostgreSQL, from HPOPS_STORE_URL
     if "path" in store:
         assert Path(store["path"]).parent == Path("/var/lib/hpops")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_logs_are_json_lines_for_the_clusters_collector(rendered, case):
+    assert hpops_yaml(rendered[case])["log"]["format"] == "json"
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -34,6 +34,7 @@ public:
         inner.finish_audit(id, o, d, b);
     }
     std::vector<AuditRecord> recent_audit(std::size_t limit) const override { return inner.recent_audit(limit); }
+    std::optional<AuditRecord> audit_record(std::int64_t id) const override { return inner.audit_record(id); }
     bool remember_request(const std::string&, std::chrono::system_clock::time_point) override {
         throw std::runtime_error("sqlite: disk I/O error");
     }

@@ -61,6 +61,12 @@ TEST_P(StoreAudit, AppendsFinishesAndListsNewestFirst) {
 
     EXPECT_EQ(store->recent_audit(1).size(), 1u);
     EXPECT_EQ(store->recent_audit(0).size(), 0u);
+    const auto one = store->audit_record(first);
+    ASSERT_TRUE(one.has_value());
+    EXPECT_EQ(one->request_id, "req-1");
+    EXPECT_EQ(one->command, "scale.nodegroup");
+    EXPECT_EQ(one->backend_request_id, "aws-req-9");
+    EXPECT_FALSE(store->audit_record(9999).has_value());
     EXPECT_THROW(store->finish_audit(9999, "ok", ""), std::runtime_error);
 }
 

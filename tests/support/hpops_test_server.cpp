@@ -15,6 +15,7 @@
 
 #include "bot/app.hpp"
 #include "bot/config_loader.hpp"
+#include "common/log_format.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 4 || std::string(argv[1]) != "serve" || std::string(argv[2]) != "--config") {
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
     try {
         auto config = hpops::bot::load_config(argv[3]);
         spdlog::set_level(spdlog::level::from_str(config->log_level));
+        hpops::log::use_format(hpops::log::format_from(config->log_format).value_or(hpops::log::Format::text));
         hpops::bot::App app(config);
         const char* base = std::getenv("HPOPS_TEST_SNS_ENDPOINT");
         const char* ca = std::getenv("HPOPS_TEST_SNS_CA");

@@ -61,3 +61,12 @@ TEST(SlackSignature, RejectsATruncatedSignature) {
     std::string truncated(expected, 40);
     EXPECT_FALSE(verify_slack_signature(secret, timestamp, truncated, body, at_example_time, seconds(300)).ok);
 }
+
+TEST(SlackSignature, RequestIdIsTheSignaturesFirstSixteenHexDigits) {
+    EXPECT_EQ(slack_request_id(expected), std::string(expected).substr(3, 16));
+    // Read before the signature is checked (the request's log line): odd headers give none.
+    EXPECT_EQ(slack_request_id(""), "");
+    EXPECT_EQ(slack_request_id("v0=abc"), "");
+    EXPECT_EQ(slack_request_id("v1=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"), "");
+    EXPECT_EQ(slack_request_id("v0=a2114d57b48eac3\"\n"), "");
+}
