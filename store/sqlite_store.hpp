@@ -47,6 +47,7 @@ public:
                       const std::string& backend_request_id = {}) override;
     // Newest first. request_id carries " backend=ID" when the backend's is known.
     std::vector<AuditRecord> recent_audit(std::size_t limit) const override;
+    std::vector<AuditRecord> audit_history(const AuditQuery& query) const override;
 
     bool remember_request(const std::string& key, std::chrono::system_clock::time_point expires) override;
 

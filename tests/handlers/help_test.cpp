@@ -25,6 +25,7 @@ public:
     std::int64_t append_audit(const hpops::AuditRecord&) override { return 0; }
     void finish_audit(std::int64_t, const std::string&, const std::string&, const std::string&) override {}
     std::vector<hpops::AuditRecord> recent_audit(std::size_t) const override { return {}; }
+    std::vector<hpops::AuditRecord> audit_history(const hpops::AuditQuery&) const override { return {}; }
     bool remember_request(const std::string&, std::chrono::system_clock::time_point) override { return true; }
     bool healthy() const override { return true; }
     std::string describe() const override { return "null"; }
