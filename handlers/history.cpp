@@ -28,6 +28,15 @@ std::string outcome_text(const AuditRecord& r) {
     return r.outcome + ": " + (r.detail.size() > shown ? r.detail.substr(0, shown) + "…" : r.detail);
 }
 
+Mark outcome_mark(const std::string& outcome) {
+    if (outcome == "ok") return Mark::done;
+    if (outcome == "failed") return Mark::failed;
+    if (outcome == "denied") return Mark::denied;
+    if (outcome == "started") return Mark::working;
+    if (outcome == "cancelled") return Mark::stopped;
+    return Mark::warning;  // rejected, unavailable: asked and not done
+}
+
 }  // namespace
 
 AuditQuery history_query(const std::map<std::string, std::string>& options, std::int64_t now_unix_ms) {
@@ -55,17 +64,17 @@ Reply render_history(const std::vector<AuditRecord>& rows, const AuditQuery& que
         reply.text(reply.summary + " Commands that only read are not audited.");
         return reply;
     }
-    // The command and its arguments apart: each fits a table cell where the whole text may not.
-    Table table{{"When (UTC)", "Who", "Command", "Arguments", "Outcome", "Request id"}, {}};
+    // A line each, not a table: request ids and command texts outgrow a table's cells.
+    std::vector<Text> lines;
     for (std::size_t i = 0; i < shown; ++i) {
         const AuditRecord& r = rows[i];
-        const bool prefixed = r.arguments.starts_with(r.command + " ");
-        table.rows.push_back({utc_time_text(r.time_unix_ms) + " (" + age_text(r.time_unix_ms, now_unix_ms) + " ago)",
-                              r.actor_name.empty() ? r.actor_id : r.actor_name, r.command,
-                              prefixed ? r.arguments.substr(r.command.size() + 1) : r.arguments, outcome_text(r),
-                              r.backend_request_id.empty() ? "—" : r.backend_request_id});
+        lines.push_back({utc_time_text(r.time_unix_ms) + " (" + age_text(r.time_unix_ms, now_unix_ms) + " ago) · " +
+                             mrkdwn_escape(r.actor_name.empty() ? r.actor_id : r.actor_name) + " · `" +
+                             mrkdwn_escape(r.arguments) + "` · " + mrkdwn_escape(outcome_text(r)) +
+                             (r.backend_request_id.empty() ? "" : " · request " + mrkdwn_escape(r.backend_request_id)),
+                         outcome_mark(r.outcome)});
     }
-    reply.table(std::move(table));
+    reply.lines(std::move(lines));
     reply.summary = std::to_string(shown) + (more ? "+" : "") + " audited operations" + subject + period;
     reply.context(reply.summary + (more ? " · more match: use `limit=` or `since=`" : "") +
                   " · newest first; commands that only read are not audited");

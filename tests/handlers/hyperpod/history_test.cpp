@@ -55,9 +55,11 @@ TEST(HistoryReply, WhoWhatWhenOutcomeAndRequestId) {
     const AuditQuery query = history_query({{"group", "gpu-ng"}}, now);
     const Reply reply = render_history(rows, query, now);
     const std::string text = bot::render_plain_text(reply);
-    for (const char* expected : {"History on `gpu-ng`", "2025-12-05 10:00:00 (2h0m ago)", "bob", "alice",
-                                 "scale nodegroup", "gpu-ng desired=0", "failed: AccessDeniedException", "req-9",
-                                 "4a5e-req"})
+    for (const char* expected :
+         {"History on `gpu-ng`", "[failed] 2025-12-05 10:00:00 (2h0m ago) · bob · scale nodegroup gpu-ng desired=0 · "
+                                  "failed: AccessDeniedException: User is not authorized to perform "
+                                  "eks:UpdateNodegroupConf… · request req-9",
+          "[done] 2025-12-05 09:00:00 (3h0m ago) · alice · scale nodegroup gpu-ng desired=3 · ok · request 4a5e-req"})
         EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
     EXPECT_EQ(text.find("ok: gpu-ng desired"), std::string::npos) << "a success needs no detail\n" << text;
     EXPECT_EQ(reply.summary, "2 audited operations on `gpu-ng`");
