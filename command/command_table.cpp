@@ -55,6 +55,8 @@ constexpr OptionInfo option_catalogue[] = {
     {"last", "N", "Show the last N items"},
     {"group", "NAME", "Only this node group or instance group"},
     {"dry-run", "yes", "Show the change and its hourly cost without making it"},
+    {"queue", "NAME", "Only this Kueue ClusterQueue or LocalQueue"},
+    {"pool", "NAME", "Only this Karpenter NodePool"},
 };
 
 const OptionInfo* option_info(std::string_view key) {
@@ -192,6 +194,22 @@ std::vector<CommandSpec> build_table() {
     add(spec("nodes", {}, 0, opts({"status"}), "Kubernetes nodes: instance type, readiness, GPUs",
              "GPU capacity, allocatable and in use (requested by pods) per node. `status` is ready or notready.",
              Role::viewer, "Listing nodes…"));
+
+    add(spec("queues", {}, 0, opts({"queue"}), "Kueue team queues: quota against usage, pending work",
+             "Each ClusterQueue's quota per flavor and resource (nominalQuota) against what its workloads reserve "
+             "and use, its pending and admitted workloads, and the oldest pending workload with the reason Kueue "
+             "gives; the LocalQueues that feed it. `queue` shows one ClusterQueue or LocalQueue.",
+             Role::viewer, "Reading queues…"));
+    add(spec("pools", {}, 0, opts({"pool"}), "Karpenter node pools and the nodes they hold",
+             "Each NodePool's limits, disruption settings (consolidation, budgets) and capacity types, and its "
+             "NodeClaims: instance type, zone, spot or on-demand, age and readiness. `pool` shows one.",
+             Role::viewer, "Listing node pools…"));
+    add(spec("history", {}, 0, opts({"group", "since", "limit"}), "Who changed what, when, and how it ended",
+             "The audited operations, newest first: who, the command, when, its outcome and the AWS or Kubernetes "
+             "request id. `group` keeps those naming a node group, instance group, deployment or cluster (as an "
+             "argument or an option's value); `since` a span (24h, 7d) or a UTC date; `limit` 1 to 200, default 20. "
+             "Commands that only read are not audited, so never shown.",
+             Role::viewer, "Reading history…"));
 
     add(spec("training", {}, 0, opts({"experiment", "status", "since", "model", "limit"}), "Recent training runs",
              "Runs from MLflow, newest first, across every experiment unless `experiment` names one: status, "

@@ -1,7 +1,6 @@
 #include "handlers/jobs.hpp"
 
 #include <charconv>
-#include <ctime>
 
 #include "handlers/listing.hpp"
 #include "handlers/training_query.hpp"
@@ -37,15 +36,6 @@ JobRecord find_job(const Jobs& jobs, const std::string& text) {
     for (const JobRecord& j : jobs.store().recent_jobs(std::nullopt, 0, 5))
         recent += (recent.empty() ? "" : ", ") + ("#" + std::to_string(j.id) + " " + j.target);
     throw UserError("No job " + std::to_string(id) + "." + (recent.empty() ? " There are no jobs yet." : " Recent: " + recent + "."));
-}
-
-std::string utc_time(std::int64_t ms) {
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
-    return text;
 }
 
 }  // namespace
@@ -97,9 +87,9 @@ boost::asio::awaitable<Reply> JobShow::handle(const Intent& intent, CommandConte
     r.visibility = Visibility::caller;
     Table history;
     history.columns = {"Time (UTC)", "Step"};
-    for (const JobEvent& e : jobs.store().job_events(job.id, 30)) history.rows.push_back({utc_time(e.time_unix_ms), e.what});
+    for (const JobEvent& e : jobs.store().job_events(job.id, 30)) history.rows.push_back({utc_time_text(e.time_unix_ms), e.what});
     if (!history.rows.empty()) r.table(std::move(history));
-    r.context("Job #" + std::to_string(job.id) + " · " + job.kind + " · started " + utc_time(job.created_unix_ms) +
+    r.context("Job #" + std::to_string(job.id) + " · " + job.kind + " · started " + utc_time_text(job.created_unix_ms) +
               " UTC by " + (job.actor_name.empty() ? job.actor_id : job.actor_name));
     co_return r;
 }

@@ -2,6 +2,7 @@
 
 #include "handlers/deploy_common.hpp"
 #include "handlers/deploy_rollout.hpp"
+#include "handlers/kube_custom.hpp"
 #include "hpops/kube.hpp"
 
 namespace hpops::handlers {
@@ -14,19 +15,6 @@ const char* const inference_images[] = {"vllm", "text-generation-inference", "tg
 
 std::string annotation_of(const json& object, const std::string& key) {
     return object["metadata"].value("annotations", json::object()).value(key, "");
-}
-
-boost::asio::awaitable<std::vector<json>> list_if_served(Kube& kube, const KubeResource& resource, std::string ns,
-                                                         std::vector<std::string>& notes) {
-    try {
-        auto listing = kube.list(resource, ns, {});
-        KubeList list = co_await std::move(listing);
-        co_return std::move(list.items);
-    } catch (const KubeError& error) {
-        if (!error.not_found()) throw;
-        notes.push_back(resource.kind + " is not served (no HyperPod inference operator)");
-        co_return std::vector<json>{};
-    }
 }
 
 }  // namespace
@@ -89,9 +77,10 @@ boost::asio::awaitable<Reply> Models::handle(const Intent& intent, CommandContex
         table.rows.push_back(deployment_row(d, now));
     }
     for (const KubeResource& resource : {kube::jumpstart_models, kube::inference_endpoint_configs}) {
-        auto fetch = list_if_served(kube, resource, ns, notes);
-        const std::vector<json> items = co_await std::move(fetch);
-        for (const auto& o : items) {
+        auto fetch = list_if_served(kube, resource, ns);
+        const std::optional<std::vector<json>> items = co_await std::move(fetch);
+        if (!items) notes.push_back(resource.kind + " is not served (no HyperPod inference operator)");
+        for (const auto& o : items.value_or(std::vector<json>{})) {
             (managed_by_hpops(o) ? managed : others) += 1;
             table.rows.push_back(inference_resource_row(o, now));
         }

@@ -1,6 +1,7 @@
 #include "handlers/nodegroups.hpp"
 
 #include "handlers/aws_targets.hpp"
+#include "handlers/kube_custom.hpp"
 #include "handlers/listing.hpp"
 #include "handlers/status_chips.hpp"
 
@@ -9,6 +10,26 @@ namespace {
 
 std::string capacity_label(const std::string& capacity_type) {
     return capacity_type == "SPOT" ? "spot" : capacity_type == "ON_DEMAND" ? "on-demand" : capacity_type;
+}
+
+// The NodePools beside the node groups, when the configured Kubernetes client
+// reaches the cluster listed: a Kubernetes error is a footnote, never the
+// failure of the whole listing.
+boost::asio::awaitable<void> add_karpenter_pools(FleetView& view, CommandContext& context, const Intent& intent) {
+    Kube* kube = context.clients.kube;
+    const std::string& kube_cluster = context.config.kubernetes.eks_cluster;
+    const bool same_cluster = kube_cluster.empty() ? !intent.options.count("cluster") : kube_cluster == view.eks_cluster;
+    if (!kube || !same_cluster) co_return;
+    try {
+        auto pool_listing = list_if_served(*kube, karpenter::node_pools, "");
+        const auto pools = co_await std::move(pool_listing);
+        if (!pools) co_return;
+        auto claim_listing = list_if_served(*kube, karpenter::node_claims, "");
+        const auto claims = co_await std::move(claim_listing);
+        view.karpenter_pools = pool_summaries(*pools, claims.value_or(std::vector<nlohmann::json>{}));
+    } catch (const UpstreamError& error) {
+        view.karpenter_note = error.what();
+    }
 }
 
 }  // namespace
@@ -42,6 +63,15 @@ Reply render_fleet(const FleetView& view) {
         reply.chips(std::move(chips));
         reply.table(std::move(table));
     }
+    if (view.karpenter_pools) {
+        reply.text("*Karpenter node pools*");
+        Table table{{"pool", "nodes", "capacity types", "limit"}, {}};
+        for (const auto& p : *view.karpenter_pools)
+            table.rows.push_back({p.name, std::to_string(p.nodes), p.capacity_types, p.limits});
+        if (table.rows.empty()) reply.text("_none_");
+        else reply.table(std::move(table));
+    }
+    if (!view.karpenter_note.empty()) reply.context("Karpenter node pools could not be read: " + view.karpenter_note);
     if (!view.hyperpod_cluster.empty()) {
         reply.text("*HyperPod instance groups*");
         Table table{{"name", "status", "instance type", "current/target"}, {}};
@@ -75,6 +105,7 @@ boost::asio::awaitable<Reply> Nodegroups::handle(const Intent& intent, CommandCo
         view.hyperpod_status = described.status;
         view.instance_groups = std::move(described.instance_groups);
     }
+    co_await add_karpenter_pools(view, context, intent);
     co_return render_fleet(view);
 }
 

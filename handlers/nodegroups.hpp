@@ -1,4 +1,7 @@
 #pragma once
+#include <optional>
+
+#include "handlers/pools.hpp"
 #include "hpops/handler.hpp"
 #include "hpops/hyperpod.hpp"
 #include "hpops/node_groups.hpp"
@@ -14,6 +17,10 @@ struct FleetView {
     std::string hyperpod_note;
     std::string hyperpod_status;
     std::vector<HyperPodInstanceGroup> instance_groups;
+    // Karpenter's NodePools on the cluster; nullopt where Karpenter is not
+    // installed (or Kubernetes not configured): the section is left out.
+    std::optional<std::vector<PoolSummary>> karpenter_pools;
+    std::string karpenter_note;  // why the pools could not be read
 };
 
 // Pure: the one message that shows both kinds of group.

@@ -31,6 +31,14 @@ constexpr const char* sql_recent_audit =
 constexpr const char* sql_audit_by_id =
     "SELECT id, time_unix_ms, platform, actor_id, actor_name, channel, command, arguments, outcome, detail,"
     " request_id, backend_request_id FROM audit WHERE id = ?1";
+// The command text after the command, padded with a space, holds " NAME " for
+// an argument or "=NAME " for an option's value.
+constexpr const char* sql_audit_history =
+    "SELECT id, time_unix_ms, platform, actor_id, actor_name, channel, command, arguments, outcome, detail,"
+    " request_id, backend_request_id FROM audit WHERE time_unix_ms >= ?1 AND outcome <> 'confirm-requested'"
+    " AND (?2 = '' OR instr(substr(arguments, length(command) + 1) || ' ', ' ' || ?2 || ' ') > 0"
+    " OR instr(substr(arguments, length(command) + 1) || ' ', '=' || ?2 || ' ') > 0)"
+    " ORDER BY id DESC LIMIT ?3";
 // One statement decides atomically, even against another process on the same
 // file: a new key inserts, an expired one is renewed, a live one is left alone
 // (no change: a replay).
@@ -156,6 +164,16 @@ std::optional<AuditRecord> SqliteStore::audit_record(std::int64_t id) const {
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     return audit_from_row(q);
+}
+
+std::vector<AuditRecord> SqliteStore::audit_history(const AuditQuery& query) const {
+    std::lock_guard lock(mutex_);
+    Query q(db_.get(), statement(sql_audit_history), "read audit history", path_);
+    q.bind(1, query.since_unix_ms).bind(2, query.mentions)
+        .bind(3, static_cast<std::int64_t>(std::min<std::size_t>(query.limit, std::numeric_limits<std::int64_t>::max())));
+    std::vector<AuditRecord> out;
+    while (q.step()) out.push_back(audit_from_row(q));
+    return out;
 }
 
 bool SqliteStore::remember_request(const std::string& key, std::chrono::system_clock::time_point expires) {

@@ -48,6 +48,7 @@ public:
     // Newest first. request_id carries " backend=ID" when the backend's is known.
     std::vector<AuditRecord> recent_audit(std::size_t limit) const override;
     std::optional<AuditRecord> audit_record(std::int64_t id) const override;
+    std::vector<AuditRecord> audit_history(const AuditQuery& query) const override;
 
     bool remember_request(const std::string& key, std::chrono::system_clock::time_point expires) override;
 

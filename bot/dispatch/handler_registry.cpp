@@ -14,12 +14,15 @@
 #include "handlers/deploy.hpp"
 #include "handlers/digest_commands.hpp"
 #include "handlers/help.hpp"
+#include "handlers/history.hpp"
 #include "handlers/instancegroup_add.hpp"
 #include "handlers/jobs.hpp"
 #include "handlers/kube_nodes.hpp"
 #include "handlers/models.hpp"
 #include "handlers/nodegroup_lifecycle.hpp"
 #include "handlers/nodegroups.hpp"
+#include "handlers/pools.hpp"
+#include "handlers/queues.hpp"
 #include "handlers/scale_instancegroup.hpp"
 #include "handlers/scale_nodegroup.hpp"
 #include "handlers/status.hpp"
@@ -67,6 +70,9 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::Models>());
     registry.add(std::make_unique<handlers::Undeploy>());
     registry.add(std::make_unique<handlers::KubeNodes>());
+    registry.add(std::make_unique<handlers::Queues>());
+    registry.add(std::make_unique<handlers::Pools>());
+    registry.add(std::make_unique<handlers::History>());
     registry.add(std::make_unique<handlers::Alerts>());
     registry.add(std::make_unique<handlers::JobsList>());
     registry.add(std::make_unique<handlers::JobShow>());

@@ -25,6 +25,16 @@ struct AuditRecord {
     std::string backend_request_id;  // the AWS / Kubernetes / MLflow request id, where known
 };
 
+// Which audit rows audit_history() reads, newest first.
+struct AuditQuery {
+    std::int64_t since_unix_ms = 0;  // rows at or after this time
+    // Only rows whose command text names this after the command: as an
+    // argument (`scale nodegroup gpu-ng`) or an option's value (`cluster=prod`),
+    // compared exactly. Empty: every row.
+    std::string mentions;
+    std::size_t limit = 20;
+};
+
 // Embedded persistence. Calls are synchronous and short (local SQLite);
 // callers on the request path keep them off hot loops.
 class Store {
@@ -37,6 +47,9 @@ public:
     virtual std::vector<AuditRecord> recent_audit(std::size_t limit) const = 0;
     // One row by id (a job's, for the request id its log lines carry); nullopt when there is none.
     virtual std::optional<AuditRecord> audit_record(std::int64_t id) const = 0;
+    // What was done or tried (`/hp history`): the rows of `query`, leaving out
+    // those that only asked for a confirmation (its answer has a row of its own).
+    virtual std::vector<AuditRecord> audit_history(const AuditQuery& query) const = 0;
 
     // Records a request key until `expires`. False if the key was already
     // recorded and has not expired: the request is a replay.

@@ -25,6 +25,14 @@ constexpr const char* sql_recent_audit =
 constexpr const char* sql_audit_by_id =
     "SELECT id, time_unix_ms, platform, actor_id, actor_name, channel, command, arguments, outcome, detail,"
     " request_id, backend_request_id FROM audit WHERE id = $1";
+// The command text after the command, padded with a space, holds " NAME " for
+// an argument or "=NAME " for an option's value (as on SQLite).
+constexpr const char* sql_audit_history =
+    "SELECT id, time_unix_ms, platform, actor_id, actor_name, channel, command, arguments, outcome, detail,"
+    " request_id, backend_request_id FROM audit WHERE time_unix_ms >= $1 AND outcome <> 'confirm-requested'"
+    " AND ($2::TEXT = '' OR strpos(substr(arguments, length(command) + 1) || ' ', ' ' || $2 || ' ') > 0"
+    " OR strpos(substr(arguments, length(command) + 1) || ' ', '=' || $2 || ' ') > 0)"
+    " ORDER BY id DESC LIMIT $3";
 // One statement decides, whichever replica asks: a new key inserts, an
 // expired one is renewed, a live one is left alone (no row: a replay).
 constexpr const char* sql_remember =
@@ -78,6 +86,14 @@ std::optional<AuditRecord> PostgresStore::audit_record(std::int64_t id) const {
     const auto q = c->exec(sql_audit_by_id, Params().add(id), "read audit");
     if (q.empty()) return std::nullopt;
     return audit_from_row(q.row(0));
+}
+
+std::vector<AuditRecord> PostgresStore::audit_history(const AuditQuery& query) const {
+    auto c = lease();
+    const auto limit = static_cast<std::int64_t>(std::min<std::size_t>(query.limit, std::numeric_limits<std::int64_t>::max()));
+    const auto q = c->exec(sql_audit_history, Params().add(query.since_unix_ms).add(query.mentions).add(limit),
+                           "read audit history");
+    return q.all(audit_from_row<pg::Row>);
 }
 
 bool PostgresStore::remember_request(const std::string& key, std::chrono::system_clock::time_point expires) {

@@ -27,6 +27,7 @@ public:
                       const std::string& backend_request_id = {}) override;
     std::vector<AuditRecord> recent_audit(std::size_t limit) const override;
     std::optional<AuditRecord> audit_record(std::int64_t id) const override;
+    std::vector<AuditRecord> audit_history(const AuditQuery& query) const override;
     bool remember_request(const std::string& key, std::chrono::system_clock::time_point expires) override;
     bool healthy() const override;
     std::string describe() const override;

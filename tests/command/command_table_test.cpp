@@ -27,7 +27,8 @@ TEST(CommandTable, HoldsEveryCommandOfTheDesign) {
         "help", "status", "nodegroups", "scale nodegroup", "scale instancegroup", "nodegroup create",
         "nodegroup delete", "instancegroup add", "cluster launch", "cluster status", "cluster logs", "cluster delete",
         "deploy", "models", "undeploy", "nodes", "training", "training show", "training compare", "training delete",
-        "clusters", "alerts", "digest now", "digest schedule", "digests", "digest off", "capacity", "jobs", "job", "job cancel"};
+        "clusters", "alerts", "digest now", "digest schedule", "digests", "digest off", "capacity", "jobs", "job", "job cancel",
+        "queues", "pools", "history"};
     std::set<std::string> names;
     for (const auto& spec : command_table()) names.insert(spec.name);
     EXPECT_EQ(names, expected);
@@ -82,7 +83,8 @@ TEST(CommandTable, RolesAndConfirmation) {
         EXPECT_TRUE(find_command(name)->mutating) << name;
         EXPECT_FALSE(find_command(name)->always_confirm) << name;
     }
-    for (const char* name : {"help", "status", "nodegroups", "models", "nodes", "training", "training show", "alerts"}) {
+    for (const char* name : {"help", "status", "nodegroups", "models", "nodes", "training", "training show", "alerts",
+                             "queues", "pools", "history"}) {
         EXPECT_EQ(find_command(name)->role, Role::viewer) << name;
         EXPECT_FALSE(find_command(name)->mutating) << name;
     }

@@ -35,6 +35,7 @@ public:
     }
     std::vector<AuditRecord> recent_audit(std::size_t limit) const override { return inner.recent_audit(limit); }
     std::optional<AuditRecord> audit_record(std::int64_t id) const override { return inner.audit_record(id); }
+    std::vector<AuditRecord> audit_history(const AuditQuery& q) const override { return inner.audit_history(q); }
     bool remember_request(const std::string&, std::chrono::system_clock::time_point) override {
         throw std::runtime_error("sqlite: disk I/O error");
     }

@@ -359,6 +359,58 @@ class KubeApi:
                 raise TimeoutError("inference CRDs not served")
             time.sleep(0.1)
 
+    CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+
+    def install_crds(self, files: list[str], timeout: float = 60.0) -> list[dict[str, Any]]:
+        """CRDs from their published YAML files (tests/hyperpod/crds/), as
+        they are: created unless present, then waited for until Established
+        and their kinds served. Returns the CRDs."""
+        import yaml
+
+        crds = []
+        for path in files:
+            with open(path) as f:
+                crds += [d for d in yaml.safe_load_all(f) if d and d.get("kind") == "CustomResourceDefinition"]
+        for crd in crds:
+            if not self.exists(f"{self.CRDS}/{crd['metadata']['name']}"):
+                self.create(self.CRDS, crd)
+        deadline = time.monotonic() + timeout
+        for crd in crds:
+            self._wait(lambda: self._established(crd["metadata"]["name"]), deadline,
+                       f"CRD {crd['metadata']['name']} not established")
+            # Discovery lags behind Established by a moment.
+            self._wait(lambda: self.exists(self.served_path(crd)), deadline, f"CRD {crd['metadata']['name']} not served")
+        return crds
+
+    def delete_crds(self, crds: list[dict[str, Any]], timeout: float = 60.0) -> None:
+        """Removes CRDs (and every object of their kinds) and waits until the
+        API server no longer serves them, as on a cluster without the operator."""
+        for crd in crds:
+            self.delete(f"{self.CRDS}/{crd['metadata']['name']}")
+        deadline = time.monotonic() + timeout
+        for crd in crds:
+            self._wait(lambda: not self.exists(self.served_path(crd)), deadline,
+                       f"CRD {crd['metadata']['name']} still served")
+
+    @staticmethod
+    def served_path(crd: dict[str, Any]) -> str:
+        """Where the served (storage) version of a CRD's kind is listed, across namespaces."""
+        spec = crd["spec"]
+        version = next(v["name"] for v in spec["versions"] if v.get("storage"))
+        return f"/apis/{spec['group']}/{version}/{spec['names']['plural']}"
+
+    def _established(self, name: str) -> bool:
+        crd = self.get(f"{self.CRDS}/{name}")
+        return any(c["type"] == "Established" and c["status"] == "True"
+                   for c in crd.get("status", {}).get("conditions", []))
+
+    @staticmethod
+    def _wait(ready: Callable[[], bool], deadline: float, failure: str) -> None:
+        while not ready():
+            if time.monotonic() > deadline:
+                raise TimeoutError(failure)
+            time.sleep(0.1)
+
     def service_account_token(self, namespace: str, name: str, seconds: int = 3600) -> str:
         """A token for a ServiceAccount from the TokenRequest API, as a pod would get."""
         review = self.create(f"/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",

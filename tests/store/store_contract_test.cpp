@@ -97,6 +97,45 @@ TEST_P(StoreAudit, KeepsEverythingAcrossReopening) {
     EXPECT_TRUE(reopened->healthy());
 }
 
+// `/hp history`: rows after a time, naming a group, newest first, without
+// the rows that only asked for a confirmation.
+TEST_P(StoreAudit, HistoryFiltersByTimeAndTheNameInTheCommandText) {
+    const auto store = open();
+    auto row = [&](std::int64_t at, const std::string& command, const std::string& arguments,
+                   const std::string& outcome) {
+        AuditRecord r = sample(command);
+        r.time_unix_ms = at;
+        r.arguments = arguments;
+        r.outcome = outcome;
+        return store->append_audit(r);
+    };
+    const auto old_scale = row(1'000, "scale nodegroup", "scale nodegroup gpu-ng desired=2", "ok");
+    const auto asked = row(2'000, "scale nodegroup", "scale nodegroup gpu-ng desired=0", "confirm-requested");
+    const auto confirmed = row(3'000, "scale nodegroup", "scale nodegroup gpu-ng desired=0", "ok");
+    const auto other = row(4'000, "scale nodegroup", "scale nodegroup gpu-ng-2 desired=1", "failed");
+    const auto by_option = row(5'000, "nodegroup create", "nodegroup create extra cluster=gpu-ng", "denied");
+    const auto deploy = row(6'000, "deploy", "deploy org/model name=llama", "ok");
+    (void)asked;
+
+    auto ids = [](const std::vector<AuditRecord>& rows) {
+        std::vector<std::int64_t> out;
+        for (const auto& r : rows) out.push_back(r.id);
+        return out;
+    };
+    EXPECT_EQ(ids(store->audit_history({0, "", 20})),
+              (std::vector<std::int64_t>{deploy, by_option, other, confirmed, old_scale}));
+    EXPECT_EQ(ids(store->audit_history({0, "gpu-ng", 20})),
+              (std::vector<std::int64_t>{by_option, confirmed, old_scale}))
+        << "an argument or an option's value, exactly: not gpu-ng-2";
+    EXPECT_EQ(ids(store->audit_history({3'000, "gpu-ng", 20})), (std::vector<std::int64_t>{by_option, confirmed}));
+    EXPECT_EQ(ids(store->audit_history({0, "gpu-ng", 1})), (std::vector<std::int64_t>{by_option}));
+    EXPECT_EQ(ids(store->audit_history({0, "llama", 20})), (std::vector<std::int64_t>{deploy}));
+    EXPECT_TRUE(store->audit_history({0, "nodegroup", 20}).empty()) << "the command's own words name nothing";
+    EXPECT_TRUE(store->audit_history({0, "gpu", 20}).empty()) << "no part of a name";
+    EXPECT_TRUE(store->audit_history({0, "", 0}).empty());
+    EXPECT_EQ(store->audit_history({0, "gpu-ng-2", 20}).at(0).outcome, "failed");
+}
+
 HPOPS_ON_BOTH_STORES(StoreAudit);
 
 class StoreReplays : public StoreBackendTest {};

@@ -2,9 +2,11 @@
 // An in-memory Kube for fast tests of handlers and job kinds: objects by
 // resource, namespace and name; apply replaces, list filters by exact
 // label=value selectors. No kubelet: logs() fails as the real API server does
-// without one, unless a test sets them. The end-to-end tests keep the real
-// kube-apiserver.
+// without one, unless a test sets them. A kind in `unserved` answers 404 to
+// get and list, as the API server does for a CRD that is not installed. The
+// end-to-end tests keep the real kube-apiserver.
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -20,6 +22,7 @@ public:
 
     std::map<Key, nlohmann::json> objects;
     std::map<std::string, std::string> pod_logs;  // pod -> what its container wrote
+    std::set<std::string> unserved;                // plurals whose CRD is not installed
     int gets = 0, lists = 0;
 
     void put(const KubeResource& r, const std::string& ns, nlohmann::json object) {
@@ -37,12 +40,14 @@ public:
     }
     boost::asio::awaitable<std::optional<nlohmann::json>> get(KubeResource r, std::string ns, std::string name) override {
         ++gets;
+        refuse_unserved(r);
         auto it = objects.find({r.plural, ns, name});
         if (it == objects.end()) co_return std::nullopt;
         co_return it->second;
     }
     boost::asio::awaitable<KubeList> list(KubeResource r, std::string ns, KubeListOptions options) override {
         ++lists;
+        refuse_unserved(r);
         KubeList out;
         for (const auto& [key, object] : objects)
             if (std::get<0>(key) == r.plural && (ns.empty() || std::get<1>(key) == ns) &&
@@ -65,6 +70,9 @@ public:
     }
 
 private:
+    void refuse_unserved(const KubeResource& r) const {
+        if (unserved.count(r.plural)) throw KubeError("NotFound", "the server could not find the requested resource", 404);
+    }
     static bool matches(const nlohmann::json& object, const std::string& selector) {
         std::stringstream terms(selector);
         std::string term;
