@@ -180,12 +180,13 @@ std::vector<CommandSpec> build_table() {
              Role::viewer, "Listing clusters…"));
 
     add(spec("deploy", {"model"}, 1,
-             opts({"name", "engine", "replicas", "gpus", "instance-type", "image", "namespace", "s3"}),
+             opts({"name", "engine", "replicas", "gpus", "instance-type", "image", "namespace", "s3", "dry-run"}),
              "Deploy a model for inference",
              "The model is a Hugging Face id or a JumpStart model id. `vllm` (default) runs a Deployment and "
              "Service; `jumpstart` and `endpoint` (needs `s3=`) create HyperPod inference resources and need "
-             "`instance-type=`. More GPUs in total than the configured threshold asks first. The rollout is "
-             "followed until ready or failed.",
+             "`instance-type=`. More GPUs in total than the configured threshold asks first, showing the "
+             "instances they amount to and their hourly cost; `dry-run=yes` shows them and changes nothing. "
+             "The rollout is followed until ready or failed.",
              Role::operator_, "Deploying {0}…"));
     add(spec("models", {}, 0, opts({"namespace"}), "Model deployments and their readiness", "", Role::viewer,
              "Listing deployments…"));

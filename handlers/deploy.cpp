@@ -1,8 +1,11 @@
 #include "handlers/deploy.hpp"
 
+#include "handlers/approval_rules.hpp"
 #include "handlers/deploy_common.hpp"
+#include "handlers/deploy_cost.hpp"
 #include "handlers/deploy_manifests.hpp"
 #include "handlers/deploy_rollout_job.hpp"
+#include "handlers/scaling_rules.hpp"
 #include "handlers/start_job.hpp"
 
 namespace hpops::handlers {
@@ -47,6 +50,14 @@ boost::asio::awaitable<void> apply_all(Kube& kube, const DeploySpec& spec, const
     }
 }
 
+// The name approval rules know the cluster by: the EKS cluster tokens are
+// made for, else the kubeconfig context, else the API server's URL.
+std::string cluster_name(const KubernetesConfig& config, const Kube& kube) {
+    if (!config.eks_cluster.empty()) return config.eks_cluster;
+    if (!config.context.empty()) return config.context;
+    return kube.server();
+}
+
 }  // namespace
 
 boost::asio::awaitable<Reply> Deploy::handle(const Intent& intent, CommandContext& context) {
@@ -59,13 +70,17 @@ boost::asio::awaitable<Reply> Deploy::handle(const Intent& intent, CommandContex
     auto check_names = refuse_unmanaged(kube, spec, manifests);
     co_await std::move(check_names);
     const int total_gpus = spec.replicas * spec.gpus;
-    if (!intent.confirmed && spec.engine == Engine::vllm && total_gpus > config.gpu_confirm_threshold)
-        throw ConfirmationNeeded("deploy `" + spec.name + "` (" + spec.model + ") in `" + spec.ns + "`: " +
-                                 std::to_string(spec.replicas) + " replicas × " + std::to_string(spec.gpus) +
-                                 " GPUs = " + std::to_string(total_gpus) + " nvidia.com/gpu" +
-                                 (spec.instance_type.empty() ? "" : " on " + spec.instance_type) +
-                                 ", more than the " + std::to_string(config.gpu_confirm_threshold) +
-                                 " that need no confirmation");
+    const auto change =
+        deploy_change(cluster_name(config, kube), spec.instance_type, total_gpus, context.config.clusters.hourly_prices);
+    std::optional<std::string> why;
+    if (spec.engine == Engine::vllm && total_gpus > config.gpu_confirm_threshold)
+        why = "more than the " + std::to_string(config.gpu_confirm_threshold) + " GPUs that need no confirmation";
+    const std::string what = "deploy " + spec.name + " (" + spec.model + ") in " + spec.ns + ": " +
+                             std::to_string(spec.replicas) + " replicas × " + std::to_string(spec.gpus) + " GPUs";
+    const std::string cost = deploy_cost_text(change, spec.instance_type, total_gpus);
+    if (is_dry_run(intent.options))
+        co_return message_reply(dry_run_text(what, cost, why, approval_why(context.config, intent, change)));
+    ask_before_change(intent, context.config, why, "`" + what + "` = " + cost + (why ? "; " + *why : "") + ".", change);
     auto applying = apply_all(kube, spec, manifests);
     co_await std::move(applying);
 

@@ -94,7 +94,7 @@ def test_an_object_hpops_does_not_manage_is_never_overwritten(kube_bot, receiver
 def test_many_gpus_ask_first_and_show_the_resources(kube_bot, receiver, kube):
     message = answer(kube_bot, receiver, "deploy org/big name=big replicas=2 gpus=4 instance-type=p4d.24xlarge")
     text = blocks_text(message)
-    assert "2 replicas × 4 GPUs = 8 nvidia.com/gpu on p4d.24xlarge" in text, text
+    assert "2 replicas × 4 GPUs` = 8 nvidia.com/gpu ≈ 1 × p4d.24xlarge, ≈ +$32.77 an hour" in text, text
     assert not kube.exists(f"/apis/apps/v1/namespaces/{kube.ns}/deployments/big"), "nothing before the confirmation"
     play_kubelet(kube, kube.ns, "big", READY, deployment_ready=2, pods=2)
     kube_bot.click("hpops.confirm", button_value(message, "hpops.confirm"), user=OPERATOR, response_url=receiver.url)
