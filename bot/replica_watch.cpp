@@ -1,10 +1,5 @@
 #include "bot/replica_watch.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -33,8 +28,8 @@ std::string joined(const std::vector<std::string>& keys) {
 ReplicaWatch::ReplicaWatch(boost::asio::any_io_executor executor, const Config& config, ReplicaStore& store,
                            std::string name)
     : config_(config), store_(store), name_(std::move(name)),
-      fingerprint_(nlohmann::json(config.fingerprint).dump()), strand_(boost::asio::make_strand(executor)),
-      timer_(strand_) {}
+      fingerprint_(nlohmann::json(config.fingerprint).dump()),
+      task_(executor, "replicas", [this] { return round(); }, [this] { leave(); }) {}
 
 std::map<std::string, std::vector<std::string>> ReplicaWatch::check() {
     std::map<std::string, std::vector<std::string>> differences;
@@ -51,31 +46,25 @@ std::map<std::string, std::vector<std::string>> ReplicaWatch::check() {
     return differences;
 }
 
-void ReplicaWatch::start() { boost::asio::co_spawn(strand_, run(), boost::asio::detached); }
+boost::asio::awaitable<std::chrono::milliseconds> ReplicaWatch::round() {
+    try {
+        check();
+    } catch (const std::exception& e) {
+        spdlog::debug("replicas: cannot announce this replica: {}", e.what());  // the store's outage is logged elsewhere
+    }
+    co_return config_.store.lease / 3;
+}
 
-boost::asio::awaitable<void> ReplicaWatch::run() {
-    while (!stopping_) {
-        try {
-            check();
-        } catch (const std::exception& e) {
-            spdlog::debug("replicas: cannot announce this replica: {}", e.what());  // the store's outage is logged elsewhere
-        }
-        timer_.expires_after(std::max(config_.store.lease / 3, std::chrono::milliseconds(200)));
-        boost::system::error_code ec;
-        co_await timer_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+void ReplicaWatch::leave() {
+    try {
+        store_.forget_replica(name_);
+    } catch (const std::exception& e) {
+        spdlog::debug("replicas: cannot take {} off the list: {}", name_, e.what());
     }
 }
 
-void ReplicaWatch::stop() {
-    boost::asio::post(strand_, [this] {
-        stopping_ = true;
-        timer_.cancel();
-        try {
-            store_.forget_replica(name_);
-        } catch (const std::exception& e) {
-            spdlog::debug("replicas: cannot take {} off the list: {}", name_, e.what());
-        }
-    });
-}
+void ReplicaWatch::start() { task_.start(); }
+
+void ReplicaWatch::stop() { task_.stop(); }
 
 }  // namespace hpops::bot

@@ -4,15 +4,11 @@
 // naming the keys they disagree on, once per replica and set of keys. Two
 // replicas with different access rules or limits would answer the same
 // command two ways depending on which one Slack reached.
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "bot/periodic_task.hpp"
 #include "hpops/config.hpp"
 #include "hpops/replicas.hpp"
 
@@ -32,16 +28,15 @@ public:
     void stop();
 
 private:
-    boost::asio::awaitable<void> run();
+    boost::asio::awaitable<std::chrono::milliseconds> round();
+    void leave();
 
     const Config& config_;
     ReplicaStore& store_;
     const std::string name_;
     const std::string fingerprint_;  // JSON
-    std::map<std::string, std::string> warned_;  // replica -> the keys last named; on the strand
-    boost::asio::strand<boost::asio::any_io_executor> strand_;
-    boost::asio::steady_timer timer_;  // on the strand
-    bool stopping_ = false;            // on the strand
+    std::map<std::string, std::string> warned_;  // replica -> the keys last named; on the task's strand
+    PeriodicTask task_;
 };
 
 }  // namespace hpops::bot

@@ -1,10 +1,5 @@
 #include "bot/digests/capacity_sampler.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "handlers/fleet_reading.hpp"
@@ -26,7 +21,7 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
 CapacitySampler::CapacitySampler(boost::asio::any_io_executor executor, const Config& config, const Clients& clients,
                                  CapacitySampleStore& store, Leadership leadership)
     : config_(config), clients_(clients), store_(store), leadership_(std::move(leadership)),
-      strand_(boost::asio::make_strand(executor)), timer_(strand_) {}
+      task_(executor, "capacity", [this] { return round(); }, [this] { leadership_.resign(); }) {}
 
 boost::asio::awaitable<int> CapacitySampler::tick(std::chrono::system_clock::time_point now) {
     const std::int64_t interval = config_.digests.capacity_interval.count();
@@ -43,44 +38,32 @@ boost::asio::awaitable<int> CapacitySampler::tick(std::chrono::system_clock::tim
     co_return added;
 }
 
-void CapacitySampler::start() { boost::asio::co_spawn(strand_, run(), boost::asio::detached); }
+void CapacitySampler::start() { task_.start(); }
 
-boost::asio::awaitable<void> CapacitySampler::run() {
+boost::asio::awaitable<std::chrono::milliseconds> CapacitySampler::round() {
     const auto interval = config_.digests.capacity_interval;
-    std::int64_t sampled_slot = -1;  // by this replica, as leader
-    while (!stopping_) {
-        const auto now = std::chrono::system_clock::now();
-        const std::int64_t slot = unix_ms(now) / interval.count();
-        auto wait = interval - std::chrono::milliseconds(unix_ms(now) % interval.count());  // to the next slot
-        // Renewed every wait, leading or not: a follower takes over within it.
-        wait = std::min(wait, leadership_.renew_every());
-        std::string failure;
-        if (leadership_.lead() && slot != sampled_slot) {
-            try {
-                auto ticking = tick(now);
-                co_await std::move(ticking);
-                sampled_slot = slot;
-            } catch (const std::exception& e) {
-                failure = e.what();
-            }
-        }
-        if (!failure.empty()) {
-            // AWS or the store failed: this slot stays unsampled; try again soon.
-            spdlog::warn("capacity: sample not taken: {}", failure);
-            wait = std::min<std::chrono::milliseconds>(wait, std::chrono::minutes(1));
-        }
-        timer_.expires_after(std::max<std::chrono::milliseconds>(wait, std::chrono::milliseconds(200)));
-        boost::system::error_code ec;
-        co_await timer_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    const auto now = std::chrono::system_clock::now();
+    const std::int64_t slot = unix_ms(now) / interval.count();
+    auto wait = interval - std::chrono::milliseconds(unix_ms(now) % interval.count());  // to the next slot
+    // Renewed every wait, leading or not: a follower takes over within it.
+    wait = std::min(wait, leadership_.renew_every());
+    if (!leadership_.lead() || slot == sampled_slot_) co_return wait;
+    std::string failure;
+    try {
+        auto ticking = tick(now);
+        co_await std::move(ticking);
+        sampled_slot_ = slot;
+    } catch (const std::exception& e) {
+        failure = e.what();
     }
+    if (!failure.empty()) {
+        // AWS or the store failed: this slot stays unsampled; try again soon.
+        spdlog::warn("capacity: sample not taken: {}", failure);
+        wait = std::min<std::chrono::milliseconds>(wait, std::chrono::minutes(1));
+    }
+    co_return wait;
 }
 
-void CapacitySampler::stop() {
-    boost::asio::post(strand_, [this] {
-        stopping_ = true;
-        timer_.cancel();
-        leadership_.resign();
-    });
-}
+void CapacitySampler::stop() { task_.stop(); }
 
 }  // namespace hpops::bot

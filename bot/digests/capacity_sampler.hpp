@@ -1,12 +1,11 @@
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <cstdint>
 
 #include "bot/leadership.hpp"
+#include "bot/periodic_task.hpp"
 #include "hpops/capacity_samples.hpp"
 #include "hpops/config.hpp"
 #include "hpops/handler.hpp"
@@ -38,15 +37,14 @@ public:
     void stop();
 
 private:
-    boost::asio::awaitable<void> run();
+    boost::asio::awaitable<std::chrono::milliseconds> round();
 
     const Config& config_;
     const Clients& clients_;
     CapacitySampleStore& store_;
-    Leadership leadership_;  // on the strand
-    boost::asio::strand<boost::asio::any_io_executor> strand_;
-    boost::asio::steady_timer timer_;  // on the strand
-    bool stopping_ = false;            // on the strand
+    Leadership leadership_;          // on the task's strand
+    std::int64_t sampled_slot_ = -1;  // by this replica, as leader; on the task's strand
+    PeriodicTask task_;
 };
 
 }  // namespace hpops::bot

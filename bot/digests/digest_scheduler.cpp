@@ -1,10 +1,5 @@
 #include "bot/digests/digest_scheduler.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -71,7 +66,7 @@ std::int64_t period_start(const JobStore& jobs, const std::string& schedule, std
 DigestScheduler::DigestScheduler(boost::asio::any_io_executor executor, const Config& config, Store& store, Jobs& jobs,
                                  Leadership leadership)
     : config_(config), store_(store), jobs_(jobs), leadership_(std::move(leadership)),
-      strand_(boost::asio::make_strand(executor)), timer_(strand_) {}
+      task_(executor, "digests", [this] { return round(); }, [this] { leadership_.resign(); }) {}
 
 void DigestScheduler::log_skipped(sys_seconds now) const {
     const auto grace = std::chrono::duration_cast<std::chrono::seconds>(config_.digests.grace);
@@ -127,42 +122,32 @@ std::optional<sys_seconds> DigestScheduler::next_due(sys_seconds now) const {
 }
 
 void DigestScheduler::start(std::chrono::seconds recheck) {
-    boost::asio::co_spawn(strand_, run(recheck), boost::asio::detached);
+    recheck_ = recheck;
+    task_.start();
 }
 
-boost::asio::awaitable<void> DigestScheduler::run(std::chrono::seconds recheck) {
-    while (!stopping_) {
-        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        // The lease is renewed every wait, leading or not: a follower takes over within it.
-        auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(recheck), leadership_.renew_every());
-        if (leadership_.lead()) {
-            try {
-                auto ticking = tick(now);
-                co_await std::move(ticking);
-            } catch (const std::exception& e) {
-                // The store failed: the next tick tries again; the claim keeps it once.
-                spdlog::error("digests: {}", e.what());
-            }
-            std::optional<sys_seconds> next;
-            try {
-                next = next_due(now);
-            } catch (const std::exception&) {
-                // The store's schedules cannot be read (logged by the tick): recheck as usual.
-            }
-            if (next) wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(*next - now));
-        }
-        timer_.expires_after(std::max(wait, std::chrono::milliseconds(200)));
-        boost::system::error_code ec;
-        co_await timer_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+boost::asio::awaitable<std::chrono::milliseconds> DigestScheduler::round() {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    // The lease is renewed every wait, leading or not: a follower takes over within it.
+    auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(recheck_), leadership_.renew_every());
+    if (!leadership_.lead()) co_return wait;
+    try {
+        auto ticking = tick(now);
+        co_await std::move(ticking);
+    } catch (const std::exception& e) {
+        // The store failed: the next tick tries again; the claim keeps it once.
+        spdlog::error("digests: {}", e.what());
     }
+    std::optional<sys_seconds> next;
+    try {
+        next = next_due(now);
+    } catch (const std::exception&) {
+        // The store's schedules cannot be read (logged by the tick): recheck as usual.
+    }
+    if (next) wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(*next - now));
+    co_return wait;
 }
 
-void DigestScheduler::stop() {
-    boost::asio::post(strand_, [this] {
-        stopping_ = true;
-        timer_.cancel();
-        leadership_.resign();
-    });
-}
+void DigestScheduler::stop() { task_.stop(); }
 
 }  // namespace hpops::bot

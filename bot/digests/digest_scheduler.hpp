@@ -1,14 +1,13 @@
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "bot/leadership.hpp"
+#include "bot/periodic_task.hpp"
 #include "hpops/config.hpp"
 #include "hpops/job.hpp"
 #include "hpops/store.hpp"
@@ -42,16 +41,15 @@ public:
 
 private:
     void log_skipped(std::chrono::sys_seconds now) const;
-    boost::asio::awaitable<void> run(std::chrono::seconds recheck);
+    boost::asio::awaitable<std::chrono::milliseconds> round();
 
     const Config& config_;
     Store& store_;
     Jobs& jobs_;
-    Leadership leadership_;  // on the strand
+    Leadership leadership_;  // on the task's strand
     bool started_ = false;
-    boost::asio::strand<boost::asio::any_io_executor> strand_;
-    boost::asio::steady_timer timer_;  // on the strand
-    bool stopping_ = false;            // on the strand
+    std::chrono::seconds recheck_{30};
+    PeriodicTask task_;
 };
 
 }  // namespace hpops::bot
