@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/text.hpp"
 #include "handlers/instance_types.hpp"
 #include "hpops/errors.hpp"
 
@@ -12,12 +13,6 @@ namespace {
 
 bool listed_or_any(const std::vector<std::string>& list, std::string_view value) {
     return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::string dollars(double amount) {
-    char text[32];
-    std::snprintf(text, sizeof text, "$%.2f", amount);
-    return text;
 }
 
 // The threshold the change reaches, said as the request shows it; nullopt

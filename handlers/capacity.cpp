@@ -12,7 +12,7 @@ namespace hpops::handlers {
 namespace {
 
 constexpr int trend_width = 24;
-constexpr std::size_t max_rows = 30;
+constexpr std::size_t max_capacity_rows = 30;
 
 // A group asked for that has no samples in the period: name those sampled in
 // the last day (not the whole retention: a month is ~400,000 rows).
@@ -60,7 +60,7 @@ boost::asio::awaitable<Reply> Capacity::handle(const Intent& intent, CommandCont
     Usage total;
     for (const auto& h : histories) {
         total += h.usage;
-        if (table.rows.size() < max_rows)
+        if (table.rows.size() < max_capacity_rows)
             table.rows.push_back({h.newest.group, cluster_label(h.newest), h.newest.instance_type,
                                   std::to_string(h.newest.count), std::to_string(h.fewest) + "-" + std::to_string(h.most),
                                   sparkline(h.counts, h.newest.interval_ms, since, now, trend_width),
@@ -78,7 +78,7 @@ boost::asio::awaitable<Reply> Capacity::handle(const Intent& intent, CommandCont
                        sampling_text(context.config.digests.capacity_interval.count()) +
                        "; prices from `clusters.hourly_prices`.";
     if (const std::string coverage = coverage_text(period); !coverage.empty()) note += " " + coverage;
-    if (histories.size() > max_rows) note += " The first " + std::to_string(max_rows) + " groups are shown; `group=` picks one.";
+    if (histories.size() > max_capacity_rows) note += " The first " + std::to_string(max_capacity_rows) + " groups are shown; `group=` picks one.";
     reply.context(note);
     co_return reply;
 }

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
 #include "common/text_similarity.hpp"
 #include "handlers/aws_region_names.hpp"
 #include "hpops/errors.hpp"
@@ -53,12 +54,6 @@ std::vector<std::string> split_commas(const std::string& text) {
         from = comma + 1;
     }
     return parts;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 }  // namespace
@@ -173,7 +168,7 @@ std::vector<StackParameter> template_parameters(const ClusterLaunchRequest& r, c
     // param.KEY=VALUE last: it wins, under the template's own spelling of KEY.
     for (const StackParameter& extra : r.extra) {
         const auto match = std::find_if(summary.parameters.begin(), summary.parameters.end(),
-                                        [&](const TemplateParameter& p) { return lower(p.key) == extra.key; });
+                                        [&](const TemplateParameter& p) { return lower_ascii(p.key) == extra.key; });
         if (match == summary.parameters.end()) {
             std::vector<std::string_view> names;
             for (const auto& p : summary.parameters) names.push_back(p.key);

@@ -3,21 +3,16 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
 #include "handlers/instance_types.hpp"
 
 namespace hpops::handlers {
 namespace {
 
-const std::string* value_of(const std::vector<StackParameter>& parameters, std::string_view key) {
+const std::string* parameter_named(const std::vector<StackParameter>& parameters, std::string_view key) {
     for (const auto& p : parameters)
         if (p.key == key) return &p.value;
     return nullptr;
-}
-
-std::string dollars(double amount) {
-    char text[32];
-    std::snprintf(text, sizeof text, "$%.2f", amount);
-    return text;
 }
 
 }  // namespace
@@ -27,7 +22,7 @@ std::vector<PlannedGroup> planned_groups(const std::vector<StackParameter>& para
     std::vector<PlannedGroup> groups;
     // AWS's template: InstanceGroupSettings1, 2, ... each a JSON array of groups.
     for (int n = 1; n <= 20; ++n) {
-        const std::string* settings = value_of(parameters, "InstanceGroupSettings" + std::to_string(n));
+        const std::string* settings = parameter_named(parameters, "InstanceGroupSettings" + std::to_string(n));
         if (!settings) continue;
         const auto parsed = nlohmann::json::parse(*settings, nullptr, false);
         const auto list = parsed.is_array() ? parsed : nlohmann::json::array({parsed});
@@ -39,13 +34,13 @@ std::vector<PlannedGroup> planned_groups(const std::vector<StackParameter>& para
         }
     }
     // hpops's template: one group.
-    const std::string* type = value_of(parameters, "InstanceType");
-    const std::string* count = value_of(parameters, "InstanceCount");
+    const std::string* type = parameter_named(parameters, "InstanceType");
+    const std::string* count = parameter_named(parameters, "InstanceCount");
     if (type && count) {
         std::string name = "instance group";
         for (const auto& declared : summary.parameters)
             if (declared.key == "InstanceGroupName" && declared.has_default) name = declared.default_value;
-        if (const std::string* given = value_of(parameters, "InstanceGroupName")) name = *given;
+        if (const std::string* given = parameter_named(parameters, "InstanceGroupName")) name = *given;
         int n = 0;
         for (char c : *count) n = (c >= '0' && c <= '9' && n < 100'000) ? n * 10 + (c - '0') : n;
         groups.push_back({name, *type, n});

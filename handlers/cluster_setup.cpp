@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/text.hpp"
 #include "common/yaml_json.hpp"
 
 namespace hpops::handlers {
@@ -16,17 +17,12 @@ KubeResource resource_of(std::string_view kind) {
     throw std::logic_error("deploy/cluster-setup: hpops does not know where to apply a " + std::string(kind));
 }
 
-void replace_all(std::string& text, std::string_view from, std::string_view to) {
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
-}
-
 }  // namespace
 
 std::vector<SetupResource> cluster_setup_resources(std::string_view region, std::string_view artifacts_bucket) {
     std::string text(cluster_setup_manifests());
-    replace_all(text, "${REGION}", region);
-    replace_all(text, "${ARTIFACTS_BUCKET}", artifacts_bucket);
+    text = replace_all(std::move(text), "${REGION}", region);
+    text = replace_all(std::move(text), "${ARTIFACTS_BUCKET}", artifacts_bucket);
     std::vector<SetupResource> out;
     for (auto& object : yaml_documents_as_json(text)) {
         KubeResource resource = resource_of(object.value("kind", ""));

@@ -22,7 +22,7 @@ namespace {
 
 // A digest reads a region's whole fleet; past this many clusters it names the rest.
 constexpr std::size_t max_clusters = 5;
-constexpr std::size_t max_rows = 30;
+constexpr std::size_t max_section_rows = 30;
 // The commands that change capacity, as the audit names them.
 const std::vector<std::string> capacity_commands{"scale nodegroup", "scale instancegroup", "nodegroup create",
                                                  "nodegroup delete", "instancegroup add"};
@@ -66,7 +66,7 @@ boost::asio::awaitable<DigestSection> fleet(const DigestInputs& in) {
     for (const auto& g : reading.groups)
         section.table.rows.push_back({g.group, (g.kind == "eks" ? "EKS " : "HyperPod ") + g.cluster, g.instance_types,
                                       g.capacity, g.status});
-    cap_rows(section, max_rows, "groups", "`/hp nodegroups`");
+    cap_rows(section, max_section_rows, "groups", "`/hp nodegroups`");
     if (section.table.rows.empty()) section.lines.push_back("No node groups or instance groups.");
     add_changes(section, in);
     co_return section;

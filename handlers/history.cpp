@@ -14,7 +14,7 @@ constexpr std::size_t max_group_name = 128;
 
 // Names of node groups, instance groups, deployments and clusters: what AWS
 // and Kubernetes allow, and nothing that could be read as command text.
-bool valid_group_name(const std::string& name) {
+bool plausible_target_name(const std::string& name) {
     return !name.empty() && name.size() <= max_group_name &&
            std::all_of(name.begin(), name.end(), [](unsigned char c) {
                return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '/';
@@ -42,7 +42,7 @@ Mark outcome_mark(const std::string& outcome) {
 AuditQuery history_query(const std::map<std::string, std::string>& options, std::int64_t now_unix_ms) {
     AuditQuery query;
     query.mentions = option_or_empty(options, "group");
-    if (options.count("group") && !valid_group_name(query.mentions))
+    if (options.count("group") && !plausible_target_name(query.mentions))
         throw UserError("`group` takes the name of a node group, instance group, deployment or cluster, such as "
                         "`gpu-ng`.");
     if (const std::string since = option_or_empty(options, "since"); !since.empty())

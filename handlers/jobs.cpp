@@ -5,14 +5,10 @@
 #include "handlers/listing.hpp"
 #include "handlers/training_query.hpp"
 #include "hpops/errors.hpp"
+#include "common/timestamps.hpp"
 
 namespace hpops::handlers {
 namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 Jobs& require_jobs(CommandContext& context) {
     if (!context.jobs) throw UserError("Jobs run in `hpops serve`; this process follows its work inline.");
@@ -73,7 +69,7 @@ boost::asio::awaitable<Reply> JobsList::handle(const Intent& intent, CommandCont
     if (!status.empty() && !(wanted = job_status_from(status)))
         throw UserError("`status` is one of running, done, failed, cancelled — not `" + status + "`.");
     const std::size_t limit = parse_list_limit(option_or_empty(intent.options, "limit"));
-    const std::int64_t now = now_ms();
+    const std::int64_t now = now_unix_ms();
     const std::string since = option_or_empty(intent.options, "since");
     const auto found = jobs.store().recent_jobs(wanted, since.empty() ? 0 : parse_since(since, now), limit + 1);
     co_return render_job_list(found, limit, now);

@@ -17,8 +17,8 @@ constexpr const char* capacity_type_label = "karpenter.sh/capacity-type";
 // The values karpenter.sh/capacity-type takes, in the order shown.
 const std::vector<std::string> all_capacity_types{"spot", "on-demand", "reserved"};
 
-const json& spec_of(const json& object) { return field(object, "spec"); }
-const json& disruption_of(const json& pool) { return field(spec_of(pool), "disruption"); }
+const json& spec_field(const json& object) { return field(object, "spec"); }
+const json& disruption_of(const json& pool) { return field(spec_field(pool), "disruption"); }
 
 std::string text_of(const json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
 
@@ -38,7 +38,7 @@ int claims_of(const std::string& pool, const std::vector<json>& claims) {
 }  // namespace
 
 std::string capacity_types_text(const json& pool) {
-    for (const auto& r : list_field(spec_of(field(spec_of(pool), "template")), "requirements")) {
+    for (const auto& r : list_field(spec_field(field(spec_field(pool), "template")), "requirements")) {
         if (r.value("key", "") != capacity_type_label) continue;
         const std::string op = r.value("operator", "");
         const auto values = r.value("values", std::vector<std::string>{});
@@ -57,7 +57,7 @@ std::string capacity_types_text(const json& pool) {
 
 std::string limits_text(const json& pool) {
     std::string out;
-    for (const auto& [resource, value] : field(spec_of(pool), "limits").items())
+    for (const auto& [resource, value] : field(spec_field(pool), "limits").items())
         out += (out.empty() ? "" : ", ") + resource + " " + text_of(value);
     return out.empty() ? "none" : out;
 }

@@ -7,14 +7,10 @@
 #include "handlers/training_query.hpp"
 #include "handlers/training_table.hpp"
 #include "hpops/errors.hpp"
+#include "common/timestamps.hpp"
 
 namespace hpops::handlers {
 namespace {
-
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 bool is_not_found(const UpstreamError& error) {
     return error.code() == "RESOURCE_DOES_NOT_EXIST" || error.http_status() == 404;
@@ -61,7 +57,7 @@ boost::asio::awaitable<Run> resolve_run(Tracking& mlflow, std::string ref, const
 
 boost::asio::awaitable<Reply> Training::handle(const Intent& intent, CommandContext& context) {
     Tracking& mlflow = require_tracking(context);
-    const std::int64_t now = now_ms();
+    const std::int64_t now = now_unix_ms();
     const std::vector<Experiment> experiments = co_await mlflow.search_experiments();
     RunListRequest request = build_run_request(intent.options, experiments, now);
     std::vector<Run> runs = co_await search_runs_checked(mlflow, request.query);
@@ -99,7 +95,7 @@ boost::asio::awaitable<Reply> TrainingShow::handle(const Intent& intent, Command
         } catch (const UpstreamError&) {
         }
     }
-    co_return render_run(run, names, histories, mlflow.ui_url(), now_ms());
+    co_return render_run(run, names, histories, mlflow.ui_url(), now_unix_ms());
 }
 
 boost::asio::awaitable<Reply> TrainingCompare::handle(const Intent& intent, CommandContext& context) {
@@ -117,7 +113,7 @@ boost::asio::awaitable<Reply> TrainingCompare::handle(const Intent& intent, Comm
             throw UserError(code_span(ref, 100) + " is run " + code_span(run.id, 64) + ", already in the comparison; name different runs.");
         runs.push_back(std::move(run));
     }
-    co_return render_compare(runs, names, now_ms());
+    co_return render_compare(runs, names, now_unix_ms());
 }
 
 boost::asio::awaitable<Reply> TrainingDelete::handle(const Intent& intent, CommandContext& context) {

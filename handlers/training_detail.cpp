@@ -5,15 +5,13 @@
 #include <cstdio>
 #include <set>
 
+#include "common/text.hpp"
+
 namespace hpops::handlers {
 namespace {
 
 // Values in fields may be longer than in tables: Slack wraps a field.
 constexpr std::size_t field_value_chars = 200;
-
-std::string plural(std::size_t n, const std::string& word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
 
 std::string optional_number(const Run& run, std::string_view key) {
     auto value = metric(run, key);

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "common/text.hpp"
 #include "common/text_similarity.hpp"
 #include "handlers/training_view.hpp"
 #include "hpops/errors.hpp"
@@ -17,12 +18,6 @@ namespace {
 constexpr int name_search_results = 10;
 // Experiments named in an "unknown experiment" message.
 constexpr std::size_t max_listed_experiments = 15;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -79,7 +74,7 @@ int parse_run_limit(std::string_view text) {
 
 std::string status_clause(std::string_view status) {
     static constexpr std::string_view known[] = {"finished", "running", "failed", "killed", "scheduled"};
-    const std::string s = lower(status);
+    const std::string s = lower_ascii(status);
     if (std::find(std::begin(known), std::end(known), s) == std::end(known))
         throw UserError("`status` is one of finished, running, failed, killed or scheduled — not " + code_span(status) + ".");
     return "attributes.status = '" + upper(s) + "'";
@@ -127,7 +122,7 @@ const Experiment& find_experiment(const std::vector<Experiment>& experiments, st
     const Experiment* folded = nullptr;
     std::size_t folded_count = 0;
     for (const Experiment* e : live)
-        if (lower(e->name) == lower(name)) folded = e, ++folded_count;
+        if (lower_ascii(e->name) == lower_ascii(name)) folded = e, ++folded_count;
     if (folded_count == 1) return *folded;
 
     if (live.empty()) throw UserError("MLflow has no experiments yet, so none is called " + code_span(name) + ".");

@@ -5,16 +5,13 @@
 #include <map>
 #include <utility>
 
+#include "common/text.hpp"
 #include "handlers/training_query.hpp"
 
 namespace hpops::handlers {
 namespace {
 
 const std::string narrow_hint = "narrow with `experiment=`, `status=` or `since=`";
-
-std::string plural(std::size_t n, const std::string& word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
 
 // Instance type and replica count travel as coloured chips, so the card's
 // tag line leaves them out.

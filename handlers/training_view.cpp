@@ -8,24 +8,14 @@
 #include <cstdio>
 #include <set>
 
+#include "common/text.hpp"
+
 namespace hpops::handlers {
 namespace {
 
 const std::string ellipsis = "…";
 
 bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
-std::string replace_all(std::string s, std::string_view from, std::string_view to) {
-    for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
-        s.replace(pos, from.size(), to);
-    return s;
-}
 
 std::string trim_spaces(std::string s) {
     s.erase(0, s.find_first_not_of(' '));
@@ -61,7 +51,7 @@ Status replica_colour(int replicas) {
 }
 
 std::string instance_family(std::string_view instance_type) {
-    std::string type = lower(instance_type);
+    std::string type = lower_ascii(instance_type);
     if (type.starts_with("ml.")) type.erase(0, 3);
     return type.substr(0, type.find('.'));
 }
@@ -78,7 +68,7 @@ Status instance_family_colour(std::string_view instance_type) {
 }
 
 Status run_status_colour(std::string_view status) {
-    const std::string s = lower(status);
+    const std::string s = lower_ascii(status);
     if (s == "finished") return Status::ok;
     if (s == "failed") return Status::bad;
     if (s == "running" || s == "scheduled" || s == "killed") return Status::warn;
@@ -188,7 +178,7 @@ std::string slack_time(std::int64_t epoch_ms) {
 std::string run_duration(const Run& run, std::int64_t now_ms) {
     if (run.start_time_ms <= 0) return "—";
     if (run.end_time_ms > 0) return format_duration(run.end_time_ms - run.start_time_ms);
-    const std::string s = lower(run.status);
+    const std::string s = lower_ascii(run.status);
     if (s == "running" || s == "scheduled") return format_duration(now_ms - run.start_time_ms) + " so far";
     return "—";  // ended without an end time (a crashed client): no honest duration
 }

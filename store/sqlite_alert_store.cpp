@@ -5,6 +5,7 @@
 #include "store/alert_store_sql.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_statement.hpp"
+#include "common/timestamps.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -20,15 +21,11 @@ using namespace alert_sql;
 constexpr std::int64_t purge_batch = 2000;
 
 
-std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 // One use of a cached statement, reset on scope exit.
 // One use of a cached statement, reported as "sqlite alerts: alert store: …".
-class Use : public StatementUse {
+class AlertUse : public StatementUse {
 public:
-    Use(sqlite3* db, sqlite3_stmt* stmt) : StatementUse(db, stmt, "alerts", "alert store") {}
+    AlertUse(sqlite3* db, sqlite3_stmt* stmt) : StatementUse(db, stmt, "alerts", "alert store") {}
 };
 
 // `sql` prepared once per connection; the caller holds that connection's lock.
@@ -76,29 +73,29 @@ public:
     explicit Rows(SqliteAlertStore& store) : store_(store), db_(store.db_.get()) {}
 
     std::optional<Stored> find(const std::string& key) override {
-        Use q(db_, store_.statement(sql_find));
+        AlertUse q(db_, store_.statement(sql_find));
         q.bind(1, key);
         if (!q.step()) return std::nullopt;
         return Stored{q.integer(0), static_cast<std::uint64_t>(q.integer(1)), q.integer(2)};
     }
     void change(const std::string& key, const Alert& a, std::uint64_t digest, std::int64_t now) override {
-        Use q(db_, store_.statement(sql_change));
+        AlertUse q(db_, store_.statement(sql_change));
         q.bind(1, key).bind(2, static_cast<std::int64_t>(a.status)).bind(3, a.severity).bind(4, a.name)
             .bind(5, a.summary).bind(6, static_cast<std::int64_t>(digest)).bind(7, alert_body(a))
             .bind(8, unix_ms(a.starts_at)).bind(9, a.ends_at ? unix_ms(*a.ends_at) : 0).bind(10, now).step();
     }
     void bump(std::int64_t message_id) override {
-        Use q(db_, store_.statement(sql_bump));
+        AlertUse q(db_, store_.statement(sql_bump));
         q.bind(1, message_id).step();
     }
     std::int64_t new_message(const std::string& channel, MessageKind kind, std::int64_t now) override {
-        Use q(db_, store_.statement(sql_new_message));
+        AlertUse q(db_, store_.statement(sql_new_message));
         q.bind(1, channel).bind(2, static_cast<std::int64_t>(kind)).bind(3, now).step();
         return sqlite3_last_insert_rowid(db_);
     }
     void store_new(const RoutedAlert& r, std::uint64_t digest, std::int64_t message_id, std::int64_t now) override {
         const Alert& a = r.alert;
-        Use q(db_, store_.statement(sql_upsert));
+        AlertUse q(db_, store_.statement(sql_upsert));
         q.bind(1, alert_key(a)).bind(2, a.source).bind(3, a.fingerprint).bind(4, static_cast<std::int64_t>(a.status))
             .bind(5, a.severity).bind(6, a.name).bind(7, a.summary).bind(8, r.channel).bind(9, message_id)
             .bind(10, static_cast<std::int64_t>(digest)).bind(11, alert_body(a)).bind(12, unix_ms(a.starts_at))
@@ -106,12 +103,12 @@ public:
         q.step();
     }
     std::size_t recent_new(const std::string& channel, std::int64_t since, std::size_t limit) override {
-        Use q(db_, store_.statement(sql_recent_new));
+        AlertUse q(db_, store_.statement(sql_recent_new));
         q.bind(1, channel).bind(2, since).bind(3, static_cast<std::int64_t>(limit));
         return q.step() ? static_cast<std::size_t>(q.integer(0)) : 0;
     }
     std::optional<std::int64_t> open_flood(const std::string& channel, std::int64_t since) override {
-        Use q(db_, store_.statement(sql_open_flood));
+        AlertUse q(db_, store_.statement(sql_open_flood));
         q.bind(1, channel).bind(2, since);
         if (!q.step()) return std::nullopt;
         return q.integer(0);
@@ -141,7 +138,7 @@ SqliteAlertStore::SqliteAlertStore(const std::string& path, std::size_t max_firi
     exec(synchronous == Synchronous::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     store::migrate(db_.get(), path, std::chrono::system_clock::now());
     {
-        Use count(db_.get(), statement(sql_count_firing));
+        AlertUse count(db_.get(), statement(sql_count_firing));
         if (count.step()) firing_ = count.integer(0);
     }
     if (path == ":memory:") return;
@@ -193,7 +190,7 @@ void SqliteAlertStore::checkpoint_loop(std::stop_token stop) {
 
 int SqliteAlertStore::synchronous_level() const {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement("PRAGMA synchronous"));
+    AlertUse q(db_.get(), statement("PRAGMA synchronous"));
     return q.step() ? static_cast<int>(q.integer(0)) : -1;
 }
 
@@ -223,17 +220,17 @@ std::size_t SqliteAlertStore::drop_oldest_firing(std::int64_t over) {
     static_assert(static_cast<int>(AlertStatus::firing) == 0, "the firing statements and index say status = 0");
     std::size_t dropped = 0;
     {
-        Use drop(db_.get(), statement(sql_drop_oldest_firing));
+        AlertUse drop(db_.get(), statement(sql_drop_oldest_firing));
         drop.bind(1, over).step();
         dropped = static_cast<std::size_t>(sqlite3_changes(db_.get()));
     }
-    if (dropped > 0) Use(db_.get(), statement(sql_settle_emptied)).step();
+    if (dropped > 0) AlertUse(db_.get(), statement(sql_settle_emptied)).step();
     return dropped;
 }
 
 std::vector<std::string> SqliteAlertStore::channels_with_pending() const {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_pending_channels));
+    AlertUse q(db_.get(), statement(sql_pending_channels));
     std::vector<std::string> out;
     while (q.step()) out.push_back(q.text(0));
     return out;
@@ -244,7 +241,7 @@ std::optional<PendingMessage> SqliteAlertStore::next_pending(const std::string& 
     sqlite3* db = db_.get();
     PendingMessage m;
     {
-        Use q(db, statement(sql_next_pending));
+        AlertUse q(db, statement(sql_next_pending));
         q.bind(1, channel);
         if (!q.step()) return std::nullopt;
         m.id = q.integer(0);
@@ -255,11 +252,11 @@ std::optional<PendingMessage> SqliteAlertStore::next_pending(const std::string& 
         m.version = q.integer(4);
     }
     {
-        Use q(db, statement(sql_message_alerts));
+        AlertUse q(db, statement(sql_message_alerts));
         q.bind(1, m.id).bind(2, static_cast<std::int64_t>(limit));
         while (q.step()) m.alerts.push_back(alert_from_row(q));
     }
-    Use q(db, statement(sql_message_counts));
+    AlertUse q(db, statement(sql_message_counts));
     q.bind(1, m.id);
     while (q.step())
         (q.integer(0) == static_cast<int>(AlertStatus::firing) ? m.firing : m.resolved) = static_cast<std::size_t>(q.integer(1));
@@ -269,13 +266,13 @@ std::optional<PendingMessage> SqliteAlertStore::next_pending(const std::string& 
 void SqliteAlertStore::mark_posted(std::int64_t id, std::int64_t version, const std::string& posted_channel,
                                    const std::string& ts) {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_mark_posted));
+    AlertUse q(db_.get(), statement(sql_mark_posted));
     q.bind(1, id).bind(2, version).bind(3, posted_channel).bind(4, ts).step();
 }
 
 void SqliteAlertStore::mark_failed(std::int64_t id, std::int64_t version, const std::string& error) {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_mark_failed));
+    AlertUse q(db_.get(), statement(sql_mark_failed));
     q.bind(1, id).bind(2, version).bind(3, error).step();
 }
 
@@ -287,7 +284,7 @@ std::size_t SqliteAlertStore::purge_resolved(std::chrono::system_clock::time_poi
     for (const char* sql : {sql_purge_alerts, sql_purge_messages}) {
         for (;;) {
             std::lock_guard lock(mutex_);
-            Use q(db_.get(), statement(sql));
+            AlertUse q(db_.get(), statement(sql));
             q.bind(1, cutoff).bind(2, purge_batch).step();
             const auto removed = static_cast<std::size_t>(sqlite3_changes(db_.get()));
             if (sql == sql_purge_alerts) alerts += removed;
@@ -302,7 +299,7 @@ std::vector<StoredAlert> SqliteAlertStore::list_alerts(std::optional<AlertStatus
     // The read-only connection and its own lock: intake's lock is not taken.
     std::lock_guard lock(read_db_ ? read_mutex_ : mutex_);
     sqlite3* db = read_db_ ? read_db_.get() : db_.get();
-    Use q(db, prepared(db, read_db_ ? read_statements_ : statements_, alert_list_sql(status.has_value()), path_));
+    AlertUse q(db, prepared(db, read_db_ ? read_statements_ : statements_, alert_list_sql(status.has_value()), path_));
     if (status) q.bind(1, static_cast<std::int64_t>(*status));
     q.bind(2, since).bind(3, static_cast<std::int64_t>(limit));
     std::vector<StoredAlert> out;

@@ -3,6 +3,7 @@
 #include "store/migrations.hpp"
 #include "store/row_readers.hpp"
 #include "store/sqlite_statement.hpp"
+#include "common/timestamps.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -49,10 +50,6 @@ constexpr const char* sql_remember =
 constexpr const char* sql_purge = "DELETE FROM seen_requests WHERE expires_unix_ms <= ?1";
 constexpr const char* sql_count_seen = "SELECT COUNT(*) FROM seen_requests";
 constexpr const char* sql_select_one = "SELECT 1";
-
-std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 [[noreturn]] void fail(sqlite3* db, const std::string& operation, const std::string& path) {
     throw std::runtime_error("sqlite " + path + ": " + operation + ": " + sqlite3_errmsg(db));

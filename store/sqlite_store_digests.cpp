@@ -9,9 +9,9 @@
 namespace hpops::store {
 namespace {
 
-class Use : public StatementUse {
+class ScheduleUse : public StatementUse {
 public:
-    Use(sqlite3* db, sqlite3_stmt* stmt, const char* operation) : StatementUse(db, stmt, "digest schedules", operation) {}
+    ScheduleUse(sqlite3* db, sqlite3_stmt* stmt, const char* operation) : StatementUse(db, stmt, "digest schedules", operation) {}
 };
 
 constexpr const char* sql_put =
@@ -19,28 +19,28 @@ constexpr const char* sql_put =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (name) DO UPDATE SET cron = ?2, timezone = ?3, channel = ?4,"
     " sections = ?5, created_by = ?6, created_unix_ms = ?7";
 constexpr const char* sql_delete = "DELETE FROM digest_schedules WHERE name = ?1";
-constexpr const char* sql_list =
+constexpr const char* sql_list_schedules =
     "SELECT name, cron, timezone, channel, sections, created_by, created_unix_ms FROM digest_schedules ORDER BY name";
 
 }  // namespace
 
 void SqliteStore::put_digest_schedule(const DigestSchedule& schedule) {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_put), "save digest schedule");
+    ScheduleUse q(db_.get(), statement(sql_put), "save digest schedule");
     q.bind(1, schedule.name).bind(2, schedule.cron).bind(3, schedule.timezone).bind(4, schedule.channel);
     q.bind(5, joined_sections(schedule.sections)).bind(6, schedule.created_by).bind(7, schedule.created_unix_ms).step();
 }
 
 bool SqliteStore::delete_digest_schedule(const std::string& name) {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_delete), "delete digest schedule");
+    ScheduleUse q(db_.get(), statement(sql_delete), "delete digest schedule");
     q.bind(1, name).step();
     return sqlite3_changes(db_.get()) > 0;
 }
 
 std::vector<DigestSchedule> SqliteStore::digest_schedules() const {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_list), "list digest schedules");
+    ScheduleUse q(db_.get(), statement(sql_list_schedules), "list digest schedules");
     std::vector<DigestSchedule> out;
     while (q.step()) out.push_back(digest_schedule_from_row(q));
     return out;

@@ -71,16 +71,16 @@ std::string_view audit_outcome(JobStatus status) {
     }
 }
 
-class Use : public StatementUse {
+class JobUse : public StatementUse {
 public:
-    Use(sqlite3* db, sqlite3_stmt* stmt, const char* operation) : StatementUse(db, stmt, "jobs", operation) {}
+    JobUse(sqlite3* db, sqlite3_stmt* stmt, const char* operation) : StatementUse(db, stmt, "jobs", operation) {}
 };
 
 }  // namespace
 
 std::int64_t SqliteStore::create_job(const JobRecord& job) {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_insert_job), "create job");
+    JobUse q(db_.get(), statement(sql_insert_job), "create job");
     q.bind(1, job.kind).bind(2, job.kind_version).bind(3, to_string(job.status)).bind(4, job.state);
     q.bind(5, job.target).bind(6, job.actor_id).bind(7, job.actor_name).bind(8, job.message.platform);
     q.bind(9, job.message.channel).bind(10, job.message.ts).bind(11, job.message.response_url);
@@ -92,14 +92,14 @@ std::int64_t SqliteStore::create_job(const JobRecord& job) {
 
 bool SqliteStore::claimed(const std::string& claim) const {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_claimed), "read claim");
+    JobUse q(db_.get(), statement(sql_claimed), "read claim");
     q.bind(1, claim);
     return q.step();
 }
 
 std::optional<JobRecord> SqliteStore::job(std::int64_t id) const {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_job_by_id.c_str()), "read job");
+    JobUse q(db_.get(), statement(sql_job_by_id.c_str()), "read job");
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     return job_from_row(q);
@@ -107,7 +107,7 @@ std::optional<JobRecord> SqliteStore::job(std::int64_t id) const {
 
 std::vector<JobRecord> SqliteStore::due_jobs(std::int64_t now_unix_ms, std::size_t limit) const {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_due_jobs.c_str()), "list due jobs");
+    JobUse q(db_.get(), statement(sql_due_jobs.c_str()), "list due jobs");
     q.bind(1, now_unix_ms).bind(2, static_cast<std::int64_t>(limit));
     std::vector<JobRecord> out;
     while (q.step()) out.push_back(job_from_row(q));
@@ -116,7 +116,7 @@ std::vector<JobRecord> SqliteStore::due_jobs(std::int64_t now_unix_ms, std::size
 
 std::vector<JobRecord> SqliteStore::running_jobs() const {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_running_jobs.c_str()), "list running jobs");
+    JobUse q(db_.get(), statement(sql_running_jobs.c_str()), "list running jobs");
     std::vector<JobRecord> out;
     while (q.step()) out.push_back(job_from_row(q));
     return out;
@@ -125,7 +125,7 @@ std::vector<JobRecord> SqliteStore::running_jobs() const {
 std::vector<JobRecord> SqliteStore::recent_jobs(std::optional<JobStatus> status, std::int64_t since_unix_ms,
                                                 std::size_t limit) const {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement((status ? sql_recent_jobs_by_status : sql_recent_jobs).c_str()), "list jobs");
+    JobUse q(db_.get(), statement((status ? sql_recent_jobs_by_status : sql_recent_jobs).c_str()), "list jobs");
     q.bind(1, since_unix_ms).bind(2, static_cast<std::int64_t>(limit));
     if (status) q.bind(3, to_string(*status));
     std::vector<JobRecord> out;
@@ -137,18 +137,18 @@ void SqliteStore::save_step(const JobRecord& job, const JobEvent& event) {
     std::lock_guard lock(mutex_);
     run_sql("BEGIN IMMEDIATE", "begin job step");
     try {
-        Use q(db_.get(), statement(sql_save_step), "save job step");
+        JobUse q(db_.get(), statement(sql_save_step), "save job step");
         q.bind(1, job.id).bind(2, to_string(job.status)).bind(3, job.state).bind(4, job.updated_unix_ms);
         q.bind(5, job.next_run_unix_ms).bind(6, job.finished_unix_ms).bind(7, job.attempts).bind(8, job.outcome);
         q.bind(9, job.fence).step();
         if (job.fence != 0 && sqlite3_changes(db_.get()) == 0)
             throw LeaseLost("job " + std::to_string(job.id) + " was taken over by another runner");
         if (!event.what.empty()) {
-            Use e(db_.get(), statement(sql_add_event), "record job event");
+            JobUse e(db_.get(), statement(sql_add_event), "record job event");
             e.bind(1, job.id).bind(2, event.time_unix_ms).bind(3, event.what).step();
         }
         if (job.status != JobStatus::running && job.audit_id != 0) {
-            Use a(db_.get(), statement(sql_close_audit), "close the job's audit row");
+            JobUse a(db_.get(), statement(sql_close_audit), "close the job's audit row");
             a.bind(1, job.audit_id).bind(2, audit_outcome(job.status)).bind(3, job.outcome).step();
         }
         run_sql("COMMIT", "commit job step");
@@ -160,7 +160,7 @@ void SqliteStore::save_step(const JobRecord& job, const JobEvent& event) {
 
 std::int64_t SqliteStore::lease_job(std::int64_t id, const std::string& owner, std::chrono::milliseconds ttl) {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_lease_job), "lease job");
+    JobUse q(db_.get(), statement(sql_lease_job), "lease job");
     q.bind(1, id).bind(2, owner).bind(3, std::chrono::duration_cast<std::chrono::milliseconds>(
                                                  clock_().time_since_epoch()).count());
     q.bind(4, static_cast<std::int64_t>(ttl.count()));
@@ -169,7 +169,7 @@ std::int64_t SqliteStore::lease_job(std::int64_t id, const std::string& owner, s
 
 int SqliteStore::renew_job_leases(const std::string& owner, std::chrono::milliseconds ttl) {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_renew_job_leases), "renew job leases");
+    JobUse q(db_.get(), statement(sql_renew_job_leases), "renew job leases");
     q.bind(1, owner).bind(2, std::chrono::duration_cast<std::chrono::milliseconds>(clock_().time_since_epoch()).count());
     q.bind(3, static_cast<std::int64_t>(ttl.count())).step();
     return sqlite3_changes(db_.get());
@@ -177,17 +177,17 @@ int SqliteStore::renew_job_leases(const std::string& owner, std::chrono::millise
 
 void SqliteStore::release_job_leases(const std::string& owner) {
     std::lock_guard lock(mutex_);
-    Use(db_.get(), statement(sql_release_job_leases), "release job leases").bind(1, owner).step();
+    JobUse(db_.get(), statement(sql_release_job_leases), "release job leases").bind(1, owner).step();
 }
 
 void SqliteStore::mark_shown(std::int64_t id, std::int64_t updated_unix_ms) {
     std::lock_guard lock(mutex_);
-    Use(db_.get(), statement(sql_mark_shown), "mark job shown").bind(1, id).bind(2, updated_unix_ms).step();
+    JobUse(db_.get(), statement(sql_mark_shown), "mark job shown").bind(1, id).bind(2, updated_unix_ms).step();
 }
 
 std::vector<JobRecord> SqliteStore::claim_unshown_finished_jobs(std::int64_t finished_since_unix_ms, std::size_t limit) {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_claim_unshown.c_str()), "claim unshown jobs");
+    JobUse q(db_.get(), statement(sql_claim_unshown.c_str()), "claim unshown jobs");
     q.bind(1, finished_since_unix_ms);
     q.bind(2, std::chrono::duration_cast<std::chrono::milliseconds>(clock_().time_since_epoch()).count());
     q.bind(3, static_cast<std::int64_t>(limit));
@@ -198,19 +198,19 @@ std::vector<JobRecord> SqliteStore::claim_unshown_finished_jobs(std::int64_t fin
 
 void SqliteStore::set_message(std::int64_t id, const JobMessage& message) {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_set_message), "record job message");
+    JobUse q(db_.get(), statement(sql_set_message), "record job message");
     q.bind(1, id).bind(2, message.platform).bind(3, message.channel).bind(4, message.ts);
     q.bind(5, message.response_url).step();
 }
 
 bool SqliteStore::request_cancel(std::int64_t id, const std::string& by) {
     std::lock_guard lock(mutex_);
-    return Use(db_.get(), statement(sql_request_cancel), "request job cancel").bind(1, id).bind(2, by).step();
+    return JobUse(db_.get(), statement(sql_request_cancel), "request job cancel").bind(1, id).bind(2, by).step();
 }
 
 std::vector<JobEvent> SqliteStore::job_events(std::int64_t id, std::size_t limit) const {
     std::lock_guard lock(mutex_);
-    Use q(db_.get(), statement(sql_job_events), "read job history");
+    JobUse q(db_.get(), statement(sql_job_events), "read job history");
     q.bind(1, id).bind(2, static_cast<std::int64_t>(limit));
     std::vector<JobEvent> out;
     while (q.step()) out.push_back(JobEvent{q.integer(0), q.text(1)});

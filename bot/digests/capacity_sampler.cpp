@@ -5,16 +5,13 @@
 #include "handlers/fleet_reading.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/node_groups.hpp"
+#include "common/timestamps.hpp"
 
 namespace hpops::bot {
 namespace {
 
 // A sample reads every cluster of the region; past this many it reads the first.
 constexpr std::size_t max_clusters = 50;
-
-std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 }  // namespace
 

@@ -18,16 +18,13 @@
 #include "bot/jobs/job_log_fields.hpp"
 #include "hpops/errors.hpp"
 #include "integrations/aws/aws_transport.hpp"
+#include "common/timestamps.hpp"
 
 namespace hpops::bot {
 namespace asio = boost::asio;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
-std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 // Worth another try later: the service did not answer, or said so itself
 // (throttling, 5xx: the AWS SDKs' standard-mode list, which covers the other

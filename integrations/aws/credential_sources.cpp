@@ -8,6 +8,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
 #include "common/timestamps.hpp"
 #include "hpops/errors.hpp"
 #include "integrations/aws/shared_config_file.hpp"
@@ -17,12 +18,6 @@ namespace hpops::integrations::aws {
 namespace asio = boost::asio;
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 std::string trim_end(std::string text) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
@@ -46,7 +41,7 @@ std::string profile_name(const EnvLookup& env) {
 // to the agents that serve it; anything else would hand it to a stranger.
 void check_full_uri(const std::string& uri) {
     const auto scheme_end = uri.find("://");
-    const std::string scheme = lower(uri.substr(0, scheme_end));
+    const std::string scheme = lower_ascii(uri.substr(0, scheme_end));
     if (scheme_end != std::string::npos && scheme == "https") return;
     if (scheme_end == std::string::npos || scheme != "http")
         throw UpstreamError("aws", "InvalidContainerCredentialsUri",
@@ -55,7 +50,7 @@ void check_full_uri(const std::string& uri) {
     if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
     std::string host = authority.starts_with('[') ? authority.substr(1, authority.find(']') - 1)
                                                   : authority.substr(0, authority.find(':'));
-    host = lower(host);
+    host = lower_ascii(host);
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(host, ec);
     const bool allowed = host == "localhost" || host == "169.254.170.2" || host == "169.254.170.23" ||
@@ -240,9 +235,9 @@ asio::awaitable<std::optional<AwsCredentials>> ContainerSource::fetch() {
 }
 
 asio::awaitable<std::optional<AwsCredentials>> ImdsSource::fetch() {
-    if (auto disabled = env_value(env_, "AWS_EC2_METADATA_DISABLED"); disabled && lower(*disabled) == "true") co_return std::nullopt;
+    if (auto disabled = env_value(env_, "AWS_EC2_METADATA_DISABLED"); disabled && lower_ascii(*disabled) == "true") co_return std::nullopt;
     std::string endpoint = env_value(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT")
-                               .value_or(lower(env_value(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("")) == "ipv6"
+                               .value_or(lower_ascii(env_value(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("")) == "ipv6"
                                              ? "http://[fd00:ec2::254]"
                                              : std::string(default_endpoint));
     while (endpoint.ends_with('/')) endpoint.pop_back();

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <system_error>
 
+#include "common/text.hpp"
 #include "hpops/errors.hpp"
 
 namespace hpops::integrations::aws {
@@ -15,12 +16,6 @@ namespace {
 constexpr std::string_view blanks = " \t\r\f\v";
 
 bool is_blank(char c) { return blanks.find(c) != std::string_view::npos; }
-
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(blanks);
-    if (first == std::string_view::npos) return {};
-    return s.substr(first, s.find_last_not_of(blanks) - first + 1);
-}
 
 // The line's text is left out on purpose: a malformed line may be a secret.
 [[noreturn]] void malformed(const std::string& path, std::size_t line, std::string_view what) {

@@ -4,6 +4,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "common/text.hpp"
+
 namespace hpops::integrations::aws {
 
 namespace {
@@ -22,19 +24,7 @@ int hex_value(char c) {
 
 char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), to_lower);
-    return out;
-}
-
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-    return text;
-}
 
 // SigV4's Trimall: folded lines arrive with their CR LF and indentation, and
 // all of it becomes a single space like any other run of whitespace.
@@ -126,7 +116,7 @@ std::string UrlParts::host_header() const {
         port = host.substr(colon + 1);
         host = host.substr(0, colon);
     }
-    std::string out = lower(host);
+    std::string out = lower_ascii(host);
     const bool default_port =
         port.empty() || (iequals(scheme, "https") && port == "443") || (iequals(scheme, "http") && port == "80");
     if (!default_port) out.append(":").append(port);
@@ -223,7 +213,7 @@ CanonicalHeaders canonical_headers(const HeaderList& headers) {
     std::vector<std::pair<std::string, std::string>> lines;
     lines.reserve(headers.size());
     for (const auto& [name, value] : headers) {
-        auto lname = lower(trim(name));
+        auto lname = lower_ascii(trim(name));
         if (is_unsigned_header(lname)) continue;
         lines.emplace_back(std::move(lname), trim_all(value));
     }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "common/text.hpp"
 #include "common/timestamps.hpp"
 #include "hpops/errors.hpp"
 
@@ -14,12 +15,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::string_view spaces = " \t\r\n";
-
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(spaces);
-    if (first == std::string_view::npos) return {};
-    return s.substr(first, s.find_last_not_of(spaces) - first + 1);
-}
 
 // RFC 3986 unreserved characters pass; everything else is %-escaped.
 std::string form_component(std::string_view text) {
@@ -33,20 +28,6 @@ std::string form_component(std::string_view text) {
         else out += {'%', digits[c >> 4], digits[c & 15]};
     }
     return out;
-}
-
-void append_utf8(std::string& out, unsigned long cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out += {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
-    } else if (cp < 0x10000) {
-        out += {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
-                static_cast<char>(0x80 | (cp & 0x3F))};
-    } else {
-        out += {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
-                static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
-    }
 }
 
 // One entity without '&' and ';'; false when it is not one we know.

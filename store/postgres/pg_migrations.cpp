@@ -179,7 +179,7 @@ constexpr const char* sql_create_versions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_unix_ms BIGINT NOT NULL)";
 constexpr const char* sql_version = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 constexpr const char* sql_has_versions = "SELECT to_regclass('schema_migrations') IS NOT NULL";
-constexpr const char* sql_record =
+constexpr const char* sql_record_version =
     "INSERT INTO schema_migrations (version, applied_unix_ms)"
     " VALUES ($1, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT)";
 
@@ -216,7 +216,7 @@ void migrate(Connection& c) {
         if (version < m.version) {
             const std::string what = "migrate to v" + std::to_string(m.version);
             c.run(m.sql, what.c_str());
-            c.exec(sql_record, Params().add(std::int64_t{m.version}), "record schema version");
+            c.exec(sql_record_version, Params().add(std::int64_t{m.version}), "record schema version");
         }
         tx.commit();
     }

@@ -5,6 +5,7 @@
 #include "store/postgres/pg_migrations.hpp"
 #include "store/postgres/postgres_alert_sql.hpp"
 #include "store/row_readers.hpp"
+#include "common/timestamps.hpp"
 
 namespace hpops::store {
 namespace {
@@ -14,10 +15,6 @@ using pg::Params;
 
 // Batches keep each purge transaction short: intake waits for the same lock.
 constexpr std::int64_t purge_batch = 2000;
-
-std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 // The rows accept_batch reads and writes, on one leased connection inside
 // the caller's transaction.

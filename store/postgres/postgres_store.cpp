@@ -6,6 +6,7 @@
 
 #include "store/postgres/pg_migrations.hpp"
 #include "store/row_readers.hpp"
+#include "common/timestamps.hpp"
 
 namespace hpops::store {
 namespace {
@@ -41,10 +42,6 @@ constexpr const char* sql_remember =
     " WHERE seen_requests.expires_unix_ms <= $3";
 constexpr const char* sql_purge = "DELETE FROM seen_requests WHERE expires_unix_ms <= $1";
 constexpr const char* sql_select_one = "SELECT 1";
-
-std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 }  // namespace
 

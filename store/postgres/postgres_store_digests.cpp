@@ -12,7 +12,7 @@ constexpr const char* sql_put =
     " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO UPDATE SET cron = $2, timezone = $3, channel = $4,"
     " sections = $5, created_by = $6, created_unix_ms = $7";
 constexpr const char* sql_delete = "DELETE FROM digest_schedules WHERE name = $1";
-constexpr const char* sql_list =
+constexpr const char* sql_list_schedules =
     "SELECT name, cron, timezone, channel, sections, created_by, created_unix_ms FROM digest_schedules ORDER BY name";
 
 }  // namespace
@@ -32,7 +32,7 @@ bool PostgresStore::delete_digest_schedule(const std::string& name) {
 
 std::vector<DigestSchedule> PostgresStore::digest_schedules() const {
     auto c = lease();
-    return c->exec(sql_list, {}, "list digest schedules").all(digest_schedule_from_row<pg::Row>);
+    return c->exec(sql_list_schedules, {}, "list digest schedules").all(digest_schedule_from_row<pg::Row>);
 }
 
 }  // namespace hpops::store
