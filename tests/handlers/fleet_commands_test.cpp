@@ -9,6 +9,7 @@
 #include "common/metrics.hpp"
 #include "store/sqlite_store.hpp"
 #include "tests/support/fake_aws.hpp"
+#include "tests/support/fleet_chat.hpp"
 #include "tests/support/run_sync.hpp"
 
 namespace hpops::bot {
@@ -18,12 +19,8 @@ namespace {
 class FleetCommands : public ::testing::Test {
 protected:
     FleetCommands() {
-        auto cfg = std::make_shared<Config>();
+        auto cfg = hpops::testing::fleet_test_config();
         cfg->slack.signing_secret = "secret";
-        cfg->access.default_role = Role::viewer;
-        cfg->access.users["UOPS"] = Role::operator_;
-        cfg->aws.region = "us-west-2";
-        cfg->aws.poll_interval = std::chrono::milliseconds(1);
         config = cfg;
         eks.clusters["demo"]["gpu-ng"] = EksNodeGroup{"gpu-ng", "ACTIVE", {"g5.xlarge"}, "ON_DEMAND", "", {0, 4, 2}};
         hyperpod.clusters["hp"] = HyperPodCluster{
@@ -32,20 +29,8 @@ protected:
         dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
                                                   Clients{&eks, &hyperpod, nullptr, nullptr});
     }
-    std::string run(const std::string& user, const std::string& text) {
-        last = hpops::testing::run_sync(dispatcher->run_text(Caller{"slack", user, user, "C1", "req", std::nullopt}, text));
-        return bot::render_plain_text(last);
-    }
-    std::string confirm(const std::string& user) {
-        std::string token;
-        for (const auto& block : last.blocks)
-            if (const auto* actions = std::get_if<Actions>(&block))
-                for (const auto& b : actions->buttons)
-                    if (b.action_id == "hpops.confirm") token = b.value;
-        EXPECT_FALSE(token.empty()) << "no Confirm button";
-        last = hpops::testing::run_sync(dispatcher->confirm(Caller{"slack", user, user, "C1", "req2", std::nullopt}, token));
-        return bot::render_plain_text(last);
-    }
+    std::string run(const std::string& user, const std::string& text) { return chat.run(*dispatcher, user, text); }
+    std::string confirm(const std::string& user) { return chat.confirm(*dispatcher, user); }
 
     hpops::testing::FakeNodeGroups eks;
     hpops::testing::FakeHyperPod hyperpod;
@@ -55,7 +40,7 @@ protected:
     HandlerRegistry handlers = default_handlers();
     Metrics metrics;
     std::unique_ptr<Dispatcher> dispatcher;
-    Reply last;
+    hpops::testing::ChatDriver chat;
 };
 
 TEST_F(FleetCommands, NodegroupsListsBothKindsInOneMessage) {

@@ -12,6 +12,7 @@
 #include "handlers/queues.hpp"
 #include "store/sqlite_store.hpp"
 #include "tests/support/fake_aws.hpp"
+#include "tests/support/fleet_chat.hpp"
 #include "tests/support/fake_kube.hpp"
 #include "tests/support/run_sync.hpp"
 
@@ -25,11 +26,7 @@ namespace karpenter = handlers::karpenter;
 class HyperPodCommands : public ::testing::Test {
 protected:
     HyperPodCommands() {
-        auto cfg = std::make_shared<Config>();
-        cfg->access.default_role = Role::viewer;
-        cfg->access.users["UOPS"] = Role::operator_;
-        cfg->aws.region = "us-west-2";
-        cfg->aws.poll_interval = std::chrono::milliseconds(1);
+        auto cfg = hpops::testing::fleet_test_config();
         cfg->kubernetes.enabled = true;
         cfg->kubernetes.context = "prod-admin";
         config = cfg;
