@@ -3,44 +3,22 @@
 // SageMaker. Without a job runner, start_job steps the job inline.
 #include <gtest/gtest.h>
 
-#include "bot/dispatch/dispatcher.hpp"
-#include "bot/dispatch/handler_registry.hpp"
-#include "bot/terminal/plain_text_renderer.hpp"
-#include "common/metrics.hpp"
-#include "store/sqlite_store.hpp"
-#include "tests/support/fake_aws.hpp"
 #include "tests/support/fleet_chat.hpp"
-#include "tests/support/run_sync.hpp"
 
 namespace hpops::bot {
-using store::SqliteStore;
 namespace {
 
-class FleetCommands : public ::testing::Test {
+class FleetCommands : public hpops::testing::FleetChatTest {
 protected:
     FleetCommands() {
         auto cfg = hpops::testing::fleet_test_config();
         cfg->slack.signing_secret = "secret";
-        config = cfg;
         eks.clusters["demo"]["gpu-ng"] = EksNodeGroup{"gpu-ng", "ACTIVE", {"g5.xlarge"}, "ON_DEMAND", "", {0, 4, 2}};
         hyperpod.clusters["hp"] = HyperPodCluster{
             "hp", "arn:hp", "InService", "arn:aws:eks:us-west-2:123456789012:cluster/demo",
             {{"workers", "InService", "ml.g5.xlarge", 2, 2, "role"}}};
-        dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
-                                                  Clients{&eks, &hyperpod, nullptr, nullptr});
+        start(cfg, false);
     }
-    std::string run(const std::string& user, const std::string& text) { return chat.run(*dispatcher, user, text); }
-    std::string confirm(const std::string& user) { return chat.confirm(*dispatcher, user); }
-
-    hpops::testing::FakeNodeGroups eks;
-    hpops::testing::FakeHyperPod hyperpod;
-    ConfigPtr config;
-    SqliteStore store{":memory:"};
-    BotInfo bot{"test", std::chrono::system_clock::now()};
-    HandlerRegistry handlers = default_handlers();
-    Metrics metrics;
-    std::unique_ptr<Dispatcher> dispatcher;
-    hpops::testing::ChatDriver chat;
 };
 
 TEST_F(FleetCommands, NodegroupsListsBothKindsInOneMessage) {

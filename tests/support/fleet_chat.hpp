@@ -6,7 +6,12 @@
 #include <gtest/gtest.h>
 
 #include "bot/dispatch/dispatcher.hpp"
+#include "bot/dispatch/handler_registry.hpp"
 #include "bot/terminal/plain_text_renderer.hpp"
+#include "common/metrics.hpp"
+#include "store/sqlite_store.hpp"
+#include "tests/support/fake_aws.hpp"
+#include "tests/support/fake_kube.hpp"
 #include "tests/support/run_sync.hpp"
 
 namespace hpops::testing {
@@ -40,6 +45,30 @@ public:
         return bot::render_plain_text(last);
     }
     Reply last;
+};
+
+// A fixture with the fakes, an in-memory store and the real handlers; the
+// test arranges the fakes, then start()s the dispatcher with its config.
+class FleetChatTest : public ::testing::Test {
+protected:
+    void start(ConfigPtr cfg, bool with_kube = true) {
+        config = std::move(cfg);
+        dispatcher = std::make_unique<bot::Dispatcher>(config, store, bot_info, handlers, metrics,
+                                                       Clients{&eks, &hyperpod, nullptr, with_kube ? &kube : nullptr});
+    }
+    std::string run(const std::string& user, const std::string& text) { return chat.run(*dispatcher, user, text); }
+    std::string confirm(const std::string& user) { return chat.confirm(*dispatcher, user); }
+
+    FakeNodeGroups eks;
+    FakeHyperPod hyperpod;
+    FakeKube kube;
+    ConfigPtr config;
+    store::SqliteStore store{":memory:"};
+    BotInfo bot_info{"test", std::chrono::system_clock::now()};
+    bot::HandlerRegistry handlers = bot::default_handlers();
+    Metrics metrics;
+    std::unique_ptr<bot::Dispatcher> dispatcher;
+    ChatDriver chat;
 };
 
 }  // namespace hpops::testing

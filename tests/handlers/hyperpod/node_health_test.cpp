@@ -5,15 +5,7 @@
 // inline. The terminal's rendering drops code marks.
 #include <gtest/gtest.h>
 
-#include "bot/dispatch/dispatcher.hpp"
-#include "bot/dispatch/handler_registry.hpp"
-#include "bot/terminal/plain_text_renderer.hpp"
-#include "common/metrics.hpp"
-#include "store/sqlite_store.hpp"
-#include "tests/support/fake_aws.hpp"
-#include "tests/support/fake_kube.hpp"
 #include "tests/support/fleet_chat.hpp"
-#include "tests/support/run_sync.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -32,12 +24,11 @@ json kube_node(const std::string& instance_id, const std::string& health, bool c
             {"status", {{"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
 }
 
-class NodeHealthCommands : public ::testing::Test {
+class NodeHealthCommands : public hpops::testing::FleetChatTest {
 protected:
     NodeHealthCommands() {
         auto cfg = hpops::testing::fleet_test_config();
         cfg->kubernetes.enabled = true;
-        config = cfg;
         eks.clusters["demo"]["gpu-ng"] = EksNodeGroup{"gpu-ng", "ACTIVE", {"g5.xlarge"}, "ON_DEMAND", "", {0, 4, 2}};
         hyperpod.clusters["hp"] = HyperPodCluster{
             "hp", "arn:hp", "InService", "arn:aws:eks:us-west-2:123456789012:cluster/demo",
@@ -52,23 +43,9 @@ protected:
         kube.put(kube::nodes, "", kube_node("i-0bbb", "UnschedulablePendingReboot", false, "Failed"));
         kube.put(kube::nodes, "", kube_node("i-0ccc", "Schedulable", true));
         kube.put(kube::nodes, "", kube_node("i-0eee", "Schedulable"));
-        dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
-                                                  Clients{&eks, &hyperpod, nullptr, &kube});
+        start(cfg);
     }
-    std::string run(const std::string& user, const std::string& text) { return chat.run(*dispatcher, user, text); }
-    std::string confirm(const std::string& user) { return chat.confirm(*dispatcher, user); }
     static bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-    hpops::testing::FakeNodeGroups eks;
-    hpops::testing::FakeHyperPod hyperpod;
-    hpops::testing::FakeKube kube;
-    ConfigPtr config;
-    store::SqliteStore store{":memory:"};
-    BotInfo bot{"test", std::chrono::system_clock::now()};
-    HandlerRegistry handlers = default_handlers();
-    Metrics metrics;
-    std::unique_ptr<Dispatcher> dispatcher;
-    hpops::testing::ChatDriver chat;
 };
 
 TEST_F(NodeHealthCommands, HealthShowsEachNodesStatusLabelsCordonAndTheGpusLost) {
@@ -94,8 +71,7 @@ TEST_F(NodeHealthCommands, HealthOfOneGroupAndAnUnknownGroupListsTheGroups) {
 }
 
 TEST_F(NodeHealthCommands, WithoutKubernetesOnlyTheInstanceStatusCounts) {
-    dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
-                                              Clients{&eks, &hyperpod, nullptr, nullptr});
+    start(config, false);
     const std::string text = run("UVIEW", "health");
     EXPECT_TRUE(has(text, "workers: 3 of 4 nodes schedulable; 4 of 16 GPUs lost")) << text;
     EXPECT_TRUE(has(text, "Kubernetes is not configured")) << text;
@@ -153,9 +129,7 @@ TEST_F(NodeHealthCommands, AViewerCannotRebootAndATwoPersonRuleCoversNodes) {
     EXPECT_TRUE(has(denied, "operator")) << denied;
     auto cfg = std::make_shared<Config>(*config);
     cfg->approvals.rules.push_back({"gpu-nodes", {"node reboot"}, {}, 4, 0, Role::operator_});
-    config = cfg;
-    dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
-                                              Clients{&eks, &hyperpod, nullptr, &kube});
+    start(cfg);
     run("UOPS", "node reboot i-0aaa");
     const std::string second = confirm("UOPS");
     EXPECT_TRUE(has(second, "gpu-nodes")) << "a second person must approve\n" << second;
