@@ -147,7 +147,8 @@ public:
         cluster(name);
         for (auto it = nodes[name].begin(); it != nodes[name].end(); ++it) {
             if (it->instance_id != node_id) continue;
-            if (it->status == "Running" || shown_transition.insert(node_id).second) co_return *it;
+            const bool moving = it->status == "Pending" || it->status == "ShuttingDown";
+            if (!moving || shown_transition.insert(node_id).second) co_return *it;
             if (it->status == "ShuttingDown") {  // replaced: the old instance leaves, a new one runs
                 HyperPodNode fresh = *it;
                 fresh.instance_id = node_id + "-new";
