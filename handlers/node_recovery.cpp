@@ -71,8 +71,8 @@ boost::asio::awaitable<Reply> NodeRecovery::handle(const Intent& intent, Command
 
     const auto gpus = accelerators_per_instance(node.instance_type);
     const std::string gpu_text = gpus ? std::to_string(*gpus) + " GPUs" : "its GPUs";
-    const std::string consequence = reboot ? "its pods are interrupted and " + gpu_text + " are away while it restarts"
-                                           : "every volume of the instance is destroyed and " + gpu_text +
+    const std::string consequence = reboot ? "Its pods are interrupted and " + gpu_text + " are away while it restarts"
+                                           : "Every volume of the instance is destroyed and " + gpu_text +
                                                  " are away until a new instance is Running";
     ask_before_change(intent, context.config, "a node " + verb,
                       (reboot ? "Reboot " : "Replace ") + name + " (" + node.instance_group + ", " +

@@ -149,7 +149,7 @@ def test_a_reboot_asks_first_is_audited_and_followed_until_running(node_bot, rec
 def test_a_replacement_is_followed_to_the_instance_that_replaces_it(node_bot, receiver, aws, nodes):
     old = nodes[WORKERS][1]
     asked = say(node_bot, receiver, f"node replace {old}")
-    assert "every volume of the instance is destroyed" in blocks_text(asked), asked
+    assert "Every volume of the instance is destroyed and 4 GPUs are away" in blocks_text(asked), asked
     done = confirm_and_follow(node_bot, receiver, asked, "Replaced")
     now = [n["InstanceId"] for n in aws.sagemaker.list_cluster_nodes(ClusterName=HP)["ClusterNodeSummaries"]
            if n["InstanceGroupName"] == WORKERS]
