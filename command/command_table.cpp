@@ -196,6 +196,24 @@ std::vector<CommandSpec> build_table() {
              "GPU capacity, allocatable and in use (requested by pods) per node. `status` is ready or notready.",
              Role::viewer, "Listing nodes…"));
 
+    add(spec("health", {}, 0, opts({"group", "hyperpod", "cluster"}),
+             "HyperPod node health: instance status, health labels, cordons, GPUs lost",
+             "Each HyperPod node per instance group with its instance status (and SageMaker's reason when it is "
+             "not Running), the `sagemaker.amazonaws.com/node-health-status` and `deep-health-check-status` labels "
+             "HyperPod sets on its Kubernetes node, whether it is cordoned, and the GPUs of the nodes that are not "
+             "schedulable. `group` shows one instance group.",
+             Role::viewer, "Checking node health…"));
+    handler_confirms(add(spec("node reboot", {"node"}, 1, opts({"hyperpod", "cluster"}),
+                              "Reboot a HyperPod node (SageMaker BatchRebootClusterNodes)",
+                              "NODE is an instance id (i-…) or its Kubernetes node name (hyperpod-i-…). Asks first; "
+                              "refused while the node is being replaced. Followed until the instance is Running again.",
+                              Role::operator_, "Rebooting node {0}…")));
+    handler_confirms(add(spec("node replace", {"node"}, 1, opts({"hyperpod", "cluster"}),
+                              "Replace a HyperPod node with new hardware (SageMaker BatchReplaceClusterNodes)",
+                              "Destroys the instance's volumes. NODE is an instance id (i-…) or its Kubernetes node "
+                              "name (hyperpod-i-…). Asks first; followed until the new instance is Running.",
+                              Role::operator_, "Replacing node {0}…")));
+
     add(spec("queues", {}, 0, opts({"queue"}), "Kueue team queues: quota against usage, pending work",
              "Each ClusterQueue's quota per flavor and resource (nominalQuota) against what its workloads reserve "
              "and use, its pending and admitted workloads, and the oldest pending workload with the reason Kueue "

@@ -23,6 +23,8 @@
 #include "handlers/nodegroups.hpp"
 #include "handlers/pools.hpp"
 #include "handlers/queues.hpp"
+#include "handlers/node_health.hpp"
+#include "handlers/node_recovery.hpp"
 #include "handlers/scale_instancegroup.hpp"
 #include "handlers/scale_nodegroup.hpp"
 #include "handlers/status.hpp"
@@ -70,6 +72,9 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::Models>());
     registry.add(std::make_unique<handlers::Undeploy>());
     registry.add(std::make_unique<handlers::KubeNodes>());
+    registry.add(std::make_unique<handlers::NodeHealthReport>());
+    registry.add(std::make_unique<handlers::NodeRecovery>(handlers::NodeRecovery::Action::reboot));
+    registry.add(std::make_unique<handlers::NodeRecovery>(handlers::NodeRecovery::Action::replace));
     registry.add(std::make_unique<handlers::Queues>());
     registry.add(std::make_unique<handlers::Pools>());
     registry.add(std::make_unique<handlers::History>());

@@ -1,5 +1,6 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,24 @@ struct HyperPodNode {
     std::string instance_id;
     std::string instance_group;
     std::string instance_type;
-    std::string status;  // Running, Pending, ShuttingDown, ...
+    std::string status;  // Running, Pending, ShuttingDown, Failure, SystemUpdating, DeepHealthCheckInProgress, ...
+    std::string status_message;  // InstanceStatus.Message: why it is in that state; may be empty
+};
+
+// A BatchRebootClusterNodes / BatchReplaceClusterNodes answer. SageMaker
+// accepts or refuses each node on its own: a refusal (InstanceIdNotFound,
+// InvalidInstanceStatus, InstanceIdInUse, InternalServerError) comes back in
+// `failed`, not as an error of the request.
+struct NodeBatchFailure {
+    std::string node_id;
+    std::string code;
+    std::string message;
+};
+
+struct NodeBatchResult {
+    std::vector<std::string> accepted;
+    std::vector<NodeBatchFailure> failed;
+    std::string request_id;  // for the audit
 };
 
 struct InstanceGroupSpec {
@@ -52,6 +70,14 @@ public:
     virtual boost::asio::awaitable<std::string> set_instance_count(std::string cluster, std::string group, int count) = 0;
     virtual boost::asio::awaitable<std::string> add_instance_group(std::string cluster, InstanceGroupSpec spec) = 0;
     virtual boost::asio::awaitable<std::vector<HyperPodNode>> list_cluster_nodes(std::string cluster) = 0;
+    // nullopt when the cluster has no such node (ResourceNotFound): a replaced
+    // instance leaves the cluster.
+    virtual boost::asio::awaitable<std::optional<HyperPodNode>> describe_cluster_node(std::string cluster,
+                                                                                      std::string node_id) = 0;
+    virtual boost::asio::awaitable<NodeBatchResult> batch_reboot_cluster_nodes(std::string cluster,
+                                                                               std::vector<std::string> node_ids) = 0;
+    virtual boost::asio::awaitable<NodeBatchResult> batch_replace_cluster_nodes(std::string cluster,
+                                                                                std::vector<std::string> node_ids) = 0;
 };
 
 }  // namespace hpops

@@ -50,6 +50,24 @@ HyperPodCluster cluster_from(const json& c) {
     return cluster;
 }
 
+// ListClusterNodes' ClusterNodeSummary and DescribeClusterNode's
+// ClusterNodeDetails share these fields.
+HyperPodNode node_from(const json& n) {
+    const json status = n.value("InstanceStatus", json::object());
+    return {text(n, "InstanceId"), text(n, "InstanceGroupName"), text(n, "InstanceType"), text(status, "Status"),
+            text(status, "Message")};
+}
+
+NodeBatchResult batch_result(const json& body, std::string request_id) {
+    NodeBatchResult out;
+    out.request_id = std::move(request_id);
+    for (const auto& id : body.value("Successful", json::array()))
+        if (id.is_string()) out.accepted.push_back(id.get<std::string>());
+    for (const auto& f : body.value("Failed", json::array()))
+        out.failed.push_back({text(f, "NodeId"), text(f, "ErrorCode"), text(f, "Message")});
+    return out;
+}
+
 }  // namespace
 
 asio::awaitable<SageMakerClient::Result> SageMakerClient::invoke(std::string operation, std::string body) {
@@ -120,12 +138,38 @@ asio::awaitable<std::vector<HyperPodNode>> SageMakerClient::list_cluster_nodes(s
         json request{{"ClusterName", cluster}, {"MaxResults", 100}};
         if (!token.empty()) request["NextToken"] = token;
         Result result = co_await invoke("ListClusterNodes", request.dump());
-        for (const auto& n : result.body.value("ClusterNodeSummaries", json::array()))
-            nodes.push_back({text(n, "InstanceId"), text(n, "InstanceGroupName"), text(n, "InstanceType"),
-                             n.contains("InstanceStatus") ? text(n["InstanceStatus"], "Status") : std::string{}});
+        for (const auto& n : result.body.value("ClusterNodeSummaries", json::array())) nodes.push_back(node_from(n));
         token = text(result.body, "NextToken");
     } while (!token.empty());
     co_return nodes;
+}
+
+asio::awaitable<std::optional<HyperPodNode>> SageMakerClient::describe_cluster_node(std::string cluster,
+                                                                                  std::string node_id) {
+    json request{{"ClusterName", cluster}, {"NodeId", node_id}};
+    std::optional<Result> result;
+    try {
+        result = co_await invoke("DescribeClusterNode", request.dump());
+    } catch (const UpstreamError& error) {
+        if (error.code() != "ResourceNotFound") throw;
+    }
+    if (!result) co_return std::nullopt;
+    co_return node_from(result->body.value("NodeDetails", json::object()));
+}
+
+// Both answer per node (Successful / Failed lists) for up to 25 NodeIds.
+asio::awaitable<NodeBatchResult> SageMakerClient::batch_reboot_cluster_nodes(std::string cluster,
+                                                                             std::vector<std::string> node_ids) {
+    json request{{"ClusterName", cluster}, {"NodeIds", node_ids}};
+    Result result = co_await invoke("BatchRebootClusterNodes", request.dump());
+    co_return batch_result(result.body, std::move(result.request_id));
+}
+
+asio::awaitable<NodeBatchResult> SageMakerClient::batch_replace_cluster_nodes(std::string cluster,
+                                                                              std::vector<std::string> node_ids) {
+    json request{{"ClusterName", cluster}, {"NodeIds", node_ids}};
+    Result result = co_await invoke("BatchReplaceClusterNodes", request.dump());
+    co_return batch_result(result.body, std::move(result.request_id));
 }
 
 }  // namespace hpops::integrations::aws

@@ -14,6 +14,12 @@ public:
     boost::asio::awaitable<std::string> set_instance_count(std::string cluster, std::string group, int count) override;
     boost::asio::awaitable<std::string> add_instance_group(std::string cluster, InstanceGroupSpec spec) override;
     boost::asio::awaitable<std::vector<HyperPodNode>> list_cluster_nodes(std::string cluster) override;
+    boost::asio::awaitable<std::optional<HyperPodNode>> describe_cluster_node(std::string cluster,
+                                                                              std::string node_id) override;
+    boost::asio::awaitable<NodeBatchResult> batch_reboot_cluster_nodes(std::string cluster,
+                                                                       std::vector<std::string> node_ids) override;
+    boost::asio::awaitable<NodeBatchResult> batch_replace_cluster_nodes(std::string cluster,
+                                                                        std::vector<std::string> node_ids) override;
 
 private:
     struct Result;

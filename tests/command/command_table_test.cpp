@@ -28,7 +28,7 @@ TEST(CommandTable, HoldsEveryCommandOfTheDesign) {
         "nodegroup delete", "instancegroup add", "cluster launch", "cluster status", "cluster logs", "cluster delete",
         "deploy", "models", "undeploy", "nodes", "training", "training show", "training compare", "training delete",
         "clusters", "alerts", "digest now", "digest schedule", "digests", "digest off", "capacity", "jobs", "job", "job cancel",
-        "queues", "pools", "history"};
+        "queues", "pools", "history", "health", "node reboot", "node replace"};
     std::set<std::string> names;
     for (const auto& spec : command_table()) names.insert(spec.name);
     EXPECT_EQ(names, expected);
@@ -73,7 +73,7 @@ TEST(CommandTable, RolesAndConfirmation) {
     for (const char* name : {"cluster launch", "cluster delete"}) { EXPECT_TRUE(find_command(name)->handler_confirms) << name; }
     EXPECT_TRUE(find_command("undeploy")->always_confirm);
     // New capacity costs money from the first minute: creating asks first.
-    for (const char* name : {"nodegroup create", "instancegroup add"}) {
+    for (const char* name : {"nodegroup create", "instancegroup add", "node reboot", "node replace"}) {
         EXPECT_EQ(find_command(name)->role, Role::operator_) << name;
         EXPECT_TRUE(find_command(name)->always_confirm) << name;
     }
@@ -84,7 +84,7 @@ TEST(CommandTable, RolesAndConfirmation) {
         EXPECT_FALSE(find_command(name)->always_confirm) << name;
     }
     for (const char* name : {"help", "status", "nodegroups", "models", "nodes", "training", "training show", "alerts",
-                             "queues", "pools", "history"}) {
+                             "queues", "pools", "history", "health"}) {
         EXPECT_EQ(find_command(name)->role, Role::viewer) << name;
         EXPECT_FALSE(find_command(name)->mutating) << name;
     }

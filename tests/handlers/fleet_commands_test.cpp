@@ -3,59 +3,22 @@
 // SageMaker. Without a job runner, start_job steps the job inline.
 #include <gtest/gtest.h>
 
-#include "bot/dispatch/dispatcher.hpp"
-#include "bot/dispatch/handler_registry.hpp"
-#include "bot/terminal/plain_text_renderer.hpp"
-#include "common/metrics.hpp"
-#include "store/sqlite_store.hpp"
-#include "tests/support/fake_aws.hpp"
-#include "tests/support/run_sync.hpp"
+#include "tests/support/fleet_chat.hpp"
 
 namespace hpops::bot {
-using store::SqliteStore;
 namespace {
 
-class FleetCommands : public ::testing::Test {
+class FleetCommands : public hpops::testing::FleetChatTest {
 protected:
     FleetCommands() {
-        auto cfg = std::make_shared<Config>();
+        auto cfg = hpops::testing::fleet_test_config();
         cfg->slack.signing_secret = "secret";
-        cfg->access.default_role = Role::viewer;
-        cfg->access.users["UOPS"] = Role::operator_;
-        cfg->aws.region = "us-west-2";
-        cfg->aws.poll_interval = std::chrono::milliseconds(1);
-        config = cfg;
         eks.clusters["demo"]["gpu-ng"] = EksNodeGroup{"gpu-ng", "ACTIVE", {"g5.xlarge"}, "ON_DEMAND", "", {0, 4, 2}};
         hyperpod.clusters["hp"] = HyperPodCluster{
             "hp", "arn:hp", "InService", "arn:aws:eks:us-west-2:123456789012:cluster/demo",
             {{"workers", "InService", "ml.g5.xlarge", 2, 2, "role"}}};
-        dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
-                                                  Clients{&eks, &hyperpod, nullptr, nullptr});
+        start(cfg, false);
     }
-    std::string run(const std::string& user, const std::string& text) {
-        last = hpops::testing::run_sync(dispatcher->run_text(Caller{"slack", user, user, "C1", "req", std::nullopt}, text));
-        return bot::render_plain_text(last);
-    }
-    std::string confirm(const std::string& user) {
-        std::string token;
-        for (const auto& block : last.blocks)
-            if (const auto* actions = std::get_if<Actions>(&block))
-                for (const auto& b : actions->buttons)
-                    if (b.action_id == "hpops.confirm") token = b.value;
-        EXPECT_FALSE(token.empty()) << "no Confirm button";
-        last = hpops::testing::run_sync(dispatcher->confirm(Caller{"slack", user, user, "C1", "req2", std::nullopt}, token));
-        return bot::render_plain_text(last);
-    }
-
-    hpops::testing::FakeNodeGroups eks;
-    hpops::testing::FakeHyperPod hyperpod;
-    ConfigPtr config;
-    SqliteStore store{":memory:"};
-    BotInfo bot{"test", std::chrono::system_clock::now()};
-    HandlerRegistry handlers = default_handlers();
-    Metrics metrics;
-    std::unique_ptr<Dispatcher> dispatcher;
-    Reply last;
 };
 
 TEST_F(FleetCommands, NodegroupsListsBothKindsInOneMessage) {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
@@ -29,6 +29,8 @@ import moto_extensions as common
 
 MAX_COUNT = 6758  # ClusterInstanceCount in the model
 GROUP_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+NODE_ID = re.compile(r"^i-[a-f0-9]{8}(?:[a-f0-9]{9})?$")  # ClusterNodeId in the model
+MAX_BATCH = 25  # Batch{Reboot,Replace}ClusterNodesRequestNodeIdsList
 # Request members this harness does not model: rejected, never silently ignored.
 UNMODELLED = ("RestrictedInstanceGroups", "RestrictedInstanceGroupsConfig", "TieredStorageConfig",
               "NodeProvisioningMode", "ClusterRole", "AutoScaling")
@@ -103,6 +105,8 @@ class HyperPodCluster(Cluster):
         self.groups: dict[str, dict[str, Any]] = {}
         self.nodes: dict[str, ClusterNode] = {}
         self.change: dict[str, Any] | None = None
+        # Node recoveries in flight, by instance id: {"kind": reboot|replace|launch, "window": (started, due)}.
+        self.recoveries: dict[str, dict[str, Any]] = {}
 
     @property
     def instance_groups(self) -> list[dict[str, Any]]:
@@ -159,6 +163,7 @@ class HyperPodCluster(Cluster):
 def _advance(backend: SageMakerModelBackend) -> None:
     for cluster in list(backend.clusters.values()):
         change = getattr(cluster, "change", None)
+        _advance_recoveries(cluster)
         if not change:
             continue
         done = common.progress(*change["window"])
@@ -181,6 +186,27 @@ def _advance(backend: SageMakerModelBackend) -> None:
         cluster.status, cluster.change = "InService", None
         if change["delete_cluster"]:
             backend.clusters.pop(cluster.cluster_name, None)
+
+
+def _advance_recoveries(cluster: HyperPodCluster) -> None:
+    """A reboot ends with the node Running again; a replacement with the old
+    instance gone and a new one (new id, same group) Pending, then Running."""
+    recoveries = getattr(cluster, "recoveries", {})
+    for node_id, recovery in list(recoveries.items()):
+        if common.progress(*recovery["window"]) < 1.0:
+            continue
+        del recoveries[node_id]
+        node = cluster.nodes.get(node_id)
+        if node is None:
+            continue
+        node.status_message = ""
+        if recovery["kind"] == "replace":
+            del cluster.nodes[node_id]
+            [new_id] = cluster.launch(node.instance_group_name, 1)
+            cluster.nodes[new_id].status_message = f"Replacement for {node_id}"
+            recoveries[new_id] = {"kind": "launch", "window": common.new_window()}
+        else:
+            node.status = "Running"
 
 
 def _find(backend: SageMakerModelBackend, name_or_arn: str) -> HyperPodCluster:
@@ -312,8 +338,78 @@ def list_cluster_nodes(self: SageMakerModelBackend, cluster_name: str, **kwargs:
     return _native_list_nodes(self, cluster_name=_find(self, cluster_name).cluster_name, **kwargs)
 
 
-def describe_cluster_node(self: SageMakerModelBackend, cluster_name: str, node_id: str) -> Any:
-    return _native_describe_node(self, cluster_name=_find(self, cluster_name).cluster_name, node_id=node_id)
+def describe_cluster_node(self: SageMakerModelBackend, cluster_name: str, node_id: str | None) -> Any:
+    """As moto, but an unknown node is ResourceNotFound (the model's error,
+    not moto's ValidationException) and the status message says why."""
+    cluster = _find(self, cluster_name)
+    if not node_id:
+        raise ValidationError("Either NodeId or NodeLogicalId must be provided.")
+    if node_id not in cluster.nodes:
+        raise ResourceNotFound(f"Node {node_id} not found in cluster {cluster.cluster_name}.")
+    details = _native_describe_node(self, cluster_name=cluster.cluster_name, node_id=node_id)
+    message = getattr(cluster.nodes[node_id], "status_message", "")
+    details["InstanceStatus"] = {"Status": details["InstanceStatus"]["Status"], **({"Message": message} if message else {})}
+    return details
+
+
+def recover_cluster_nodes(self: SageMakerModelBackend, kind: str, cluster_name: str, node_ids: list | None,
+                          logical_ids: list | None) -> dict[str, Any]:
+    """BatchRebootClusterNodes / BatchReplaceClusterNodes. The request is
+    checked as a whole (field constraints, cluster exists); each node is then
+    accepted or refused on its own, refusals in Failed with the model's codes."""
+    cluster = _find(self, cluster_name)
+    if logical_ids is not None:
+        raise ValidationError("NodeLogicalIds is not modelled by the hpops moto harness.")
+    if not node_ids:
+        raise ValidationError("Either NodeIds or NodeLogicalIds must be provided.")
+    if len(node_ids) > MAX_BATCH:
+        raise _field_error(node_ids, "nodeIds", f"Member must have length less than or equal to {MAX_BATCH}")
+    for i, node_id in enumerate(node_ids, start=1):
+        if not isinstance(node_id, str) or not NODE_ID.match(node_id):
+            raise _field_error(node_id, f"nodeIds.{i}.member",
+                               "Member must satisfy regular expression pattern: i-[a-f0-9]{8}(?:[a-f0-9]{9})?")
+    verb = "reboot" if kind == "reboot" else "replace"
+    successful: list[str] = []
+    failed: list[dict[str, str]] = []
+    for node_id in dict.fromkeys(node_ids):
+        node = cluster.nodes.get(node_id)
+        if node is None:
+            failed.append({"NodeId": node_id, "ErrorCode": "InstanceIdNotFound",
+                           "Message": f"Node {node_id} not found in cluster {cluster.cluster_name}."})
+        elif node_id in cluster.recoveries:
+            doing = {"reboot": "rebooted", "replace": "replaced", "launch": "launched"}[cluster.recoveries[node_id]["kind"]]
+            failed.append({"NodeId": node_id, "ErrorCode": "InstanceIdInUse",
+                           "Message": f"Node {node_id} is already being {doing}."})
+        elif node.status not in ("Running", "Failure"):
+            failed.append({"NodeId": node_id, "ErrorCode": "InvalidInstanceStatus",
+                           "Message": f"Cannot {verb} node {node_id} in status {node.status}."})
+        else:
+            node.status = "Pending" if kind == "reboot" else "ShuttingDown"
+            node.status_message = f"{'Rebooting' if kind == 'reboot' else 'Replacing'} on request"
+            cluster.recoveries[node_id] = {"kind": kind, "window": common.new_window()}
+            successful.append(node_id)
+    out: dict[str, Any] = {"Failed": failed}
+    if successful:  # ClusterNodeIds has min 1: absent rather than empty
+        out["Successful"] = successful
+    return out
+
+
+def set_node_status(cluster_name: str, node_id: str, status: str, message: str) -> None:
+    """What a test writes: a node's instance status as SageMaker would show it
+    (a hardware fault: Failure)."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    enum = ("Running", "Failure", "Pending", "ShuttingDown", "SystemUpdating", "DeepHealthCheckInProgress")
+    if status not in enum:
+        raise ValueError(f"status must be one of {', '.join(enum)}")
+    for account in sagemaker_backends.values():
+        for backend in account.values():
+            for cluster in backend.clusters.values():
+                if cluster.cluster_name == cluster_name and node_id in cluster.nodes:
+                    cluster.nodes[node_id].status = status
+                    cluster.nodes[node_id].status_message = message
+                    return
+    raise KeyError(f"no node {node_id} in a cluster {cluster_name}")
 
 
 # --- response methods -------------------------------------------------------
@@ -340,6 +436,31 @@ def _update_cluster_action(self: SageMakerResponse) -> ActionResult:
     return ActionResult({"ClusterArn": arn})
 
 
+_native_node_summary = ClusterNode.summary
+
+
+def _node_summary(self: ClusterNode) -> dict[str, Any]:
+    """moto's summary says Message "message" for every node; this one says why, or nothing."""
+    out = _native_node_summary(self)
+    message = getattr(self, "status_message", "")
+    out["InstanceStatus"] = {"Status": self.status, **({"Message": message} if message else {})}
+    return out
+
+
+def _recover_action(kind: str) -> Callable[[SageMakerResponse], ActionResult]:
+    def action(self: SageMakerResponse) -> ActionResult:
+        return ActionResult(self.sagemaker_backend.recover_cluster_nodes(
+            kind=kind, cluster_name=self._get_param("ClusterName"), node_ids=self._get_param("NodeIds"),
+            logical_ids=self._get_param("NodeLogicalIds")))
+    return action
+
+
+def _describe_cluster_node_action(self: SageMakerResponse) -> ActionResult:
+    details = self.sagemaker_backend.describe_cluster_node(
+        cluster_name=self._get_param("ClusterName"), node_id=self._get_param("NodeId"))
+    return ActionResult({"NodeDetails": details})
+
+
 _native_call_action = SageMakerResponse.call_action
 
 
@@ -356,6 +477,11 @@ def install() -> None:
     SageMakerModelBackend.describe_cluster = describe_cluster
     SageMakerModelBackend.list_cluster_nodes = list_cluster_nodes
     SageMakerModelBackend.describe_cluster_node = describe_cluster_node
+    SageMakerModelBackend.recover_cluster_nodes = recover_cluster_nodes
+    ClusterNode.summary = _node_summary
+    SageMakerResponse.describe_cluster_node = _describe_cluster_node_action
+    SageMakerResponse.batch_reboot_cluster_nodes = _recover_action("reboot")
+    SageMakerResponse.batch_replace_cluster_nodes = _recover_action("replace")
     SageMakerResponse.create_cluster = _create_cluster_action
     SageMakerResponse.update_cluster = _update_cluster_action
     SageMakerResponse.call_action = _call_action

@@ -35,7 +35,12 @@ SageMaker (HyperPod)
                                        Orchestrator/NodeRecovery; unknown ->
                                        ValidationException (model: ResourceNotFound).
   ListClusters, ListClusterNodes       ok (node ids "<group>-<i>").
+  DescribeClusterNode                  unknown node -> ValidationException
+                                       (model: ResourceNotFound); Message
+                                       always "message".
   UpdateCluster                        missing (NotImplementedError -> 500).
+  BatchRebootClusterNodes,
+  BatchReplaceClusterNodes             missing (no backend method -> 500).
 CloudFormation
   CreateStack, DescribeStacks, DescribeStackEvents, DescribeStackResources,
   DeleteStack, ListStacks              ok, but a stack completes at once with
@@ -127,6 +132,19 @@ SageMaker (ext_sagemaker.py)
   DescribeCluster       Orchestrator, NodeRecovery, per-group Status, live counts.
   DeleteCluster         Deleting, then gone.
   Describe/ListClusterNodes/DeleteCluster: unknown cluster -> ResourceNotFound.
+  DescribeClusterNode   unknown node -> ResourceNotFound; InstanceStatus.Message
+                        says why a node is not Running (or is absent).
+  BatchRebootClusterNodes, BatchReplaceClusterNodes
+                        new. The request is checked whole: unknown cluster ->
+                        ResourceNotFound; no NodeIds, more than 25, an id not
+                        i-<8|17 hex>, NodeLogicalIds (not modelled) ->
+                        ValidationException. Then each node on its own, as the
+                        model's Failed list: unknown -> InstanceIdNotFound; a
+                        recovery in flight -> InstanceIdInUse; status other than
+                        Running/Failure -> InvalidInstanceStatus; the rest in
+                        Successful. Reboot: Pending -> Running; replace:
+                        ShuttingDown -> gone, a new node (new id, same group)
+                        Pending -> Running; each phase one update window.
 
 Not modelled: EKS nodes/Auto Scaling activity behind desiredSize; service
 quotas (ResourceLimitExceeded); HyperPod restricted instance groups,
@@ -252,6 +270,9 @@ def with_control(app: Callable) -> Callable:
                                             -> EKS clusters stacks make from
          now on answer DescribeCluster with this API server and CA: a real
          kube-apiserver the test runs (ext_cloudformation_resources.py)
+    POST /hpops/node-status?cluster=NAME&node=ID&status=S[&message=TEXT]
+                                            -> a HyperPod node's instance status
+         as SageMaker would show it, e.g. Failure (ext_sagemaker.py)
     POST /hpops/reset[?seed=1]              -> moto reset (delay back to the
          startup value), then optionally the seed_aws scene: {"seed": {...}|null}.
          About 1 s on a warm peer, against ~5 s for a new peer process, so a
@@ -292,6 +313,13 @@ def with_control(app: Callable) -> Callable:
                     raise ValueError("eks-api-server needs endpoint=https://... and ca=BASE64")
                 _state["eks_api_server"] = (endpoint, ca)
                 body = {"endpoint": endpoint}
+            elif path == "/hpops/node-status" and method == "POST":
+                import ext_sagemaker
+
+                args = {k: query.get(k, [""])[0] for k in ("cluster", "node", "status", "message")}
+                with LOCK:
+                    ext_sagemaker.set_node_status(args["cluster"], args["node"], args["status"], args["message"])
+                body = args
             elif path == "/hpops/config":
                 if method == "POST" and "update_seconds" in query:
                     set_update_seconds(float(query["update_seconds"][0]))

@@ -408,3 +408,44 @@ def test_delete_hyperpod_cluster_goes_through_deleting(aws):
     _wait(lambda: aws.sagemaker.list_clusters()["ClusterSummaries"], lambda s: s == [])
     assert _error(lambda: aws.sagemaker.describe_cluster(ClusterName=HP))[:2] == ("ResourceNotFound", 400)
     assert _error(lambda: aws.sagemaker.list_cluster_nodes(ClusterName=HP))[0] == "ResourceNotFound"
+
+
+def test_node_reboot_and_replace_answer_per_node_and_move_the_nodes_through_their_states(aws):
+    first, second = [n["InstanceId"] for n in _nodes(aws) if n["InstanceGroupName"] == WORKERS]
+    unknown = "i-0123456789abcdef0"
+    out = aws.sagemaker.batch_reboot_cluster_nodes(ClusterName=HP, NodeIds=[first, unknown])
+    assert out["Successful"] == [first]
+    assert [(f["NodeId"], f["ErrorCode"]) for f in out["Failed"]] == [(unknown, "InstanceIdNotFound")]
+    busy = aws.sagemaker.batch_replace_cluster_nodes(ClusterName=HP, NodeIds=[first])
+    assert "Successful" not in busy and busy["Failed"][0]["ErrorCode"] == "InstanceIdInUse", busy
+    rebooting = _wait(lambda: aws.sagemaker.describe_cluster_node(ClusterName=HP, NodeId=first)["NodeDetails"]
+                      ["InstanceStatus"]["Status"], lambda s: s == "Running")
+    assert rebooting[0] == "Pending", rebooting
+
+    assert aws.sagemaker.batch_replace_cluster_nodes(ClusterName=HP, NodeIds=[second])["Successful"] == [second]
+    node = aws.sagemaker.describe_cluster_node(ClusterName=HP, NodeId=second)["NodeDetails"]
+    assert node["InstanceStatus"]["Status"] == "ShuttingDown"
+    _wait(lambda: _error(lambda: aws.sagemaker.describe_cluster_node(ClusterName=HP, NodeId=second))
+          if second not in {n["InstanceId"] for n in _nodes(aws)} else None, lambda e: e is not None)
+    assert _error(lambda: aws.sagemaker.describe_cluster_node(ClusterName=HP, NodeId=second))[0] == "ResourceNotFound"
+    [new] = {n["InstanceId"] for n in _nodes(aws) if n["InstanceGroupName"] == WORKERS} - {first}
+    _wait(lambda: aws.sagemaker.describe_cluster_node(ClusterName=HP, NodeId=new)["NodeDetails"]["InstanceStatus"]
+          ["Status"], lambda s: s == "Running")
+
+
+def test_node_batches_are_validated_as_sagemaker_does(aws):
+    node = _nodes(aws)[0]["InstanceId"]
+    assert _error(lambda: aws.sagemaker.batch_reboot_cluster_nodes(ClusterName="nope", NodeIds=[node]))[0] == \
+        "ResourceNotFound"
+    code, status, message = _error(lambda: aws.sagemaker.batch_reboot_cluster_nodes(ClusterName=HP,
+                                                                                      NodeIds=["hyperpod-" + node]))
+    assert (code, status) == ("ValidationException", 400) and "nodeIds.1.member" in message, message
+    assert _error(lambda: aws.sagemaker.batch_replace_cluster_nodes(ClusterName=HP, NodeIds=[node] * 26))[0] == \
+        "ValidationException"
+    _post(f"{aws.endpoint}/hpops/node-status?cluster={HP}&node={node}&status=DeepHealthCheckInProgress")
+    out = aws.sagemaker.batch_reboot_cluster_nodes(ClusterName=HP, NodeIds=[node])
+    assert out["Failed"][0]["ErrorCode"] == "InvalidInstanceStatus", out
+    _post(f"{aws.endpoint}/hpops/node-status?cluster={HP}&node={node}&status=Failure&message=GPU+lost")
+    status = aws.sagemaker.describe_cluster_node(ClusterName=HP, NodeId=node)["NodeDetails"]["InstanceStatus"]
+    assert status == {"Status": "Failure", "Message": "GPU lost"}
+    assert aws.sagemaker.batch_replace_cluster_nodes(ClusterName=HP, NodeIds=[node])["Successful"] == [node]

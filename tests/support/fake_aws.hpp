@@ -3,6 +3,8 @@
 // and job kinds: the state a test sets is what every call answers, and each
 // call is counted. The end-to-end tests keep moto.
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -124,9 +126,76 @@ public:
         c.status = "Updating";
         co_return "req-add";
     }
-    boost::asio::awaitable<std::vector<HyperPodNode>> list_cluster_nodes(std::string) override {
+    // Nodes per cluster. A reboot leaves a node Pending and a replace
+    // ShuttingDown; the next DescribeClusterNode shows that state once, the
+    // one after it the node Running again (a replaced one under a new id,
+    // `<id>-new`, its old id gone).
+    std::map<std::string, std::vector<HyperPodNode>> nodes;
+    std::map<std::string, NodeBatchFailure> refusals;  // node id -> what SageMaker says instead
+    std::vector<std::string> rebooted, replaced;
+    std::map<std::string, std::string> replacements;  // old id -> new id, once replaced
+    std::set<std::string> shown_transition;
+
+    boost::asio::awaitable<std::vector<HyperPodNode>> list_cluster_nodes(std::string name) override {
         ++calls;
-        co_return std::vector<HyperPodNode>{};
+        cluster(name);
+        co_return nodes[name];
+    }
+    boost::asio::awaitable<std::optional<HyperPodNode>> describe_cluster_node(std::string name,
+                                                                              std::string node_id) override {
+        ++calls;
+        cluster(name);
+        for (auto it = nodes[name].begin(); it != nodes[name].end(); ++it) {
+            if (it->instance_id != node_id) continue;
+            const bool moving = it->status == "Pending" || it->status == "ShuttingDown";
+            if (!moving || shown_transition.insert(node_id).second) co_return *it;
+            if (it->status == "ShuttingDown") {  // replaced: the old instance leaves, a new one runs
+                HyperPodNode fresh = *it;
+                fresh.instance_id = node_id + "-new";
+                fresh.status = "Running";
+                replacements[node_id] = fresh.instance_id;
+                *it = fresh;
+                co_return std::nullopt;
+            }
+            it->status = "Running";
+            co_return *it;
+        }
+        co_return std::nullopt;
+    }
+    boost::asio::awaitable<NodeBatchResult> batch_reboot_cluster_nodes(std::string name,
+                                                                       std::vector<std::string> ids) override {
+        co_return batch(name, ids, "Pending", rebooted, "req-reboot");
+    }
+    boost::asio::awaitable<NodeBatchResult> batch_replace_cluster_nodes(std::string name,
+                                                                        std::vector<std::string> ids) override {
+        co_return batch(name, ids, "ShuttingDown", replaced, "req-replace");
+    }
+
+    NodeBatchResult batch(const std::string& name, const std::vector<std::string>& ids, const std::string& status,
+                          std::vector<std::string>& log, const std::string& request_id) {
+        ++calls;
+        cluster(name);
+        NodeBatchResult result;
+        result.request_id = request_id;
+        for (const auto& id : ids) {
+            if (refusals.contains(id)) {
+                result.failed.push_back(refusals.at(id));
+                continue;
+            }
+            bool found = false;
+            for (auto& n : nodes[name])
+                if (n.instance_id == id) {
+                    found = true;
+                    n.status = status;
+                }
+            if (!found) {
+                result.failed.push_back({id, "InstanceIdNotFound", "Node " + id + " not found"});
+                continue;
+            }
+            result.accepted.push_back(id);
+            log.push_back(id);
+        }
+        return result;
     }
 
     HyperPodCluster& cluster(const std::string& name) {

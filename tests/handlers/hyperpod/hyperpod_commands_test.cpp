@@ -4,16 +4,9 @@
 // The terminal's rendering drops code marks: `prod` reads as prod.
 #include <gtest/gtest.h>
 
-#include "bot/dispatch/dispatcher.hpp"
-#include "bot/dispatch/handler_registry.hpp"
-#include "bot/terminal/plain_text_renderer.hpp"
-#include "common/metrics.hpp"
 #include "handlers/pools.hpp"
 #include "handlers/queues.hpp"
-#include "store/sqlite_store.hpp"
-#include "tests/support/fake_aws.hpp"
-#include "tests/support/fake_kube.hpp"
-#include "tests/support/run_sync.hpp"
+#include "tests/support/fleet_chat.hpp"
 
 namespace hpops::bot {
 namespace {
@@ -22,17 +15,12 @@ using nlohmann::json;
 namespace kueue = handlers::kueue;
 namespace karpenter = handlers::karpenter;
 
-class HyperPodCommands : public ::testing::Test {
+class HyperPodCommands : public hpops::testing::FleetChatTest {
 protected:
     HyperPodCommands() {
-        auto cfg = std::make_shared<Config>();
-        cfg->access.default_role = Role::viewer;
-        cfg->access.users["UOPS"] = Role::operator_;
-        cfg->aws.region = "us-west-2";
-        cfg->aws.poll_interval = std::chrono::milliseconds(1);
+        auto cfg = hpops::testing::fleet_test_config();
         cfg->kubernetes.enabled = true;
         cfg->kubernetes.context = "prod-admin";
-        config = cfg;
         eks.clusters["prod"]["gpu-ng"] = EksNodeGroup{"gpu-ng", "ACTIVE", {"g5.xlarge"}, "ON_DEMAND", "", {0, 4, 2}};
         eks.updates_finish = true;
         kube.put(kueue::cluster_queues, "", {{"metadata", {{"name", "team-a"}}}, {"spec", json::object()}});
@@ -41,23 +29,8 @@ protected:
         kube.put(karpenter::node_pools, "", {{"metadata", {{"name", "gpu-spot"}}}, {"spec", {{"limits", {{"nvidia.com/gpu", 64}}}}}});
         kube.put(karpenter::node_claims, "",
                  {{"metadata", {{"name", "gpu-spot-a"}, {"labels", {{"karpenter.sh/nodepool", "gpu-spot"}}}}}});
-        dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
-                                                  Clients{&eks, &hyperpod, nullptr, &kube});
+        start(cfg);
     }
-    std::string run(const std::string& user, const std::string& text) {
-        return bot::render_plain_text(
-            hpops::testing::run_sync(dispatcher->run_text(Caller{"slack", user, user, "C1", "req", std::nullopt}, text)));
-    }
-
-    hpops::testing::FakeNodeGroups eks;
-    hpops::testing::FakeHyperPod hyperpod;  // no HyperPod cluster
-    hpops::testing::FakeKube kube;
-    ConfigPtr config;
-    store::SqliteStore store{":memory:"};
-    BotInfo bot{"test", std::chrono::system_clock::now()};
-    HandlerRegistry handlers = default_handlers();
-    Metrics metrics;
-    std::unique_ptr<Dispatcher> dispatcher;
 };
 
 TEST_F(HyperPodCommands, QueuesAndPoolsReadTheOperatorsObjects) {
