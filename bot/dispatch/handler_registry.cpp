@@ -26,6 +26,9 @@
 #include "handlers/scale_instancegroup.hpp"
 #include "handlers/scale_nodegroup.hpp"
 #include "handlers/status.hpp"
+#include "handlers/train_job_actions.hpp"
+#include "handlers/train_job_show.hpp"
+#include "handlers/train_jobs_list.hpp"
 #include "handlers/training.hpp"
 #include "handlers/undeploy.hpp"
 
@@ -72,6 +75,11 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::KubeNodes>());
     registry.add(std::make_unique<handlers::Queues>());
     registry.add(std::make_unique<handlers::Pools>());
+    registry.add(std::make_unique<handlers::TrainJobsList>());
+    registry.add(std::make_unique<handlers::TrainJobShow>());
+    registry.add(std::make_unique<handlers::TrainJobSuspend>());
+    registry.add(std::make_unique<handlers::TrainJobResume>());
+    registry.add(std::make_unique<handlers::TrainJobDelete>());
     registry.add(std::make_unique<handlers::History>());
     registry.add(std::make_unique<handlers::Alerts>());
     registry.add(std::make_unique<handlers::JobsList>());

@@ -8,6 +8,7 @@
 #include "bot/terminal/plain_text_renderer.hpp"
 #include "common/metrics.hpp"
 #include "store/sqlite_store.hpp"
+#include "tests/support/chat_harness.hpp"
 #include "tests/support/fake_aws.hpp"
 #include "tests/support/run_sync.hpp"
 
@@ -29,33 +30,15 @@ protected:
         hyperpod.clusters["hp"] = HyperPodCluster{
             "hp", "arn:hp", "InService", "arn:aws:eks:us-west-2:123456789012:cluster/demo",
             {{"workers", "InService", "ml.g5.xlarge", 2, 2, "role"}}};
-        dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
-                                                  Clients{&eks, &hyperpod, nullptr, nullptr});
+        chat = std::make_unique<hpops::testing::ChatHarness>(config, Clients{&eks, &hyperpod, nullptr, nullptr});
     }
-    std::string run(const std::string& user, const std::string& text) {
-        last = hpops::testing::run_sync(dispatcher->run_text(Caller{"slack", user, user, "C1", "req", std::nullopt}, text));
-        return bot::render_plain_text(last);
-    }
-    std::string confirm(const std::string& user) {
-        std::string token;
-        for (const auto& block : last.blocks)
-            if (const auto* actions = std::get_if<Actions>(&block))
-                for (const auto& b : actions->buttons)
-                    if (b.action_id == "hpops.confirm") token = b.value;
-        EXPECT_FALSE(token.empty()) << "no Confirm button";
-        last = hpops::testing::run_sync(dispatcher->confirm(Caller{"slack", user, user, "C1", "req2", std::nullopt}, token));
-        return bot::render_plain_text(last);
-    }
+    std::string run(const std::string& user, const std::string& text) { return chat->run(user, text); }
+    std::string confirm(const std::string& user) { return chat->confirm(user); }
 
     hpops::testing::FakeNodeGroups eks;
     hpops::testing::FakeHyperPod hyperpod;
     ConfigPtr config;
-    SqliteStore store{":memory:"};
-    BotInfo bot{"test", std::chrono::system_clock::now()};
-    HandlerRegistry handlers = default_handlers();
-    Metrics metrics;
-    std::unique_ptr<Dispatcher> dispatcher;
-    Reply last;
+    std::unique_ptr<hpops::testing::ChatHarness> chat;
 };
 
 TEST_F(FleetCommands, NodegroupsListsBothKindsInOneMessage) {
@@ -78,7 +61,7 @@ TEST_F(FleetCommands, ScalingToZeroAsksFirstThenFollowsTheUpdateToTheEnd) {
     const std::string done = confirm("UOPS");
     EXPECT_EQ(eks.group("demo", "gpu-ng").scaling.desired_size, 0);
     EXPECT_NE(done.find("Scaled gpu-ng"), std::string::npos) << done;
-    EXPECT_EQ(store.recent_audit(1).at(0).outcome, "ok");
+    EXPECT_EQ(chat->store.recent_audit(1).at(0).outcome, "ok");
 }
 
 TEST_F(FleetCommands, AnUnknownNodeGroupIsNamedWithTheOnesThatExist) {

@@ -11,6 +11,7 @@
 #include "handlers/pools.hpp"
 #include "handlers/queues.hpp"
 #include "store/sqlite_store.hpp"
+#include "tests/support/chat_harness.hpp"
 #include "tests/support/fake_aws.hpp"
 #include "tests/support/fake_kube.hpp"
 #include "tests/support/run_sync.hpp"
@@ -41,23 +42,15 @@ protected:
         kube.put(karpenter::node_pools, "", {{"metadata", {{"name", "gpu-spot"}}}, {"spec", {{"limits", {{"nvidia.com/gpu", 64}}}}}});
         kube.put(karpenter::node_claims, "",
                  {{"metadata", {{"name", "gpu-spot-a"}, {"labels", {{"karpenter.sh/nodepool", "gpu-spot"}}}}}});
-        dispatcher = std::make_unique<Dispatcher>(config, store, bot, handlers, metrics,
-                                                  Clients{&eks, &hyperpod, nullptr, &kube});
+        chat = std::make_unique<hpops::testing::ChatHarness>(config, Clients{&eks, &hyperpod, nullptr, &kube});
     }
-    std::string run(const std::string& user, const std::string& text) {
-        return bot::render_plain_text(
-            hpops::testing::run_sync(dispatcher->run_text(Caller{"slack", user, user, "C1", "req", std::nullopt}, text)));
-    }
+    std::string run(const std::string& user, const std::string& text) { return chat->run(user, text); }
 
     hpops::testing::FakeNodeGroups eks;
     hpops::testing::FakeHyperPod hyperpod;  // no HyperPod cluster
     hpops::testing::FakeKube kube;
     ConfigPtr config;
-    store::SqliteStore store{":memory:"};
-    BotInfo bot{"test", std::chrono::system_clock::now()};
-    HandlerRegistry handlers = default_handlers();
-    Metrics metrics;
-    std::unique_ptr<Dispatcher> dispatcher;
+    std::unique_ptr<hpops::testing::ChatHarness> chat;
 };
 
 TEST_F(HyperPodCommands, QueuesAndPoolsReadTheOperatorsObjects) {
