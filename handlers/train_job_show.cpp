@@ -114,9 +114,12 @@ Reply render_train_job(const json& job, const std::vector<const json*>& pods, co
         reply.text("_The log of `" + log.pod + "` cannot be read through the API: " + mrkdwn_escape(clip(log.error, 160)) +
                        "._",
                    Mark::warning);
+    } else if (log.text.empty()) {
+        // The API server answers an empty log for a pod not yet on a node, too.
+        reply.text("_`" + log.pod + "` has written nothing to its log yet._");
     } else {
         reply.text("*Last lines of `" + log.pod + "`*" + (log.container.empty() ? "" : " (`" + log.container + "`)"));
-        reply.text("```" + (log.text.empty() ? std::string("(empty)") : log.text) + "```");
+        reply.text("```" + log.text + "```");
     }
     reply.context(kind_of(job).operator_name + " · " + std::to_string(pods.size()) + " pods");
     return reply;

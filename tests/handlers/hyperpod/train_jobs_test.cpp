@@ -209,6 +209,9 @@ TEST_F(TrainJobCommands, ListsBothKindsWithTheMatchedMlflowRun) {
 TEST_F(TrainJobCommands, ShowGivesTheMastersLogOrSaysWhyNot) {
     const std::string without = run("UVIEW", "trainjobs show llama-sft");
     EXPECT_NE(without.find("The log of llama-sft-master-0 cannot be read through the API"), std::string::npos) << without;
+    kube.pod_logs["llama-sft-master-0"] = "";
+    const std::string empty = run("UVIEW", "trainjobs show llama-sft");
+    EXPECT_NE(empty.find("llama-sft-master-0 has written nothing to its log yet."), std::string::npos) << empty;
     kube.pod_logs["llama-sft-master-0"] = "step 100 loss 1.23\nstep 110 loss 1.19";
     const std::string with = run("UVIEW", "trainjobs show llama-sft");
     EXPECT_NE(with.find("step 110 loss 1.19"), std::string::npos) << with;
