@@ -7,6 +7,7 @@
 #include "handlers/kube_custom.hpp"
 #include "handlers/listing.hpp"
 #include "hpops/errors.hpp"
+#include "hpops/reply.hpp"
 
 namespace hpops::handlers {
 namespace {
@@ -182,11 +183,13 @@ const json& find_train_job(const TrainJobs& jobs, const std::string& name, const
         throw UserError("Several training jobs are named `" + name + "`: " + comma_joined(where) +
                         ". Say which with `namespace=`.");
     }
-    std::string text = "No training job `" + name + "`" + (ns.empty() ? "" : " in `" + ns + "`") + " on cluster `" +
-                       cluster + "`. ";
+    // The name and namespace as typed: escaped, they cannot become a mention or a link.
+    std::string text = "No training job `" + mrkdwn_escape(name) + "`" +
+                       (ns.empty() ? "" : " in `" + mrkdwn_escape(ns) + "`") + " on cluster `" + cluster + "`. ";
     std::vector<std::string> names;
-    for (const auto& job : jobs.jobs) names.push_back(qualified(job));
-    if (names.empty()) text += "There are no PyTorchJobs or HyperPodPyTorchJobs" + std::string(ns.empty() ? "" : " in `" + ns + "`") + ".";
+    for (const auto& job : jobs.jobs)
+        if (ns.empty() || namespace_of(job) == ns) names.push_back(qualified(job));
+    if (names.empty()) text += "There are no PyTorchJobs or HyperPodPyTorchJobs" + std::string(ns.empty() ? "" : " there") + ".";
     else if (names.size() > 20) text += "There are " + std::to_string(names.size()) + "; `/hp trainjobs` lists them.";
     else text += "Training jobs: " + comma_joined(names) + ".";
     if (!jobs.missing.empty()) text += " Not installed: " + missing_text(jobs.missing) + ".";

@@ -115,6 +115,13 @@ TEST(TrainJobFind, AnUnknownJobListsThoseThereAre) {
         EXPECT_STREQ(e.what(), "No training job `nope` on cluster `prod`. Training jobs: team-a/llama-sft, team-b/qwen-dpo.");
     }
     EXPECT_THROW(find_train_job(jobs, "qwen-dpo", "team-a", "prod"), UserError) << "in another namespace";
+    try {
+        find_train_job(jobs, "<!channel>", "team-c", "prod");
+        FAIL() << "no error";
+    } catch (const UserError& e) {
+        EXPECT_STREQ(e.what(), "No training job `&lt;!channel&gt;` in `team-c` on cluster `prod`. There are no "
+                               "PyTorchJobs or HyperPodPyTorchJobs there.");
+    }
 }
 
 TEST(TrainJobShow, TerminationReasonsOfContainersThatEndedBadly) {
