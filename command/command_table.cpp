@@ -205,6 +205,8 @@ std::vector<CommandSpec> build_table() {
              "NodeClaims: instance type, zone, spot or on-demand, age and readiness. `pool` shows one.",
              Role::viewer, "Listing node pools…"));
     // Training jobs on the cluster: `trainjobs`, never to be confused with hpops's own `jobs`.
+    // Changing one asks once the handler has found it, so the question names
+    // the job and its GPUs, and a job that cannot be changed so is refused first.
     add(spec("trainjobs", {}, 0, opts({"namespace", "status", "limit"}),
              "PyTorchJobs and HyperPodPyTorchJobs on the cluster, with their MLflow runs",
              "Kubeflow's PyTorchJobs and HyperPod's HyperPodPyTorchJobs in every namespace, or `namespace`'s, "
@@ -218,15 +220,15 @@ std::vector<CommandSpec> build_table() {
              "of the master's log through the API server, and its MLflow run. `namespace` when the name is in "
              "several.",
              Role::viewer, "Reading training job {0}…"));
-    confirm(add(spec("trainjobs suspend", {"name"}, 1, opts({"namespace"}), "Suspend a PyTorchJob",
+    handler_confirms(add(spec("trainjobs suspend", {"name"}, 1, opts({"namespace"}), "Suspend a PyTorchJob",
                      "Sets spec.runPolicy.suspend: the training operator deletes the job's pods and keeps the job; "
                      "`trainjobs resume` starts them again. HyperPodPyTorchJobs cannot be suspended (their operator "
                      "publishes no suspend field).",
                      Role::operator_, "Suspending training job {0}…")));
-    confirm(add(spec("trainjobs resume", {"name"}, 1, opts({"namespace"}), "Resume a suspended PyTorchJob",
+    handler_confirms(add(spec("trainjobs resume", {"name"}, 1, opts({"namespace"}), "Resume a suspended PyTorchJob",
                      "Clears spec.runPolicy.suspend: the training operator creates the job's pods again.",
                      Role::operator_, "Resuming training job {0}…")));
-    confirm(add(spec("trainjobs delete", {"name"}, 1, opts({"namespace"}), "Delete a training job and its pods",
+    handler_confirms(add(spec("trainjobs delete", {"name"}, 1, opts({"namespace"}), "Delete a training job and its pods",
                      "Deletes the PyTorchJob or HyperPodPyTorchJob; its pods go with it. Its MLflow runs stay. "
                      "Admin, as every delete is.",
                      Role::admin, "Deleting training job {0}…")));

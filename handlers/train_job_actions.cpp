@@ -31,6 +31,9 @@ boost::asio::awaitable<JobTarget> find_target(Kube& kube, const Intent& intent, 
     co_return t;
 }
 
+// Every change to a training job asks first (the command table says the handler asks).
+const std::optional<std::string> confirm_reason = "a change to a training job";
+
 // What the change does to the GPUs the job holds, for approvals.rules.
 CapacityChange job_change(const JobTarget& t, int sign) {
     return CapacityChange{t.cluster, sign * replicas_total(t.job), sign * gpus_total(t.job), std::nullopt};
@@ -74,8 +77,8 @@ boost::asio::awaitable<Reply> TrainJobSuspend::handle(const Intent& intent, Comm
     if (job_finished(t.job))
         throw UserError(t.label + " has already " + job_state(t.job) + ": nothing runs to suspend.");
     if (job_suspended_in_spec(t.job)) throw UserError(t.label + " is already suspended.");
-    // Confirmed already (the command always asks first); a rule may still want a second person.
-    ask_before_change(intent, context.config, std::nullopt,
+    // Asked once the job is found and can be suspended; a rule may want a second person too.
+    ask_before_change(intent, context.config, confirm_reason,
                       "suspend " + t.label + " on `" + t.cluster + "`: its pods (" + holding(t) + ") stop.",
                       job_change(t, -1));
     auto applying = set_suspend(kube, t, true);
@@ -92,7 +95,7 @@ boost::asio::awaitable<Reply> TrainJobResume::handle(const Intent& intent, Comma
     require_suspendable(t, "suspended or resumed");
     if (!job_suspended_in_spec(t.job))
         throw UserError(t.label + " is not suspended (it is " + job_state(t.job) + ").");
-    ask_before_change(intent, context.config, std::nullopt,
+    ask_before_change(intent, context.config, confirm_reason,
                       "resume " + t.label + " on `" + t.cluster + "`: its pods (" + holding(t) + ") start again.",
                       job_change(t, 1));
     auto applying = set_suspend(kube, t, false);
@@ -106,7 +109,7 @@ boost::asio::awaitable<Reply> TrainJobDelete::handle(const Intent& intent, Comma
     Kube& kube = require_kube(context);
     auto finding = find_target(kube, intent, context);
     const JobTarget t = co_await std::move(finding);
-    ask_before_change(intent, context.config, std::nullopt,
+    ask_before_change(intent, context.config, confirm_reason,
                       "delete " + t.label + " on `" + t.cluster + "`" +
                           (job_finished(t.job) ? "." : ": its pods (" + holding(t) + ") stop."),
                       job_change(t, job_finished(t.job) ? 0 : -1));

@@ -3,9 +3,10 @@
 
 namespace hpops::handlers {
 
-// `/hp trainjobs suspend|resume|delete NAME [namespace=]`: operator, behind
-// the command table's confirmation and any two-person rule that covers the
-// GPUs the job holds. Suspend and resume write only spec.runPolicy.suspend
+// `/hp trainjobs suspend|resume|delete NAME [namespace=]`: operator (delete:
+// admin), asking once the job is found (so a job that cannot be changed so is
+// refused before anyone confirms), and behind any two-person rule that covers
+// the GPUs the job holds. Suspend and resume write only spec.runPolicy.suspend
 // (server-side apply), so the rest of the job stays its owner's.
 class TrainJobSuspend final : public Handler {
 public:

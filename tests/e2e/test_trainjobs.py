@@ -164,6 +164,9 @@ def test_suspend_and_resume_apply_run_policy_on_the_real_api_server(tj_bot, rece
     denied = blocks_text(answer(tj_bot, receiver, f"trainjobs suspend llama-sft namespace={kube.ns}", user=VIEWER))
     assert "operator" in denied and "runPolicy" not in kube.get(path)["spec"], denied
     ask = answer(tj_bot, receiver, f"trainjobs suspend llama-sft namespace={kube.ns}", user=OPERATOR)
+    # The question names the job and the GPUs it holds: 2 replicas of 8.
+    assert f"suspend PyTorchJob `{kube.ns}/llama-sft` on `{CLUSTER}`: its pods (2 replicas, 16 GPUs) stop." in \
+        blocks_text(ask), blocks_text(ask)
     assert "runPolicy" not in kube.get(path)["spec"], "nothing before Confirm"
     done = click_confirm(tj_bot, receiver, ask)
     assert f"Suspended PyTorchJob `{kube.ns}/llama-sft`" in done, done
@@ -182,8 +185,8 @@ def test_suspend_and_resume_apply_run_policy_on_the_real_api_server(tj_bot, rece
 def test_a_hyperpod_job_cannot_be_suspended_but_can_be_deleted(tj_bot, receiver, kube, operators):
     make_hyperpod_job(kube, "qwen-dpo", 2, [condition("Running", "True")])
     path = f"{HYPERPOD}/namespaces/{kube.ns}/hyperpodpytorchjobs/qwen-dpo"
-    ask = answer(tj_bot, receiver, f"trainjobs suspend qwen-dpo namespace={kube.ns}", user=OPERATOR)
-    refused = click_confirm(tj_bot, receiver, ask)
+    # Refused before anyone is asked to confirm.
+    refused = blocks_text(answer(tj_bot, receiver, f"trainjobs suspend qwen-dpo namespace={kube.ns}", user=OPERATOR))
     assert (f"HyperPodPyTorchJob `{kube.ns}/qwen-dpo` cannot be suspended: HyperPod's training operator publishes "
             "no suspend field") in refused, refused
     assert "runPolicy" not in kube.get(path)["spec"]

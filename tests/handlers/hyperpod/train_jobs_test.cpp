@@ -249,7 +249,10 @@ TEST_F(TrainJobCommands, AMissingOperatorIsNamedNeverA404) {
 
 TEST_F(TrainJobCommands, SuspendAndResumeWriteRunPolicySuspendAfterConfirmation) {
     EXPECT_NE(run("UVIEW", "trainjobs suspend llama-sft").find("operator"), std::string::npos);
-    run("UOPS", "trainjobs suspend llama-sft");
+    const std::string asked = run("UOPS", "trainjobs suspend llama-sft");
+    EXPECT_NE(asked.find("suspend PyTorchJob team-a/llama-sft on prod-admin: its pods (2 replicas, 0 GPUs) stop."),
+              std::string::npos)
+        << asked;
     EXPECT_FALSE(object(pytorch_jobs, "team-a", "llama-sft")["spec"].contains("runPolicy")) << "not before Confirm";
     const std::string done = confirm("UOPS");
     EXPECT_NE(done.find("Suspended PyTorchJob team-a/llama-sft"), std::string::npos) << done;
@@ -259,13 +262,12 @@ TEST_F(TrainJobCommands, SuspendAndResumeWriteRunPolicySuspendAfterConfirmation)
     run("UOPS", "trainjobs resume llama-sft");
     EXPECT_NE(confirm("UOPS").find("Resumed PyTorchJob team-a/llama-sft"), std::string::npos) << chat->last.summary;
     EXPECT_EQ(object(pytorch_jobs, "team-a", "llama-sft")["spec"]["runPolicy"]["suspend"], false);
-    run("UOPS", "trainjobs resume llama-sft");
-    EXPECT_NE(confirm("UOPS").find("is not suspended"), std::string::npos);
+    EXPECT_NE(run("UOPS", "trainjobs resume llama-sft").find("is not suspended"), std::string::npos)
+        << "refused before anyone is asked to confirm";
 }
 
 TEST_F(TrainJobCommands, AHyperPodJobCannotBeSuspendedButCanBeDeleted) {
-    run("UOPS", "trainjobs suspend hyperpodpytorchjob-2xy");
-    const std::string refused = confirm("UOPS");
+    const std::string refused = run("UOPS", "trainjobs suspend hyperpodpytorchjob-2xy");
     EXPECT_NE(refused.find("HyperPodPyTorchJob team-b/hyperpodpytorchjob-2xy cannot be suspended: HyperPod's "
                            "training operator publishes no suspend field"),
               std::string::npos)
