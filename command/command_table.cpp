@@ -223,6 +223,34 @@ std::vector<CommandSpec> build_table() {
              "Each NodePool's limits, disruption settings (consolidation, budgets) and capacity types, and its "
              "NodeClaims: instance type, zone, spot or on-demand, age and readiness. `pool` shows one.",
              Role::viewer, "Listing node pools…"));
+    // Training jobs on the cluster: `trainjobs`, never to be confused with hpops's own `jobs`.
+    // Changing one asks once the handler has found it, so the question names
+    // the job and its GPUs, and a job that cannot be changed so is refused first.
+    add(spec("trainjobs", {}, 0, opts({"namespace", "status", "limit"}),
+             "PyTorchJobs and HyperPodPyTorchJobs on the cluster, with their MLflow runs",
+             "Kubeflow's PyTorchJobs and HyperPod's HyperPodPyTorchJobs in every namespace, or `namespace`'s, "
+             "newest first: state, replicas ready of those asked for, container restarts, age, Kueue queue, and the "
+             "MLflow run that belongs to each (the newest run of the experiment named after the job). `status` is "
+             "pending, created, running, restarting, suspending, suspended, succeeded or failed; `limit` 1 to 200, "
+             "default 20.",
+             Role::viewer, "Listing training jobs…"));
+    add(spec("trainjobs show", {"name"}, 1, opts({"namespace"}), "One training job: conditions, pods, log, run",
+             "Its conditions, its pods, why a failed pod ended (termination reason and exit code), the last lines "
+             "of the master's log through the API server, and its MLflow run. `namespace` when the name is in "
+             "several.",
+             Role::viewer, "Reading training job {0}…"));
+    handler_confirms(add(spec("trainjobs suspend", {"name"}, 1, opts({"namespace"}), "Suspend a PyTorchJob",
+                     "Sets spec.runPolicy.suspend: the training operator deletes the job's pods and keeps the job; "
+                     "`trainjobs resume` starts them again. HyperPodPyTorchJobs cannot be suspended (their operator "
+                     "publishes no suspend field).",
+                     Role::operator_, "Suspending training job {0}…")));
+    handler_confirms(add(spec("trainjobs resume", {"name"}, 1, opts({"namespace"}), "Resume a suspended PyTorchJob",
+                     "Clears spec.runPolicy.suspend: the training operator creates the job's pods again.",
+                     Role::operator_, "Resuming training job {0}…")));
+    handler_confirms(add(spec("trainjobs delete", {"name"}, 1, opts({"namespace"}), "Delete a training job and its pods",
+                     "Deletes the PyTorchJob or HyperPodPyTorchJob; its pods go with it. Its MLflow runs stay. "
+                     "Admin, as every delete is.",
+                     Role::admin, "Deleting training job {0}…")));
     add(spec("history", {}, 0, opts({"group", "since", "limit"}), "Who changed what, when, and how it ended",
              "The audited operations, newest first: who, the command, when, its outcome and the AWS or Kubernetes "
              "request id. `group` keeps those naming a node group, instance group, deployment or cluster (as an "

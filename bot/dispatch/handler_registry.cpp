@@ -28,6 +28,9 @@
 #include "handlers/scale_instancegroup.hpp"
 #include "handlers/scale_nodegroup.hpp"
 #include "handlers/status.hpp"
+#include "handlers/train_job_actions.hpp"
+#include "handlers/train_job_show.hpp"
+#include "handlers/train_jobs_list.hpp"
 #include "handlers/training.hpp"
 #include "handlers/undeploy.hpp"
 
@@ -77,6 +80,11 @@ HandlerRegistry default_handlers() {
     registry.add(std::make_unique<handlers::NodeRecovery>(handlers::NodeRecovery::Action::replace));
     registry.add(std::make_unique<handlers::Queues>());
     registry.add(std::make_unique<handlers::Pools>());
+    registry.add(std::make_unique<handlers::TrainJobsList>());
+    registry.add(std::make_unique<handlers::TrainJobShow>());
+    registry.add(std::make_unique<handlers::TrainJobSuspend>());
+    registry.add(std::make_unique<handlers::TrainJobResume>());
+    registry.add(std::make_unique<handlers::TrainJobDelete>());
     registry.add(std::make_unique<handlers::History>());
     registry.add(std::make_unique<handlers::Alerts>());
     registry.add(std::make_unique<handlers::JobsList>());

@@ -28,7 +28,9 @@ TEST(CommandTable, HoldsEveryCommandOfTheDesign) {
         "nodegroup delete", "instancegroup add", "cluster launch", "cluster status", "cluster logs", "cluster delete",
         "deploy", "models", "undeploy", "nodes", "training", "training show", "training compare", "training delete",
         "clusters", "alerts", "digest now", "digest schedule", "digests", "digest off", "capacity", "jobs", "job", "job cancel",
-        "queues", "pools", "history", "health", "node reboot", "node replace"};
+        "queues", "pools", "history", "health", "node reboot", "node replace",
+        "trainjobs", "trainjobs show", "trainjobs suspend", "trainjobs resume",
+        "trainjobs delete"};
     std::set<std::string> names;
     for (const auto& spec : command_table()) names.insert(spec.name);
     EXPECT_EQ(names, expected);
@@ -84,9 +86,15 @@ TEST(CommandTable, RolesAndConfirmation) {
         EXPECT_FALSE(find_command(name)->always_confirm) << name;
     }
     for (const char* name : {"help", "status", "nodegroups", "models", "nodes", "training", "training show", "alerts",
-                             "queues", "pools", "history", "health"}) {
+                             "queues", "pools", "history", "health",
+                             "trainjobs", "trainjobs show"}) {
         EXPECT_EQ(find_command(name)->role, Role::viewer) << name;
         EXPECT_FALSE(find_command(name)->mutating) << name;
+    }
+    // Suspending or resuming a training job takes an operator and asks first (deleting, an admin).
+    for (const char* name : {"trainjobs suspend", "trainjobs resume"}) {
+        EXPECT_EQ(find_command(name)->role, Role::operator_) << name;
+        EXPECT_TRUE(find_command(name)->always_confirm) << name;
     }
     EXPECT_EQ(find_command("scale nodegroup")->ack, "Scaling {0}…");
 }

@@ -41,7 +41,7 @@ TEST_F(FleetCommands, ScalingToZeroAsksFirstThenFollowsTheUpdateToTheEnd) {
     const std::string done = confirm("UOPS");
     EXPECT_EQ(eks.group("demo", "gpu-ng").scaling.desired_size, 0);
     EXPECT_NE(done.find("Scaled gpu-ng"), std::string::npos) << done;
-    EXPECT_EQ(store.recent_audit(1).at(0).outcome, "ok");
+    EXPECT_EQ(chat->store.recent_audit(1).at(0).outcome, "ok");
 }
 
 TEST_F(FleetCommands, AnUnknownNodeGroupIsNamedWithTheOnesThatExist) {

@@ -402,7 +402,8 @@ class KubeApi:
     def _established(self, name: str) -> bool:
         crd = self.get(f"{self.CRDS}/{name}")
         return any(c["type"] == "Established" and c["status"] == "True"
-                   for c in crd.get("status", {}).get("conditions", []))
+                   # Right after creation the server may write `conditions: null`.
+                   for c in (crd.get("status") or {}).get("conditions") or [])
 
     @staticmethod
     def _wait(ready: Callable[[], bool], deadline: float, failure: str) -> None:

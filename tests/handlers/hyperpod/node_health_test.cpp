@@ -104,7 +104,7 @@ TEST_F(NodeHealthCommands, ARebootAsksFirstThenIsAuditedAndFollowedUntilRunning)
     EXPECT_EQ(hyperpod.rebooted, std::vector<std::string>{"i-0aaa"});
     EXPECT_TRUE(has(done, "Rebooted hyperpod-i-0aaa (workers, ml.g5.12xlarge): Running again.")) << done;
     EXPECT_TRUE(has(done, "BatchRebootClusterNodes request req-reboot")) << done;
-    const auto audit = store.recent_audit(1).at(0);
+    const auto audit = chat->store.recent_audit(1).at(0);
     EXPECT_EQ(audit.outcome, "ok");
     EXPECT_EQ(audit.backend_request_id, "req-reboot");
 }
