@@ -41,12 +41,12 @@ boost::asio::awaitable<std::string> kubernetes_nodes(KubeConnector& connector, K
     }
 }
 
-void add_eks(Reply& reply, EksCluster eks) {
+void add_eks_section(Reply& reply, EksCluster eks) {
     reply.chips({{"EKS " + eks.status, status_colour(eks.status)}});
     reply.fields({{"EKS cluster", "`" + eks.name + "`"}, {"Kubernetes", eks.version}});
 }
 
-void add_hyperpod(Reply& reply, const HyperPodCluster& cluster, const std::vector<HyperPodNode>& nodes) {
+void add_hyperpod_section(Reply& reply, const HyperPodCluster& cluster, const std::vector<HyperPodNode>& nodes) {
     reply.chips({{"HyperPod " + cluster.status, status_colour(cluster.status)}});
     Table groups{{"Instance group", "Type", "Current / target", "Status"}, {}};
     for (const auto& g : cluster.instance_groups)
@@ -99,7 +99,7 @@ boost::asio::awaitable<Reply> ClusterStatus::handle(const Intent& intent, Comman
             const KubeEndpoint endpoint{name, eks.endpoint, eks.ca_data, eks.name, scope.region};
             const bool reachable = eks.status == "ACTIVE" && !eks.endpoint.empty() && clients.kube_connector &&
                                    context.config.clusters.configure_kubernetes;
-            add_eks(reply, std::move(eks));
+            add_eks_section(reply, std::move(eks));
             if (reachable) {
                 auto counting = kubernetes_nodes(*clients.kube_connector, endpoint);
                 std::string line = co_await std::move(counting);
@@ -113,7 +113,7 @@ boost::asio::awaitable<Reply> ClusterStatus::handle(const Intent& intent, Comman
         try {
             const HyperPodCluster cluster = co_await clients.hyperpod->describe_cluster(hyperpod_name);
             const std::vector<HyperPodNode> nodes = co_await clients.hyperpod->list_cluster_nodes(hyperpod_name);
-            add_hyperpod(reply, cluster, nodes);
+            add_hyperpod_section(reply, cluster, nodes);
         } catch (const UpstreamError& e) {
             reply.text("HyperPod cluster `" + hyperpod_name + "`: " + unreadable(e) + ".", Mark::warning);
         }

@@ -18,16 +18,16 @@ Reply render_status(const StatusFacts& facts) {
     reply.summary = std::string("hpops ") + facts.version + ": " + (facts.store_healthy ? "healthy" : "store unavailable");
     reply.heading("hpops status");
     std::vector<Chip> chips{{facts.store_healthy ? "store ok" : "store unavailable",
-                             facts.store_healthy ? hpops::Status::ok : hpops::Status::bad}};
+                             facts.store_healthy ? Status::ok : Status::bad}};
     for (const auto& [name, configured] : facts.integrations)
         chips.push_back({name + (configured ? " configured" : " not configured"),
-                         configured ? hpops::Status::ok : hpops::Status::unknown});
+                         configured ? Status::ok : Status::unknown});
     reply.chips(std::move(chips));
     reply.fields({{"Version", facts.version}, {"Uptime", format_uptime(facts.uptime)}, {"Store", facts.store}});
     return reply;
 }
 
-boost::asio::awaitable<Reply> Status::handle(const Intent&, CommandContext& context) {
+boost::asio::awaitable<Reply> StatusCommand::handle(const Intent&, CommandContext& context) {
     StatusFacts facts;
     facts.version = context.bot.version;
     facts.uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() -

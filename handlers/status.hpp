@@ -16,7 +16,7 @@ Reply render_status(const StatusFacts& facts);
 std::string format_uptime(std::chrono::seconds uptime);
 
 // `/hp status`: the bot's own health. The fleet digest joins it as integrations land.
-class Status final : public Handler {
+class StatusCommand final : public Handler {
 public:
     std::string_view command() const override { return "status"; }
     boost::asio::awaitable<Reply> handle(const Intent& intent, CommandContext& context) override;

@@ -1,14 +1,13 @@
 #include "handlers/status_chips.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <string>
+
+#include "common/text.hpp"
 
 namespace hpops::handlers {
 
 Status status_colour(std::string_view aws_status) {
-    std::string s(aws_status);
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string s = lower_ascii(aws_status);
     if (s == "active" || s == "inservice" || s == "successful" || s == "running") return Status::ok;
     // CloudFormation's: a stack that was made or changed as asked, or one rolled back.
     if (s == "create_complete" || s == "update_complete" || s == "import_complete") return Status::ok;

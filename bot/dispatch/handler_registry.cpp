@@ -50,7 +50,7 @@ Handler* HandlerRegistry::find(std::string_view command) const {
 HandlerRegistry default_handlers() {
     HandlerRegistry registry;
     registry.add(std::make_unique<handlers::Help>());
-    registry.add(std::make_unique<handlers::Status>());
+    registry.add(std::make_unique<handlers::StatusCommand>());
     registry.add(std::make_unique<handlers::Nodegroups>());
     registry.add(std::make_unique<handlers::ScaleNodegroup>());
     registry.add(std::make_unique<handlers::ScaleInstancegroup>());

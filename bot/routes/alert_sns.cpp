@@ -25,7 +25,7 @@ using alerts::SnsMessage;
 using alerts::UntrustedSigningCertificate;
 namespace {
 
-HttpOut refuse(Services& services, int status, const std::string& kind, const std::string& reason,
+HttpOut refuse_notification(Services& services, int status, const std::string& kind, const std::string& reason,
                const std::string& remote) {
     services.metrics.count_error("alerts_sns_" + kind);
     spdlog::warn("alerts: sns from {} refused with {}: {}", remote, status, reason);
@@ -37,32 +37,32 @@ HttpOut refuse(Services& services, int status, const std::string& kind, const st
 boost::asio::awaitable<HttpOut> handle_sns_webhook(Services& services, HttpIn in) {
     const std::string remote = in.remote;
     if (!services.alerts || !services.sns)
-        co_return refuse(services, 404, "disabled", "alerts are not configured", remote);
+        co_return refuse_notification(services, 404, "disabled", "alerts are not configured", remote);
     ParsedSns parsed = parse_sns_message(in.body);
-    if (!parsed.error.empty()) co_return refuse(services, 400, "bad_payload", parsed.error, remote);
+    if (!parsed.error.empty()) co_return refuse_notification(services, 400, "bad_payload", parsed.error, remote);
     const SnsMessage& m = parsed.message;
     if (auto header = in.header("x-amz-sns-message-type"); !header.empty() && header != m.type)
-        co_return refuse(services, 400, "bad_payload", "x-amz-sns-message-type does not match Type", remote);
+        co_return refuse_notification(services, 400, "bad_payload", "x-amz-sns-message-type does not match Type", remote);
     if (!is_sns_certificate_url(m.signing_cert_url))
-        co_return refuse(services, 400, "bad_certificate_url",
+        co_return refuse_notification(services, 400, "bad_certificate_url",
                          "SigningCertURL is not an https://sns.<region>.amazonaws.com/....pem URL: " +
                              m.signing_cert_url.substr(0, 200), remote);
     const auto& topics = services.config->alerts.sns_topic_arns;
     if (std::find(topics.begin(), topics.end(), m.topic_arn) == topics.end())
-        co_return refuse(services, 403, "unknown_topic", "topic " + m.topic_arn + " is not in alerts.sns.topic_arns",
+        co_return refuse_notification(services, 403, "unknown_topic", "topic " + m.topic_arn + " is not in alerts.sns.topic_arns",
                          remote);
     // The certificate must come from SNS in the topic's own region: any other
     // host under amazonaws.com (sns.s3.amazonaws.com is an S3 bucket) is not SNS.
     const auto topic = parse_sns_topic_arn(m.topic_arn);
-    if (!topic) co_return refuse(services, 400, "bad_payload", "TopicArn is not an SNS topic ARN", remote);
+    if (!topic) co_return refuse_notification(services, 400, "bad_payload", "TopicArn is not an SNS topic ARN", remote);
     if (std::string why = sns_endpoint_problem(m.signing_cert_url, *topic); !why.empty())
-        co_return refuse(services, 400, "bad_certificate_url", "SigningCertURL " + why, remote);
+        co_return refuse_notification(services, 400, "bad_certificate_url", "SigningCertURL " + why, remote);
     std::string pem;
     try {
         auto fetch = services.sns->certificate(m.signing_cert_url, *topic);
         pem = co_await std::move(fetch);
     } catch (const UntrustedSigningCertificate& e) {
-        co_return refuse(services, 403, "untrusted_certificate", e.what(), remote);
+        co_return refuse_notification(services, 403, "untrusted_certificate", e.what(), remote);
     } catch (const std::exception& e) {
         // Ours to retry, not the sender's fault: SNS redelivers on 5xx.
         services.metrics.count_error("alerts_sns_certificate_fetch");
@@ -70,16 +70,16 @@ boost::asio::awaitable<HttpOut> handle_sns_webhook(Services& services, HttpIn in
         co_return text_response(503, "signing certificate unavailable; retry later");
     }
     if (std::string why = verify_sns_signature(m, pem); !why.empty())
-        co_return refuse(services, 403, "bad_signature", "message " + m.message_id + ": " + why, remote);
+        co_return refuse_notification(services, 403, "bad_signature", "message " + m.message_id + ": " + why, remote);
     // Checked once the signature holds, so the Timestamp is AWS's own.
     if (std::string why = sns_message_age_problem(m, std::chrono::system_clock::now(),
                                                   services.config->alerts.sns_max_message_age);
         !why.empty())
-        co_return refuse(services, 400, "stale", why, remote);
+        co_return refuse_notification(services, 400, "stale", why, remote);
 
     if (m.type == "SubscriptionConfirmation") {
         if (std::string why = sns_endpoint_problem(m.subscribe_url, *topic); !why.empty())
-            co_return refuse(services, 400, "bad_subscribe_url", "SubscribeURL " + why, remote);
+            co_return refuse_notification(services, 400, "bad_subscribe_url", "SubscribeURL " + why, remote);
         try {
             auto confirm = services.sns->confirm_subscription(m.subscribe_url);
             co_await std::move(confirm);

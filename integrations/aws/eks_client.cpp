@@ -15,7 +15,7 @@ namespace {
 
 std::string segment(std::string_view name) { return uri_encode(name, true); }
 
-json parse_body(const AwsResponse& response) {
+json parse_eks_body(const AwsResponse& response) {
     auto body = json::parse(response.body, nullptr, false);
     if (body.is_discarded() || !body.is_object())
         throw UpstreamError("eks", "MalformedResponse", "EKS answered with something that is not a JSON object",
@@ -31,17 +31,15 @@ std::vector<std::string> strings(const json& j, const char* key) {
     return out;
 }
 
-const auto text = string_field;
-
 EksNodeGroup nodegroup_from(const json& n) {
     EksNodeGroup g;
-    g.name = text(n, "nodegroupName");
-    g.status = text(n, "status");
+    g.name = string_field(n, "nodegroupName");
+    g.status = string_field(n, "status");
     g.instance_types = strings(n, "instanceTypes");
-    g.capacity_type = text(n, "capacityType");
-    g.ami_type = text(n, "amiType");
+    g.capacity_type = string_field(n, "capacityType");
+    g.ami_type = string_field(n, "amiType");
     g.subnets = strings(n, "subnets");
-    g.node_role = text(n, "nodeRole");
+    g.node_role = string_field(n, "nodeRole");
     if (n.contains("scalingConfig") && n["scalingConfig"].is_object()) {
         const auto& s = n["scalingConfig"];
         g.scaling = {s.value("minSize", 0), s.value("maxSize", 0), s.value("desiredSize", 0)};
@@ -54,11 +52,11 @@ EksNodeGroup nodegroup_from(const json& n) {
 
 EksUpdate update_from(const json& u, std::string request_id) {
     EksUpdate update;
-    update.id = text(u, "id");
-    update.status = text(u, "status");
-    update.type = text(u, "type");
+    update.id = string_field(u, "id");
+    update.status = string_field(u, "status");
+    update.type = string_field(u, "type");
     if (u.contains("errors") && u["errors"].is_array())
-        for (const auto& e : u["errors"]) update.errors.push_back(text(e, "errorCode") + ": " + text(e, "errorMessage"));
+        for (const auto& e : u["errors"]) update.errors.push_back(string_field(e, "errorCode") + ": " + string_field(e, "errorMessage"));
     update.request_id = std::move(request_id);
     return update;
 }
@@ -86,19 +84,19 @@ asio::awaitable<std::vector<std::string>> EksClient::list_clusters() {
     do {
         std::string path = "/clusters?maxResults=100";
         if (!token.empty()) path += "&nextToken=" + uri_encode(token, true);
-        json body = parse_body(co_await transport_.call(eks_call("GET", path)));
+        json body = parse_eks_body(co_await transport_.call(eks_call("GET", path)));
         for (auto& name : strings(body, "clusters")) clusters.push_back(std::move(name));
-        token = text(body, "nextToken");
+        token = string_field(body, "nextToken");
     } while (!token.empty());
     co_return clusters;
 }
 
 asio::awaitable<EksCluster> EksClient::describe_cluster(std::string cluster) {
-    json body = parse_body(co_await transport_.call(eks_call("GET", "/clusters/" + segment(cluster))));
+    json body = parse_eks_body(co_await transport_.call(eks_call("GET", "/clusters/" + segment(cluster))));
     const json& c = body.value("cluster", json::object());
     const json& ca = c.value("certificateAuthority", json::object());
-    co_return EksCluster{text(c, "name"),    text(c, "arn"),      text(c, "status"),
-                         text(c, "version"), text(c, "endpoint"), ca.is_object() ? text(ca, "data") : std::string()};
+    co_return EksCluster{string_field(c, "name"),    string_field(c, "arn"),      string_field(c, "status"),
+                         string_field(c, "version"), string_field(c, "endpoint"), ca.is_object() ? string_field(ca, "data") : std::string()};
 }
 
 asio::awaitable<std::vector<std::string>> EksClient::list_nodegroups(std::string cluster) {
@@ -107,15 +105,15 @@ asio::awaitable<std::vector<std::string>> EksClient::list_nodegroups(std::string
     do {
         std::string path = "/clusters/" + segment(cluster) + "/node-groups?maxResults=100";
         if (!token.empty()) path += "&nextToken=" + uri_encode(token, true);
-        json body = parse_body(co_await transport_.call(eks_call("GET", path)));
+        json body = parse_eks_body(co_await transport_.call(eks_call("GET", path)));
         for (auto& name : strings(body, "nodegroups")) names.push_back(std::move(name));
-        token = text(body, "nextToken");
+        token = string_field(body, "nextToken");
     } while (!token.empty());
     co_return names;
 }
 
 asio::awaitable<EksNodeGroup> EksClient::describe_nodegroup(std::string cluster, std::string name) {
-    json body = parse_body(co_await transport_.call(
+    json body = parse_eks_body(co_await transport_.call(
         eks_call("GET", "/clusters/" + segment(cluster) + "/node-groups/" + segment(name))));
     co_return nodegroup_from(body.value("nodegroup", json::object()));
 }
@@ -125,7 +123,7 @@ asio::awaitable<EksUpdate> EksClient::update_scaling(std::string cluster, std::s
     AwsCall call = eks_call("POST", "/clusters/" + segment(cluster) + "/node-groups/" + segment(name) + "/update-config",
                             request.dump());
     AwsResponse response = co_await transport_.call(std::move(call));
-    json body = parse_body(response);
+    json body = parse_eks_body(response);
     co_return update_from(body.value("update", json::object()), response.request_id);
 }
 
@@ -133,7 +131,7 @@ asio::awaitable<EksUpdate> EksClient::describe_update(std::string cluster, std::
     AwsCall call = eks_call("GET", "/clusters/" + segment(cluster) + "/updates/" + segment(update_id) +
                                        "?nodegroupName=" + uri_encode(name, true));
     AwsResponse response = co_await transport_.call(std::move(call));
-    json body = parse_body(response);
+    json body = parse_eks_body(response);
     co_return update_from(body.value("update", json::object()), response.request_id);
 }
 
@@ -149,14 +147,14 @@ asio::awaitable<NodeGroupChange> EksClient::create_nodegroup(std::string cluster
     if (!spec.labels.empty()) request["labels"] = spec.labels;
     AwsCall call = eks_call("POST", "/clusters/" + segment(cluster) + "/node-groups", request.dump());
     AwsResponse response = co_await transport_.call(std::move(call));
-    json body = parse_body(response);
+    json body = parse_eks_body(response);
     co_return NodeGroupChange{nodegroup_from(body.value("nodegroup", json::object())), response.request_id};
 }
 
 asio::awaitable<NodeGroupChange> EksClient::delete_nodegroup(std::string cluster, std::string name) {
     AwsCall call = eks_call("DELETE", "/clusters/" + segment(cluster) + "/node-groups/" + segment(name));
     AwsResponse response = co_await transport_.call(std::move(call));
-    json body = parse_body(response);
+    json body = parse_eks_body(response);
     co_return NodeGroupChange{nodegroup_from(body.value("nodegroup", json::object())), response.request_id};
 }
 

@@ -16,8 +16,6 @@ struct SageMakerClient::Result {
 
 namespace {
 
-const auto text = string_field;
-
 // The fields of ClusterInstanceGroupSpecification (the UpdateCluster input
 // shape) that DescribeCluster's ClusterInstanceGroupDetails also carries.
 // UpdateCluster replaces each listed group with what it is given, so every one
@@ -37,16 +35,16 @@ json spec_from_details(const json& details, int count) {
 
 HyperPodCluster cluster_from(const json& c) {
     HyperPodCluster cluster;
-    cluster.name = text(c, "ClusterName");
-    cluster.arn = text(c, "ClusterArn");
-    cluster.status = text(c, "ClusterStatus");
+    cluster.name = string_field(c, "ClusterName");
+    cluster.arn = string_field(c, "ClusterArn");
+    cluster.status = string_field(c, "ClusterStatus");
     if (c.contains("Orchestrator") && c["Orchestrator"].contains("Eks"))
-        cluster.eks_cluster_arn = text(c["Orchestrator"]["Eks"], "ClusterArn");
+        cluster.eks_cluster_arn = string_field(c["Orchestrator"]["Eks"], "ClusterArn");
     if (c.contains("InstanceGroups") && c["InstanceGroups"].is_array())
         for (const auto& g : c["InstanceGroups"])
-            cluster.instance_groups.push_back({text(g, "InstanceGroupName"), text(g, "Status"), text(g, "InstanceType"),
+            cluster.instance_groups.push_back({string_field(g, "InstanceGroupName"), string_field(g, "Status"), string_field(g, "InstanceType"),
                                                g.value("CurrentCount", 0), g.value("TargetCount", 0),
-                                               text(g, "ExecutionRole")});
+                                               string_field(g, "ExecutionRole")});
     return cluster;
 }
 
@@ -54,8 +52,8 @@ HyperPodCluster cluster_from(const json& c) {
 // ClusterNodeDetails share these fields.
 HyperPodNode node_from(const json& n) {
     const json status = n.value("InstanceStatus", json::object());
-    return {text(n, "InstanceId"), text(n, "InstanceGroupName"), text(n, "InstanceType"), text(status, "Status"),
-            text(status, "Message")};
+    return {string_field(n, "InstanceId"), string_field(n, "InstanceGroupName"), string_field(n, "InstanceType"), string_field(status, "Status"),
+            string_field(status, "Message")};
 }
 
 NodeBatchResult batch_result(const json& body, std::string request_id) {
@@ -64,7 +62,7 @@ NodeBatchResult batch_result(const json& body, std::string request_id) {
     for (const auto& id : body.value("Successful", json::array()))
         if (id.is_string()) out.accepted.push_back(id.get<std::string>());
     for (const auto& f : body.value("Failed", json::array()))
-        out.failed.push_back({text(f, "NodeId"), text(f, "ErrorCode"), text(f, "Message")});
+        out.failed.push_back({string_field(f, "NodeId"), string_field(f, "ErrorCode"), string_field(f, "Message")});
     return out;
 }
 
@@ -91,7 +89,7 @@ asio::awaitable<std::vector<HyperPodCluster>> SageMakerClient::list_clusters() {
         Result result = co_await invoke("ListClusters", request.dump());
         for (const auto& summary : result.body.value("ClusterSummaries", json::array()))
             clusters.push_back(cluster_from(summary));
-        token = text(result.body, "NextToken");
+        token = string_field(result.body, "NextToken");
     } while (!token.empty());
     co_return clusters;
 }
@@ -107,7 +105,7 @@ asio::awaitable<std::string> SageMakerClient::set_instance_count(std::string clu
     Result current = co_await invoke("DescribeCluster", describe.dump());
     json groups = json::array();
     for (const auto& details : current.body.value("InstanceGroups", json::array()))
-        if (text(details, "InstanceGroupName") == group) groups.push_back(spec_from_details(details, count));
+        if (string_field(details, "InstanceGroupName") == group) groups.push_back(spec_from_details(details, count));
     if (groups.empty())
         throw UserError("HyperPod cluster `" + cluster + "` has no instance group `" + group + "`");
     json request{{"ClusterName", cluster}, {"InstanceGroups", groups}};
@@ -139,7 +137,7 @@ asio::awaitable<std::vector<HyperPodNode>> SageMakerClient::list_cluster_nodes(s
         if (!token.empty()) request["NextToken"] = token;
         Result result = co_await invoke("ListClusterNodes", request.dump());
         for (const auto& n : result.body.value("ClusterNodeSummaries", json::array())) nodes.push_back(node_from(n));
-        token = text(result.body, "NextToken");
+        token = string_field(result.body, "NextToken");
     } while (!token.empty());
     co_return nodes;
 }

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Fails when two source files of one layer define the same name in their
+anonymous namespaces.
+
+With -DHPOPS_UNITY_BUILD=ON (the README's run command) a layer's .cpp files
+are compiled eight to a batch, so file-local names meet: two `trim`s fail to
+compile, and two overloads of one name may silently pick each other's. Which
+files share a batch changes whenever a file is added, so names must be unique
+across the whole layer. `using a::b;` may repeat, and so may an alias for the
+same type (`using json = nlohmann::json;`).
+
+    check_unity_names.py BUILD/layers.txt SOURCE_DIR
+    check_unity_names.py --self-test
+"""
+import collections
+import os
+import re
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_layering import owner, read_layers  # noqa: E402
+
+OPEN = re.compile(r'^namespace \{')
+CLOSE = re.compile(r'^\}\s*// namespace\s*$')
+TYPE = re.compile(r'^(?:template\s*<[^>]*>\s*)?(?:struct|class|enum class|enum|union)\s+(\w+)')
+ALIAS = re.compile(r'^using\s+(\w+)\s*=\s*([^;]+);')
+# A function or variable defined at the namespace's top level (column 0).
+DEFINITION = re.compile(r'^(?!using\b|return\b|template\b)[A-Za-z_][\w:<>,\s\*&\[\]]*?[\s\*&](\w+)\s*(?:\(|=|\{|\[)')
+
+
+def local_names(text):
+    names, inside = set(), False
+    for line in text.split('\n'):
+        if OPEN.match(line):
+            inside = True
+        elif inside and CLOSE.match(line):
+            inside = False
+        elif inside:
+            alias = ALIAS.match(line)
+            if alias:  # the same alias twice is one name
+                names.add(alias.group(1) + ' = ' + alias.group(2).strip())
+                continue
+            m = TYPE.match(line) or DEFINITION.match(line)
+            if m and m.group(1) != 'operator':
+                names.add(m.group(1))
+    return names
+
+
+def clashes(layers, source_dir):
+    seen = collections.defaultdict(lambda: collections.defaultdict(list))
+    for name, layer in layers.items():
+        for folder in layer['folders']:
+            base = os.path.join(source_dir, folder)
+            walk = os.walk(base) if layer['recursive'] else [(base, [], os.listdir(base) if os.path.isdir(base) else [])]
+            for top, _, files in walk:
+                for file in sorted(files):
+                    relative = os.path.relpath(os.path.join(top, file), source_dir)
+                    if not file.endswith('.cpp') or owner(layers, relative) != name:
+                        continue
+                    for local in local_names(open(os.path.join(source_dir, relative), encoding='utf-8').read()):
+                        seen[name][local].append(relative)
+    found = []
+    for layer, names in sorted(seen.items()):
+        for local, files in sorted(names.items()):
+            if ' = ' not in local and len(files) > 1:
+                found.append(f'{layer}: `{local}` in the anonymous namespaces of {", ".join(sorted(files))}')
+        aliases = collections.defaultdict(dict)
+        for local, files in names.items():
+            if ' = ' in local:
+                name, target = local.split(' = ', 1)
+                aliases[name][target] = files
+        for name, targets in sorted(aliases.items()):
+            if len(targets) > 1:
+                files = sorted(f for fs in targets.values() for f in fs)
+                found.append(f'{layer}: alias `{name}` for different types in {", ".join(files)}')
+    return found
+
+
+def self_test():
+    with tempfile.TemporaryDirectory() as root:
+        def write(relative, text):
+            os.makedirs(os.path.join(root, os.path.dirname(relative)), exist_ok=True)
+            open(os.path.join(root, relative), 'w').write(text)
+        write('layers.txt', 'hpops_common flat common\nhpops_aws recursive integrations hpops_common\n')
+        write('common/a.cpp', 'namespace hpops {\nnamespace {\n\nusing nlohmann::json;\n'
+                              'std::string_view trim(std::string_view s) {\n    return s;\n}\n\n}  // namespace\n}\n')
+        write('common/b.cpp', 'namespace {\nusing nlohmann::json;\nconstexpr int limit = 3;\n}  // namespace\n'
+                              'std::string_view trim(std::string_view s) { return s; }\n')
+        write('integrations/aws/c.cpp', 'namespace {\nusing json = nlohmann::json;\nstruct Use {};\n}  // namespace\n')
+        write('integrations/k8s/d.cpp', 'namespace {\nusing json = nlohmann::json;\nstruct Use {};\n}  // namespace\n')
+        layers = read_layers(os.path.join(root, 'layers.txt'))
+        found = clashes(layers, root)
+        assert found == ['hpops_aws: `Use` in the anonymous namespaces of integrations/aws/c.cpp, '
+                         'integrations/k8s/d.cpp'], found
+        write('common/b.cpp', 'namespace {\nstd::string trim(std::string s) { return s; }\n}  // namespace\n')
+        assert len(clashes(layers, root)) == 2, clashes(layers, root)
+        write('integrations/k8s/d.cpp', 'namespace {\nusing json = std::string;\n}  // namespace\n')
+        assert clashes(layers, root)[0] == ('hpops_aws: alias `json` for different types in integrations/aws/c.cpp, '
+                                            'integrations/k8s/d.cpp'), clashes(layers, root)
+    print('check_unity_names: self-test passed (same-named file-local helpers of one layer are caught)')
+
+
+def main(argv):
+    if argv[1:] == ['--self-test']:
+        self_test()
+        return 0
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    found = clashes(read_layers(argv[1]), argv[2])
+    for clash in found:
+        print('unity names: ' + clash, file=sys.stderr)
+    if found:
+        print(f'unity names: {len(found)} name(s) defined twice in one layer: rename one, or share one in a header',
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
