@@ -9,6 +9,12 @@ venv="${HPOPS_VENV:-$HOME/.cache/hpops/venv}"
 binary="${HPOPS_BINARY:-build/hpops}"
 
 if [ "${HPOPS_REAL_AWS:-0}" != 1 ]; then
+  # scripts/bootstrap.sh --run prepares the venv in the background: wait for it.
+  [ -e "$venv.lock" ] && flock "$venv.lock" true
+  if [ ! -e "$venv/.run-requirements" ] && [ ! -e "$venv/.requirements.sha256" ]; then
+    echo "run-local: the venv with moto is not ready; see $venv.log, or run scripts/bootstrap.sh --run again" >&2
+    exit 1
+  fi
   coproc MOTO { exec "$venv/bin/python" tests/peers/moto_peer.py --seed; }
   trap 'kill "$MOTO_PID" 2>/dev/null || true' EXIT
   read -r info <&"${MOTO[0]}"
