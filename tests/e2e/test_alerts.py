@@ -176,7 +176,10 @@ def test_one_message_per_interval_per_channel(slack_api, tmpdir_path):
             post_json(bot, "/alerts/alertmanager", am_payload([am_alert(f"pace-{i}")], group_key=f"p{i}"), bearer())
         calls = slack_api.wait_for(lambda c: len(c) >= 3, what="three posts")
         gaps = [b["time"] - a["time"] for a, b in zip(calls, calls[1:])]
-        assert all(g >= 0.38 for g in gaps), gaps
+        # Times of arrival: under ASan on a loaded machine one post can arrive
+        # 20 ms later than the next, so a gap shows 0.38 s for 0.4 s paced.
+        # Unpaced, the three arrive milliseconds apart.
+        assert all(g >= 0.35 for g in gaps), gaps
     finally:
         bot.stop()
 

@@ -35,6 +35,8 @@ json replica(int replicas, int gpus) {
                                                                  {"resources", {{"limits", {{"nvidia.com/gpu", gpus}}}}}}})}}}}}};
 }
 
+// `conditions` is a json::array: a one-element braced list would be an array
+// under GCC but the element itself under clang.
 json pytorch_job(const std::string& name, json conditions, bool suspend = false) {
     json job = {{"apiVersion", "kubeflow.org/v1"},
                 {"kind", "PyTorchJob"},
@@ -75,10 +77,10 @@ TEST(TrainJobState, FromTheOperatorsConditionsAndTheSpec) {
     EXPECT_EQ(job_state(pytorch_job("a", json::array())), "Pending");
     EXPECT_EQ(job_state(pytorch_job("a", {condition("Created", "True"), condition("Running", "True")})), "Running");
     EXPECT_EQ(job_state(pytorch_job("a", {condition("Running", "False"), condition("Failed", "True")})), "Failed");
-    EXPECT_EQ(job_state(pytorch_job("a", {condition("Succeeded", "True")})), "Succeeded");
-    EXPECT_EQ(job_state(pytorch_job("a", {condition("Running", "True")}, true)), "Suspending")
+    EXPECT_EQ(job_state(pytorch_job("a", json::array({condition("Succeeded", "True")}))), "Succeeded");
+    EXPECT_EQ(job_state(pytorch_job("a", json::array({condition("Running", "True")}), true)), "Suspending")
         << "asked for in spec, not yet done by the operator";
-    EXPECT_EQ(job_state(pytorch_job("a", {condition("Suspended", "True")}, true)), "Suspended");
+    EXPECT_EQ(job_state(pytorch_job("a", json::array({condition("Suspended", "True")}), true)), "Suspended");
     EXPECT_EQ(job_state(hyperpod_job("h")), "Running");
     json completed = hyperpod_job("h");
     completed["status"]["conditions"].push_back(condition("Completed", "True"));
@@ -86,8 +88,8 @@ TEST(TrainJobState, FromTheOperatorsConditionsAndTheSpec) {
 }
 
 TEST(TrainJobReplicas, ReadyPodsOfTheReplicasAskedForRestartsAndQueue) {
-    const json job = pytorch_job("llama-sft", {condition("Running", "True")});
-    const json other = pytorch_job("other", {condition("Running", "True")});
+    const json job = pytorch_job("llama-sft", json::array({condition("Running", "True")}));
+    const json other = pytorch_job("other", json::array({condition("Running", "True")}));
     const std::vector<json> pods{pod("llama-sft-master-0", job, true, 2, "master"),
                                  pod("llama-sft-worker-0", job, false, 1, "worker"),
                                  pod("other-master-0", other, true, 5, "master")};
