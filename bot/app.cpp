@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -84,7 +85,7 @@ Clients App::clients_with_alerts() const {
     return clients;
 }
 
-std::uint16_t App::start(asio::io_context& io) {
+std::uint16_t App::start(asio::io_context& io, asio::io_context& background) {
     services_ = std::make_unique<Services>(Services{config_, *store_, metrics_, *dispatcher_, *http_, replays_,
                                                     grafana_replays_, io.get_executor(), nullptr});
     auto body_limit_for = [server = config_->server](std::string_view target) {
@@ -104,7 +105,7 @@ std::uint16_t App::start(asio::io_context& io) {
     clients_ = clients_with_alerts();
     job_messenger_ = std::make_unique<SlackJobMessenger>(
         config_->slack.bot_token.empty() ? nullptr : chat_poster_.get(), *http_);
-    jobs_ = std::make_unique<JobRunner>(io.get_executor(), *store_, JobContext{*config_, clients_, store_.get()},
+    jobs_ = std::make_unique<JobRunner>(background.get_executor(), *store_, JobContext{*config_, clients_, store_.get()},
                                         job_messenger_.get(),
                                         JobRunnerOptions{.owner = replica_name(*config_),
                                                          .lease = config_->store.lease,
@@ -113,12 +114,12 @@ std::uint16_t App::start(asio::io_context& io) {
     services_->jobs = jobs_.get();
     dispatcher_->set_jobs(jobs_.get());
     jobs_->start();  // resumes what a stop or a crash left unfinished
-    replica_watch_ = std::make_unique<ReplicaWatch>(io.get_executor(), *config_, *store_, replica_name(*config_));
+    replica_watch_ = std::make_unique<ReplicaWatch>(background.get_executor(), *config_, *store_, replica_name(*config_));
     replica_watch_->start();
     // Digests are posted as jobs, in their channel: that needs the bot token.
     if (!config_->slack.bot_token.empty()) {
         digests_ = std::make_unique<DigestScheduler>(
-            io.get_executor(), *config_, *store_, *jobs_,
+            background.get_executor(), *config_, *store_, *jobs_,
             Leadership(store_.get(), "digests", replica_name(*config_), config_->store.lease));
         digests_->start();
     } else if (!config_->digests.schedules.empty()) {
@@ -127,7 +128,7 @@ std::uint16_t App::start(asio::io_context& io) {
     }
     if ((clients_.node_groups || clients_.hyperpod) && config_->digests.capacity_interval.count() > 0) {
         capacity_ = std::make_unique<CapacitySampler>(
-            io.get_executor(), *config_, clients_, *store_,
+            background.get_executor(), *config_, clients_, *store_,
             Leadership(store_.get(), "capacity", replica_name(*config_), config_->store.lease));
         capacity_->start();
     }
@@ -138,7 +139,7 @@ std::uint16_t App::start(asio::io_context& io) {
         };
         alert_capacity_ = std::make_unique<AlertCapacity>(clients_with_alerts(), *config_, std::move(signer));
         alert_poster_ = std::make_unique<AlertPoster>(
-            io.get_executor(), *alert_store_, *chat_poster_, metrics_, alert_capacity_.get(), std::chrono::seconds(1),
+            background.get_executor(), *alert_store_, *chat_poster_, metrics_, alert_capacity_.get(), std::chrono::seconds(1),
             alerts::AlertLanes{store_.get(), replica_name(*config_)});
         alert_intake_ = std::make_unique<AlertIntake>(*alert_store_, config_->alerts,
                                                       [poster = alert_poster_.get()] { poster->wake(); });
@@ -180,7 +181,9 @@ void App::drain(asio::io_context& io) {
 int App::serve() {
     const int threads = std::max(1, config_->server.threads);
     asio::io_context io(threads);
-    const auto port = start(io);
+    asio::io_context background(1);
+    auto background_busy = asio::make_work_guard(background);
+    const auto port = start(io, background);
     spdlog::info("hpops {} listening on {}://{}:{} with {} threads, store {}", version,
                  config_->server.tls_cert_file.empty() ? "http" : "https", config_->server.host, port, threads,
                  store_->describe());
@@ -191,15 +194,20 @@ int App::serve() {
         drain(io);
     });
     std::vector<std::thread> pool;
+    pool.emplace_back([&background] { background.run(); });
     for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();
+    // drain() stopped the background work before it stopped `io`.
+    background_busy.reset();
+    background.stop();
     for (auto& thread : pool) thread.join();
-    // While `io` still exists: the server's destructor posts to it, the alert
-    // intake's writer may wake the poster, the poster's timers belong to it,
-    // and a Slack call still in flight completes onto it. Unposted alert
-    // messages stay in the store for the next start.
+    // While `io` and `background` still exist: the server's destructor posts
+    // to `io`, the alert intake's writer may wake the poster, the poster's
+    // timers belong to `background`, and a Slack call still in flight
+    // completes onto it. Unposted alert messages stay in the store for the
+    // next start.
     server_.reset();
-    digests_.reset();  // its strand and timer belong to `io`
+    digests_.reset();  // its strand and timer belong to `background`
     capacity_.reset();
     replica_watch_.reset();
     jobs_.reset();

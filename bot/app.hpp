@@ -40,8 +40,12 @@ public:
     explicit App(ConfigPtr config, HandlerRegistry handlers = default_handlers());
     ~App();
 
-    // Binds and starts serving on `io`; returns the bound port.
-    std::uint16_t start(boost::asio::io_context& io);
+    // Binds and starts serving on `io`; returns the bound port. Jobs, digests,
+    // capacity samples, replica heartbeats and alert posts run on `background`:
+    // they call the store synchronously, and a store that stalls them (a lock
+    // held by another writer, a slow database server) must not hold up the
+    // threads that answer chat and webhooks.
+    std::uint16_t start(boost::asio::io_context& io, boost::asio::io_context& background);
     // Stops accepting, lets in-flight requests, follow-ups and job steps finish
     // (up to the configured grace), then stops `io`. Unfinished jobs stay in
     // the store and resume at the next start.
