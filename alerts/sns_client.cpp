@@ -6,7 +6,7 @@ namespace hpops::alerts {
 
 namespace {
 constexpr std::size_t max_cached_certificates = 16;  // AWS rotates them rarely; a bound keeps forgeries from growing it
-}
+}  // namespace
 
 std::string SnsClient::target(const std::string& url) const {
     if (test_base_.empty()) return url;

@@ -6,16 +6,12 @@
 #include <cstdlib>
 #include <limits>
 
+#include "common/text.hpp"
+
 namespace hpops {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
 
 // Leading decimal digits of `s` as an unsigned number; advances `s`.
 std::optional<std::uint64_t> take_number(std::string_view& s) {

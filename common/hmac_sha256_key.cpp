@@ -3,12 +3,16 @@
 // SHA256_Init and friends are deprecated in OpenSSL 3 in favour of EVP, but
 // they are the only OpenSSL interface that hashes without allocating and lets
 // a hashing state be copied as a plain struct, which is what precomputed
-// HMAC pads need. They run the same SHA code as EVP.
-#define OPENSSL_SUPPRESS_DEPRECATED
+// HMAC pads need. They run the same SHA code as EVP. The warning is silenced
+// here, not with OPENSSL_SUPPRESS_DEPRECATED: in a unity build another file
+// of the layer has included <openssl/sha.h> before this one.
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include <cstring>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 namespace hpops {
 
@@ -62,3 +66,5 @@ HmacSha256Key::Digest HmacSha256Key::sign(std::initializer_list<std::string_view
 }
 
 }  // namespace hpops
+
+#pragma GCC diagnostic pop

@@ -6,7 +6,7 @@ namespace {
 constexpr std::pair<JobStatus, std::string_view> names[] = {
     {JobStatus::running, "running"}, {JobStatus::done, "done"}, {JobStatus::failed, "failed"},
     {JobStatus::cancelled, "cancelled"}};
-}
+}  // namespace
 
 std::string_view to_string(JobStatus status) {
     for (const auto& [value, name] : names)

@@ -37,7 +37,7 @@ bool is_zone_id(std::string_view z) {
            all_of(z.substr(at + 3), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
-int parse_count(const std::string& text) {
+int parse_instance_count(const std::string& text) {
     int value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size() || value < 1 || value > 1000)
@@ -100,7 +100,7 @@ ClusterLaunchRequest parse_cluster_launch(const Intent& intent) {
                                 value.substr(0, 40) + "` is not");
             r.instance_type = value;
         } else if (key == "count") {
-            r.count = parse_count(value);
+            r.count = parse_instance_count(value);
         } else if (key == "az") {
             r.zones = split_commas(value);
             const bool names = std::all_of(r.zones.begin(), r.zones.end(), [](const auto& z) { return is_zone_name(z); });

@@ -9,7 +9,7 @@ namespace hpops::handlers {
 namespace {
 
 // The kinds deploy/cluster-setup/ uses, and where the API keeps each.
-KubeResource resource_of(std::string_view kind) {
+KubeResource resource_for_kind(std::string_view kind) {
     if (kind == "Namespace") return kube::namespaces;
     if (kind == "ServiceAccount") return {"", "v1", "serviceaccounts", "ServiceAccount"};
     if (kind == "PersistentVolume") return {"", "v1", "persistentvolumes", "PersistentVolume", false};
@@ -25,7 +25,7 @@ std::vector<SetupResource> cluster_setup_resources(std::string_view region, std:
     text = replace_all(std::move(text), "${ARTIFACTS_BUCKET}", artifacts_bucket);
     std::vector<SetupResource> out;
     for (auto& object : yaml_documents_as_json(text)) {
-        KubeResource resource = resource_of(object.value("kind", ""));
+        KubeResource resource = resource_for_kind(object.value("kind", ""));
         std::string ns = resource.namespaced ? object["metadata"].value("namespace", "default") : "";
         out.push_back({std::move(resource), std::move(ns), std::move(object)});
     }

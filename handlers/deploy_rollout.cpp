@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "handlers/kube_fields.hpp"
+
 namespace hpops::handlers {
 namespace {
 
@@ -10,12 +12,6 @@ using nlohmann::json;
 // Waiting reasons that do not fix themselves: the rollout has failed.
 const std::set<std::string> fatal_waiting{"ImagePullBackOff", "ErrImagePull", "InvalidImageName",
                                           "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError"};
-
-bool pod_ready(const json& pod) {
-    for (const auto& c : pod["status"].value("conditions", json::array()))
-        if (c.value("type", "") == "Ready") return c.value("status", "") == "True";
-    return false;
-}
 
 std::string phase_of(const json& pod) {
     if (pod["metadata"].contains("deletionTimestamp")) return "Terminating";
@@ -80,7 +76,7 @@ RolloutState assess_rollout(const json& deployment, const std::vector<json>& pod
     int ready_pods = 0;
     for (const auto& pod : pods) {
         ++state.pod_phases[phase_of(pod)];
-        if (pod_ready(pod)) ++ready_pods;
+        if (condition_true(pod, "Ready")) ++ready_pods;
         find_failure(pod, state);
     }
     // The Deployment's own count lags its pods by a sync; either says ready.

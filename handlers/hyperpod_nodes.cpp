@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 constexpr std::string_view node_prefix = "hyperpod-";
-}
+}  // namespace
 
 std::string kube_node_name(const std::string& instance_id) { return std::string(node_prefix) + instance_id; }
 

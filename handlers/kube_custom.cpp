@@ -28,36 +28,6 @@ boost::asio::awaitable<std::vector<nlohmann::json>> list_operator_kind(Kube& kub
     co_return std::move(*items);
 }
 
-namespace {
-
-const nlohmann::json& member(const nlohmann::json& object, std::string_view key, bool (nlohmann::json::*is)() const noexcept,
-                             const nlohmann::json& empty) {
-    if (!object.is_object()) return empty;
-    const auto it = object.find(key);
-    return it != object.end() && ((*it).*is)() ? *it : empty;
-}
-
-}  // namespace
-
-const nlohmann::json& field(const nlohmann::json& object, std::string_view key) {
-    static const nlohmann::json empty = nlohmann::json::object();
-    return member(object, key, &nlohmann::json::is_object, empty);
-}
-
-const nlohmann::json& list_field(const nlohmann::json& object, std::string_view key) {
-    static const nlohmann::json empty = nlohmann::json::array();
-    return member(object, key, &nlohmann::json::is_array, empty);
-}
-
-std::string name_of(const nlohmann::json& object) { return field(object, "metadata").value("name", ""); }
-std::string namespace_of(const nlohmann::json& object) { return field(object, "metadata").value("namespace", ""); }
-
-const nlohmann::json& condition_of(const nlohmann::json& object, std::string_view type) {
-    for (const auto& c : list_field(field(object, "status"), "conditions"))
-        if (c.is_object() && c.value("type", "") == type) return c;
-    return field(object, "");  // an empty object
-}
-
 std::string kube_cluster_name(const KubernetesConfig& config, const Kube& kube) {
     if (!config.eks_cluster.empty()) return config.eks_cluster;
     // `aws eks update-kubeconfig` names its context after the cluster's ARN.

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "handlers/kube_fields.hpp"
 #include "hpops/config.hpp"
 #include "hpops/kube.hpp"
 
@@ -24,16 +25,6 @@ boost::asio::awaitable<std::optional<std::vector<nlohmann::json>>> list_if_serve
 // kueue.x-k8s.io/v1beta1 API).", never the API server's bare 404.
 boost::asio::awaitable<std::vector<nlohmann::json>> list_operator_kind(Kube& kube, KubeResource resource,
                                                                        std::string operator_name, std::string cluster);
-
-// object[key] when it is a JSON object (or array, for list_field), else an
-// empty one: an operator's fields may be left out, or null.
-const nlohmann::json& field(const nlohmann::json& object, std::string_view key);
-const nlohmann::json& list_field(const nlohmann::json& object, std::string_view key);
-// metadata.name and metadata.namespace, or "".
-std::string name_of(const nlohmann::json& object);
-std::string namespace_of(const nlohmann::json& object);
-// The status condition of `type`, or an empty object.
-const nlohmann::json& condition_of(const nlohmann::json& object, std::string_view type);
 
 // How messages name the configured cluster: kubernetes.eks_cluster, else the
 // kubeconfig context (the cluster's name from an EKS ARN), else the API

@@ -22,8 +22,6 @@ const json& disruption_of(const json& pool) { return field(spec_field(pool), "di
 
 std::string text_of(const json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
 
-bool ready(const json& object) { return condition_of(object, "Ready").value("status", "") == "True"; }
-
 std::vector<std::string> pool_names(const std::vector<json>& pools) {
     std::vector<std::string> names;
     for (const auto& p : pools) names.push_back(name_of(p));
@@ -93,7 +91,7 @@ std::vector<std::string> node_claim_row(const json& claim, std::chrono::system_c
     const std::string node = field(claim, "status").value("nodeName", "");
     return {name_of(claim), pool_of(claim), label("node.kubernetes.io/instance-type"),
             label("topology.kubernetes.io/zone"), label(capacity_type_label), node.empty() ? "—" : node,
-            age_of(claim, now), ready(claim) ? "Ready" : "not ready"};
+            age_of(claim, now), condition_true(claim, "Ready") ? "Ready" : "not ready"};
 }
 
 std::vector<PoolSummary> pool_summaries(const std::vector<json>& pools, const std::vector<json>& claims) {
@@ -138,7 +136,7 @@ Reply render_pools(const std::vector<json>& pools, const std::vector<json>& clai
     for (const auto& c : claims) {
         if (!selected.empty() && pool_of(c) != selected) continue;
         held.rows.push_back(node_claim_row(c, now));
-        ready_claims += ready(c) ? 1 : 0;
+        ready_claims += condition_true(c, "Ready") ? 1 : 0;
     }
     std::sort(held.rows.begin(), held.rows.end(),
               [](const auto& a, const auto& b) { return std::tie(a[1], a[0]) < std::tie(b[1], b[0]); });

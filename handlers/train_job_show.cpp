@@ -96,7 +96,7 @@ Reply render_train_job(const json& job, const std::vector<const json*>& pods, co
         int restarts = 0;
         for (const auto& c : list_field(field(*pod, "status"), "containerStatuses")) restarts += c.value("restartCount", 0);
         const std::string node = field(*pod, "spec").value("nodeName", "");
-        pod_table.rows.push_back({name_of(*pod), pod_phase(*pod), pod_ready(*pod) ? "yes" : "no",
+        pod_table.rows.push_back({name_of(*pod), pod_phase(*pod), condition_true(*pod, "Ready") ? "yes" : "no",
                                   std::to_string(restarts), node.empty() ? "—" : node});
         for (const auto& reason : termination_reasons(*pod))
             failures.push_back({"Pod `" + name_of(*pod) + "` " + reason, Mark::failed});

@@ -14,10 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-bool condition_true(const json& job, std::string_view type) {
-    return condition_of(job, type).value("status", "") == "True";
-}
-
 // "no kubeflow.org/v1 API" for each missing kind, joined.
 std::string missing_text(const std::vector<const TrainJobKind*>& missing, const char* joiner = " and ") {
     std::string out;
@@ -144,7 +140,6 @@ std::vector<const json*> pods_of(const json& job, const std::vector<json>& pods)
     return out;
 }
 
-bool pod_ready(const json& pod) { return condition_of(pod, "Ready").value("status", "") == "True"; }
 
 int restarts_of(const std::vector<const json*>& pods) {
     int total = 0;
@@ -154,7 +149,7 @@ int restarts_of(const std::vector<const json*>& pods) {
 }
 
 std::string replicas_text(const json& job, const std::vector<const json*>& pods) {
-    int ready = static_cast<int>(std::count_if(pods.begin(), pods.end(), [](const json* p) { return pod_ready(*p); }));
+    int ready = static_cast<int>(std::count_if(pods.begin(), pods.end(), [](const json* p) { return condition_true(*p, "Ready"); }));
     if (pods.empty()) {
         // No pods listed (cleaned up, or a cluster that hides them): the
         // operator's own count of active replicas.

@@ -65,7 +65,6 @@ int gpus_total(const nlohmann::json& job);
 
 // The pods a job owns (ownerReferences), by name.
 std::vector<const nlohmann::json*> pods_of(const nlohmann::json& job, const std::vector<nlohmann::json>& pods);
-bool pod_ready(const nlohmann::json& pod);
 // Container restarts, summed over the pods.
 int restarts_of(const std::vector<const nlohmann::json*>& pods);
 // "3/4": ready pods (else the operator's active count) of the replicas asked for.

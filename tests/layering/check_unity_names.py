@@ -2,11 +2,13 @@
 """Fails when two source files of one layer define the same name in their
 anonymous namespaces.
 
-With -DHPOPS_UNITY_BUILD=ON (the README's run command) a layer's .cpp files
-are compiled eight to a batch, so file-local names meet: two `trim`s fail to
-compile, and two overloads of one name may silently pick each other's. Which
-files share a batch changes whenever a file is added, so names must be unique
-across the whole layer. `using a::b;` may repeat, and so may an alias for the
+With -DHPOPS_UNITY_BUILD=ON (the README's run command, and the sanitizer
+builds) a layer's .cpp files are compiled as one unit, so file-local names
+meet: two `trim`s fail to compile, and two overloads of one name may silently
+pick each other's. A file-local name that a header of the layer also declares
+at namespace level (`pod_ready` in one file's anonymous namespace, and in
+another file's header) is caught too: in one unit, a call may be ambiguous,
+or bind to the other. `using a::b;` may repeat, and so may an alias for the
 same type (`using json = nlohmann::json;`).
 
     check_unity_names.py BUILD/layers.txt SOURCE_DIR
@@ -47,24 +49,62 @@ def local_names(text):
     return names
 
 
+NESTED_OPEN = re.compile(r'^namespace (?!hpops\b)\w+ \{')
+NESTED_CLOSE = re.compile(r'^\}\s*// namespace \w+\s*$')
+
+
+def public_names(text):
+    """Names a header declares at its layer's namespace level: column 0, not
+    in an anonymous or nested named namespace (`hyperpod_labels::health`)."""
+    names, skipping = set(), 0
+    for line in text.split('\n'):
+        if OPEN.match(line) or NESTED_OPEN.match(line):
+            skipping += 1
+        elif skipping and (CLOSE.match(line) or NESTED_CLOSE.match(line)):
+            skipping -= 1
+        elif not skipping:
+            m = DEFINITION.match(line)
+            if m and m.group(1) != 'operator':
+                names.add(m.group(1))
+    return names
+
+
+def layer_files(layers, name, source_dir, suffix):
+    layer = layers[name]
+    for folder in layer['folders']:
+        base = os.path.join(source_dir, folder)
+        walk = os.walk(base) if layer['recursive'] else [(base, [], os.listdir(base) if os.path.isdir(base) else [])]
+        for top, _, files in walk:
+            for file in sorted(files):
+                relative = os.path.relpath(os.path.join(top, file), source_dir)
+                if file.endswith(suffix) and owner(layers, relative) == name:
+                    yield relative
+
+
 def clashes(layers, source_dir):
     seen = collections.defaultdict(lambda: collections.defaultdict(list))
-    for name, layer in layers.items():
-        for folder in layer['folders']:
-            base = os.path.join(source_dir, folder)
-            walk = os.walk(base) if layer['recursive'] else [(base, [], os.listdir(base) if os.path.isdir(base) else [])]
-            for top, _, files in walk:
-                for file in sorted(files):
-                    relative = os.path.relpath(os.path.join(top, file), source_dir)
-                    if not file.endswith('.cpp') or owner(layers, relative) != name:
-                        continue
-                    for local in local_names(open(os.path.join(source_dir, relative), encoding='utf-8').read()):
-                        seen[name][local].append(relative)
+    declared = collections.defaultdict(lambda: collections.defaultdict(list))
+    for name in layers:
+        for relative in layer_files(layers, name, source_dir, '.hpp'):
+            for public in public_names(open(os.path.join(source_dir, relative), encoding='utf-8').read()):
+                declared[name][public].append(relative)
     found = []
+    for name in layers:
+        for relative in layer_files(layers, name, source_dir, '.cpp'):
+            text = open(os.path.join(source_dir, relative), encoding='utf-8').read()
+            lines = text.split('\n')
+            # This check reads an anonymous namespace up to that line.
+            if sum(bool(OPEN.match(line)) for line in lines) > sum(bool(CLOSE.match(line)) for line in lines):
+                found.append(f'{name}: {relative} closes an anonymous namespace without `}}  // namespace`')
+            for local in local_names(text):
+                seen[name][local].append(relative)
     for layer, names in sorted(seen.items()):
         for local, files in sorted(names.items()):
             if ' = ' not in local and len(files) > 1:
                 found.append(f'{layer}: `{local}` in the anonymous namespaces of {", ".join(sorted(files))}')
+            if local in declared[layer]:
+                found.append(f'{layer}: `{local}` in the anonymous namespace of {", ".join(sorted(files))} '
+                             f'and declared by {", ".join(sorted(declared[layer][local]))}')
         aliases = collections.defaultdict(dict)
         for local, files in names.items():
             if ' = ' in local:
@@ -98,6 +138,18 @@ def self_test():
         write('integrations/k8s/d.cpp', 'namespace {\nusing json = std::string;\n}  // namespace\n')
         assert clashes(layers, root)[0] == ('hpops_aws: alias `json` for different types in integrations/aws/c.cpp, '
                                             'integrations/k8s/d.cpp'), clashes(layers, root)
+        # A header's public name, against a file-local one; a nested
+        # namespace's name is not at the layer's level.
+        write('integrations/k8s/d.cpp', 'namespace {\nbool pod_ready(const json& pod) { return true; }\n'
+                                        'int health = 0;\n}  // namespace\n')
+        write('integrations/k8s/pods.hpp', 'namespace hpops::k8s {\nnamespace labels {\nconstexpr int health = 1;\n'
+                                           '}  // namespace labels\nbool pod_ready(const json& pod);\n}\n')
+        assert ('hpops_aws: `pod_ready` in the anonymous namespace of integrations/k8s/d.cpp and declared by '
+                'integrations/k8s/pods.hpp') in clashes(layers, root), clashes(layers, root)
+        assert not any('health' in c for c in clashes(layers, root)), clashes(layers, root)
+        write('integrations/k8s/d.cpp', 'namespace {\nconstexpr int limit = 3;\n}\nint f() { return limit; }\n')
+        assert ('hpops_aws: integrations/k8s/d.cpp closes an anonymous namespace without `}  // namespace`'
+                in clashes(layers, root)), clashes(layers, root)
     print('check_unity_names: self-test passed (same-named file-local helpers of one layer are caught)')
 
 
