@@ -69,9 +69,9 @@ def basic(user=AM_USER, password=AM_PASSWORD):
     return {"Authorization": f"Basic {raw}", "Content-Type": "application/json"}
 
 
-def post_json(bot, path, payload, headers):
+def post_json(bot, path, payload, headers, timeout=10):
     body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
-    return bot.post(path, body, headers=headers, sign=False)
+    return bot.post(path, body, headers=headers, sign=False, timeout=timeout)
 
 
 def command_text(bot, text, user="UVIEW01"):

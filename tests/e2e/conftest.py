@@ -171,7 +171,7 @@ log:
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
 
-    def post(self, path, body, headers=None, timestamp=None, sign=True):
+    def post(self, path, body, headers=None, timestamp=None, sign=True, timeout=10):
         body = body.encode() if isinstance(body, str) else body
         ts = str(int(time.time()) if timestamp is None else timestamp)
         h = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -181,7 +181,7 @@ log:
         h.update(headers or {})
         req = urllib.request.Request(self.base + path, data=body, headers=h, method="POST")
         try:
-            with urllib.request.urlopen(req, timeout=10, context=self.ssl) as r:
+            with urllib.request.urlopen(req, timeout=timeout, context=self.ssl) as r:
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
