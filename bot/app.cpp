@@ -105,8 +105,8 @@ std::uint16_t App::start(asio::io_context& io, asio::io_context& background) {
     clients_ = clients_with_alerts();
     job_messenger_ = std::make_unique<SlackJobMessenger>(
         config_->slack.bot_token.empty() ? nullptr : chat_poster_.get(), *http_);
-    jobs_ = std::make_unique<JobRunner>(background.get_executor(), *store_, JobContext{*config_, clients_, store_.get()},
-                                        job_messenger_.get(),
+    jobs_ = std::make_unique<JobRunner>(background.get_executor(), *store_,
+                                        JobContext{*config_, clients_, store_.get()}, job_messenger_.get(),
                                         JobRunnerOptions{.owner = replica_name(*config_),
                                                          .lease = config_->store.lease,
                                                          .takeover_scan = config_->store.lease / 3});
@@ -114,7 +114,8 @@ std::uint16_t App::start(asio::io_context& io, asio::io_context& background) {
     services_->jobs = jobs_.get();
     dispatcher_->set_jobs(jobs_.get());
     jobs_->start();  // resumes what a stop or a crash left unfinished
-    replica_watch_ = std::make_unique<ReplicaWatch>(background.get_executor(), *config_, *store_, replica_name(*config_));
+    replica_watch_ =
+        std::make_unique<ReplicaWatch>(background.get_executor(), *config_, *store_, replica_name(*config_));
     replica_watch_->start();
     // Digests are posted as jobs, in their channel: that needs the bot token.
     if (!config_->slack.bot_token.empty()) {
@@ -139,8 +140,8 @@ std::uint16_t App::start(asio::io_context& io, asio::io_context& background) {
         };
         alert_capacity_ = std::make_unique<AlertCapacity>(clients_with_alerts(), *config_, std::move(signer));
         alert_poster_ = std::make_unique<AlertPoster>(
-            background.get_executor(), *alert_store_, *chat_poster_, metrics_, alert_capacity_.get(), std::chrono::seconds(1),
-            alerts::AlertLanes{store_.get(), replica_name(*config_)});
+            background.get_executor(), *alert_store_, *chat_poster_, metrics_, alert_capacity_.get(),
+            std::chrono::seconds(1), alerts::AlertLanes{store_.get(), replica_name(*config_)});
         alert_intake_ = std::make_unique<AlertIntake>(*alert_store_, config_->alerts,
                                                       [poster = alert_poster_.get()] { poster->wake(); });
         services_->alerts = alert_intake_.get();

@@ -3,8 +3,8 @@
 namespace hpops::handlers {
 namespace {
 
-const nlohmann::json& member(const nlohmann::json& object, std::string_view key, bool (nlohmann::json::*is)() const noexcept,
-                             const nlohmann::json& empty) {
+const nlohmann::json& member(const nlohmann::json& object, std::string_view key,
+                             bool (nlohmann::json::*is)() const noexcept, const nlohmann::json& empty) {
     if (!object.is_object()) return empty;
     const auto it = object.find(key);
     return it != object.end() && ((*it).*is)() ? *it : empty;
