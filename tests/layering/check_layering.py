@@ -113,21 +113,28 @@ def self_test():
     print('check_layering: self-test passed (a handlers/ include of a bot/ header is caught)')
 
 
-def main(argv):
+def check_main(argv, usage, self_test, find, prefix, summary):
+    """The command line of the layering checks: `--self-test`, or LAYERS SOURCE_DIR,
+    printing each finding of find(LAYERS, SOURCE_DIR) and failing on any."""
     if argv[1:] == ['--self-test']:
         self_test()
         return 0
     if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
-    layers = read_layers(argv[1])
-    found = violations(layers, argv[2])
-    for v in found:
-        print('layering: ' + v, file=sys.stderr)
+    found = find(argv[1], argv[2])
+    for finding in found:
+        print(f'{prefix}: {finding}', file=sys.stderr)
     if found:
-        print(f'layering: {len(found)} include(s) against the layers (CMakeLists.txt, hpops_layer)', file=sys.stderr)
+        print(f'{prefix}: {len(found)} {summary}', file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv):
+    return check_main(argv, __doc__, self_test,
+                      lambda layers_file, source_dir: violations(read_layers(layers_file), source_dir),
+                      'layering', 'include(s) against the layers (CMakeLists.txt, hpops_layer)')
 
 
 if __name__ == '__main__':

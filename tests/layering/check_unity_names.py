@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_layering import owner, read_layers  # noqa: E402
+from check_layering import check_main, owner, read_layers, source_files  # noqa: E402
 
 OPEN = re.compile(r'^namespace \{')
 CLOSE = re.compile(r'^\}\s*// namespace\s*$')
@@ -69,35 +69,25 @@ def public_names(text):
     return names
 
 
-def layer_files(layers, name, source_dir, suffix):
-    layer = layers[name]
-    for folder in layer['folders']:
-        base = os.path.join(source_dir, folder)
-        walk = os.walk(base) if layer['recursive'] else [(base, [], os.listdir(base) if os.path.isdir(base) else [])]
-        for top, _, files in walk:
-            for file in sorted(files):
-                relative = os.path.relpath(os.path.join(top, file), source_dir)
-                if file.endswith(suffix) and owner(layers, relative) == name:
-                    yield relative
-
-
 def clashes(layers, source_dir):
     seen = collections.defaultdict(lambda: collections.defaultdict(list))
     declared = collections.defaultdict(lambda: collections.defaultdict(list))
-    for name in layers:
-        for relative in layer_files(layers, name, source_dir, '.hpp'):
-            for public in public_names(open(os.path.join(source_dir, relative), encoding='utf-8').read()):
+    sources = [(path, relative, owner(layers, relative)) for path, relative in source_files(layers, source_dir)]
+    for path, relative, name in sources:
+        if name and relative.endswith('.hpp'):
+            for public in public_names(open(path, encoding='utf-8').read()):
                 declared[name][public].append(relative)
     found = []
-    for name in layers:
-        for relative in layer_files(layers, name, source_dir, '.cpp'):
-            text = open(os.path.join(source_dir, relative), encoding='utf-8').read()
-            lines = text.split('\n')
-            # This check reads an anonymous namespace up to that line.
-            if sum(bool(OPEN.match(line)) for line in lines) > sum(bool(CLOSE.match(line)) for line in lines):
-                found.append(f'{name}: {relative} closes an anonymous namespace without `}}  // namespace`')
-            for local in local_names(text):
-                seen[name][local].append(relative)
+    for path, relative, name in sources:
+        if not name or not relative.endswith('.cpp'):
+            continue
+        text = open(path, encoding='utf-8').read()
+        lines = text.split('\n')
+        # This check reads an anonymous namespace up to that line.
+        if sum(bool(OPEN.match(line)) for line in lines) > sum(bool(CLOSE.match(line)) for line in lines):
+            found.append(f'{name}: {relative} closes an anonymous namespace without `}}  // namespace`')
+        for local in local_names(text):
+            seen[name][local].append(relative)
     for layer, names in sorted(seen.items()):
         for local, files in sorted(names.items()):
             if ' = ' not in local and len(files) > 1:
@@ -154,20 +144,9 @@ def self_test():
 
 
 def main(argv):
-    if argv[1:] == ['--self-test']:
-        self_test()
-        return 0
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    found = clashes(read_layers(argv[1]), argv[2])
-    for clash in found:
-        print('unity names: ' + clash, file=sys.stderr)
-    if found:
-        print(f'unity names: {len(found)} name(s) defined twice in one layer: rename one, or share one in a header',
-              file=sys.stderr)
-        return 1
-    return 0
+    return check_main(argv, __doc__, self_test,
+                      lambda layers_file, source_dir: clashes(read_layers(layers_file), source_dir), 'unity names',
+                      'name(s) defined twice in one layer: rename one, or share one in a header')
 
 
 if __name__ == '__main__':
