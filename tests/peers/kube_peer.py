@@ -345,19 +345,11 @@ class KubeApi:
                                                                       "x-kubernetes-preserve-unknown-fields": True}}}]}})
         deadline = time.monotonic() + 30
         for plural in ("jumpstartmodels", "inferenceendpointconfigs"):
-            while True:
-                crd = self.get(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{plural}.{INFERENCE_GROUP}")
-                conditions = {c["type"]: c["status"] for c in crd.get("status", {}).get("conditions", [])}
-                if conditions.get("Established") == "True":
-                    break
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"CRD {plural} not established")
-                time.sleep(0.1)
+            self._wait(lambda: self._established(f"{plural}.{INFERENCE_GROUP}"), deadline,
+                       f"CRD {plural} not established")
         # Discovery lags behind Established by a moment.
-        while not self.exists(f"/apis/{INFERENCE_GROUP}/v1/namespaces/default/jumpstartmodels"):
-            if time.monotonic() > deadline:
-                raise TimeoutError("inference CRDs not served")
-            time.sleep(0.1)
+        self._wait(lambda: self.exists(f"/apis/{INFERENCE_GROUP}/v1/namespaces/default/jumpstartmodels"), deadline,
+                   "inference CRDs not served")
 
     CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
 
