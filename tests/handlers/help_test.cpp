@@ -12,36 +12,21 @@
 #include "command/parser.hpp"
 #include "hpops/errors.hpp"
 #include "hpops/store.hpp"
+#include "tests/support/null_store.hpp"
+#include "tests/support/reply_blocks_of.hpp"
 
 namespace {
 
+using hpops::testing::NullStore;
+using hpops::testing::reply_words;
 using hpops::CommandSpec;
 using hpops::Reply;
 using hpops::handlers::help_reply;
-
-// Help touches no storage; the fake only satisfies CommandContext.
-class NullStore final : public hpops::Store {
-public:
-    std::int64_t append_audit(const hpops::AuditRecord&) override { return 0; }
-    void finish_audit(std::int64_t, const std::string&, const std::string&, const std::string&) override {}
-    std::vector<hpops::AuditRecord> recent_audit(std::size_t) const override { return {}; }
-    std::optional<hpops::AuditRecord> audit_record(std::int64_t) const override { return std::nullopt; }
-    std::vector<hpops::AuditRecord> audit_history(const hpops::AuditQuery&) const override { return {}; }
-    bool remember_request(const std::string&, std::chrono::system_clock::time_point) override { return true; }
-    bool healthy() const override { return true; }
-    std::string describe() const override { return "null"; }
-};
 
 std::vector<std::string> texts(const Reply& reply) {
     std::vector<std::string> out;
     for (const auto& block : reply.blocks)
         if (const auto* text = std::get_if<hpops::Text>(&block)) out.push_back(text->markdown);
-    return out;
-}
-
-std::string all_text(const Reply& reply) {
-    std::string out;
-    for (const auto& t : texts(reply)) out += t + "\n";
     return out;
 }
 
@@ -124,10 +109,10 @@ TEST(HelpCommand, ExplainsEveryCommandInTheTable) {
         if (usage.size() <= 150) {
             EXPECT_EQ(heading(reply), usage);
         } else {
-            EXPECT_NE(all_text(reply).find("`" + usage + "`"), std::string::npos);
+            EXPECT_NE(reply_words(reply).find("`" + usage + "`"), std::string::npos);
         }
 
-        const std::string text = all_text(reply);
+        const std::string text = reply_words(reply);
         EXPECT_NE(text.find(spec.summary), std::string::npos);
         if (!spec.details.empty()) { EXPECT_NE(text.find(spec.details), std::string::npos); }
         for (const auto& option : spec.options)

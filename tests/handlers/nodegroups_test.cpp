@@ -8,10 +8,12 @@
 
 #include "bot/slack/block_kit_renderer.hpp"
 #include "tests/support/block_kit_rules.hpp"
+#include "tests/support/reply_blocks_of.hpp"
 
 namespace hpops::handlers {
 namespace {
 
+using hpops::testing::blocks_of;
 using nlohmann::json;
 
 EksNodeGroup node_group(std::string name, std::string status, std::vector<std::string> types, std::string capacity,
@@ -43,14 +45,6 @@ FleetView full_fleet() {
     view.instance_groups = {instance_group("workers", "InService", "ml.g5.12xlarge", 3, 4),
                             instance_group("controller", "Failed", "ml.m5.xlarge", 0, 1)};
     return view;
-}
-
-template <class T>
-std::vector<T> blocks_of(const Reply& reply) {
-    std::vector<T> out;
-    for (const Block& b : reply.blocks)
-        if (auto* x = std::get_if<T>(&b)) out.push_back(*x);
-    return out;
 }
 
 // Index of the first block of type T (optionally with this text), or -1.

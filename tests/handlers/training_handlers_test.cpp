@@ -9,34 +9,17 @@
 #include "hpops/store.hpp"
 #include "tests/handlers/training_fixtures.hpp"
 #include "tests/support/run_sync.hpp"
+#include "tests/support/null_store.hpp"
+#include "tests/support/reply_blocks_of.hpp"
 
 namespace hpops::handlers {
 namespace {
 
+using hpops::testing::NullStore;
+using hpops::testing::reply_words;
 using hpops::testing::FakeTracking;
 using hpops::testing::run_sync;
 using hpops::testing::seed_run;
-
-class NullStore final : public Store {
-public:
-    std::int64_t append_audit(const AuditRecord&) override { return 0; }
-    void finish_audit(std::int64_t, const std::string&, const std::string&, const std::string&) override {}
-    std::vector<AuditRecord> recent_audit(std::size_t) const override { return {}; }
-    std::optional<AuditRecord> audit_record(std::int64_t) const override { return std::nullopt; }
-    std::vector<AuditRecord> audit_history(const AuditQuery&) const override { return {}; }
-    bool remember_request(const std::string&, std::chrono::system_clock::time_point) override { return true; }
-    bool healthy() const override { return true; }
-    std::string describe() const override { return "null"; }
-};
-
-std::string all_text(const Reply& reply) {
-    std::string out;
-    for (const Block& b : reply.blocks) {
-        if (auto* t = std::get_if<Text>(&b)) out += t->markdown + "\n";
-        if (auto* c = std::get_if<Context>(&b)) out += c->text + "\n";
-    }
-    return out;
-}
 
 struct TrainingHandlers : ::testing::Test {
     Reply run(Handler& handler, Intent intent) {
@@ -85,7 +68,7 @@ TEST_F(TrainingHandlers, ListSendsTheFiltersAndSaysWhenMoreMatch) {
     EXPECT_EQ(mlflow.searches[0].filter, "attributes.status = 'FINISHED'");
     EXPECT_EQ(mlflow.searches[0].max_results, 4);
     EXPECT_EQ(reply.summary, "3 training runs (experiment=hyperpodpytorchjob-2xy status=finished limit=3)");
-    EXPECT_NE(all_text(reply).find("raise `limit=`"), std::string::npos);
+    EXPECT_NE(reply_words(reply).find("raise `limit=`"), std::string::npos);
 }
 
 TEST_F(TrainingHandlers, ListUsesCardsInSlackAndATableAtATerminal) {
@@ -145,7 +128,7 @@ TEST_F(TrainingHandlers, ShowByIdFetchesTrendsForLossAndThroughput) {
     EXPECT_TRUE(mlflow.searches.empty());
     EXPECT_EQ(mlflow.history_keys,
               (std::vector<std::string>{"loss", "train_samples_per_second", "train_steps_per_second"}));
-    EXPECT_NE(all_text(reply).find("|Open in MLflow>"), std::string::npos);
+    EXPECT_NE(reply_words(reply).find("|Open in MLflow>"), std::string::npos);
 }
 
 TEST_F(TrainingHandlers, ShowByUniqueNameSearchesByRunName) {
@@ -202,7 +185,7 @@ TEST_F(TrainingHandlers, DeleteDeletesTheResolvedRunAndSaysSoInTheChannel) {
     EXPECT_EQ(mlflow.deleted, (std::vector<std::string>{seed_run(1).id}));
     EXPECT_EQ(reply.visibility, Visibility::channel);
     EXPECT_NE(reply.summary.find(seed_run(1).id), std::string::npos) << reply.summary;
-    EXPECT_NE(all_text(reply).find("By <@U1"), std::string::npos);  // mention(), with a name when known
+    EXPECT_NE(reply_words(reply).find("By <@U1"), std::string::npos);  // mention(), with a name when known
 }
 
 TEST_F(TrainingHandlers, DeleteUnconfirmedAsksAndDeletesNothing) {

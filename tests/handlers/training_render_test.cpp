@@ -6,29 +6,17 @@
 #include "handlers/training_table.hpp"
 #include "tests/handlers/training_fixtures.hpp"
 #include "tests/support/block_kit_rules.hpp"
+#include "tests/support/reply_blocks_of.hpp"
 
 namespace hpops::handlers {
 namespace {
 
+using hpops::testing::blocks_of;
+using hpops::testing::reply_words;
 using hpops::testing::huge_run;
 using hpops::testing::seed_run;
 
 const ExperimentNames experiments = experiment_names(hpops::testing::seed_experiments());
-
-template <class T>
-std::vector<T> blocks_of(const Reply& reply) {
-    std::vector<T> out;
-    for (const Block& b : reply.blocks)
-        if (auto* x = std::get_if<T>(&b)) out.push_back(*x);
-    return out;
-}
-
-std::string all_text(const Reply& reply) {
-    std::string out;
-    for (const auto& t : blocks_of<Text>(reply)) out += t.markdown + "\n";
-    for (const auto& c : blocks_of<Context>(reply)) out += c.text + "\n";
-    return out;
-}
 
 std::vector<hpops::Run> many_runs(int n) {
     std::vector<hpops::Run> runs;
@@ -133,19 +121,19 @@ TEST(TrainingRenderRuns, AThousandRunsAreCappedCountedAndValidInSlack) {
     const Reply cards = render_runs(runs, experiments, view);
     EXPECT_EQ(blocks_of<Text>(cards).size(), max_cards);
     // A bigger limit= would not fit here either, so it is not suggested.
-    EXPECT_EQ(all_text(cards).find("raise `limit=`"), std::string::npos) << all_text(cards);
-    EXPECT_NE(all_text(cards).find("960 more runs not shown here — narrow with `experiment=`, `status=` or `since=`"),
+    EXPECT_EQ(reply_words(cards).find("raise `limit=`"), std::string::npos) << reply_words(cards);
+    EXPECT_NE(reply_words(cards).find("960 more runs not shown here — narrow with `experiment=`, `status=` or `since=`"),
               std::string::npos)
-        << all_text(cards);
+        << reply_words(cards);
     expect_valid_block_kit(cards, 2);
 
     view.layout = RunsLayout::table;
     const Reply table = render_runs(runs, experiments, view);
     ASSERT_EQ(blocks_of<Table>(table).size(), 1u);
     EXPECT_EQ(blocks_of<Table>(table)[0].rows.size(), max_table_rows);
-    EXPECT_NE(all_text(table).find("800 more runs"), std::string::npos);
+    EXPECT_NE(reply_words(table).find("800 more runs"), std::string::npos);
     // 8 important + 20 extra + team = 29 keys, 12 become columns.
-    EXPECT_NE(all_text(table).find("17 more tag keys not shown as columns"), std::string::npos) << all_text(table);
+    EXPECT_NE(reply_words(table).find("17 more tag keys not shown as columns"), std::string::npos) << reply_words(table);
     expect_valid_block_kit(table, 2);
     const std::string text = bot::render_plain_text(table);
     EXPECT_LT(text.size(), 200'000u);
@@ -158,7 +146,7 @@ TEST(TrainingRenderRuns, MoreMatchingRunsSayHowToSeeThem) {
     view.filters = "status=failed";
     view.ui_url = "https://mlflow.example.com";
     const Reply reply = render_runs({seed_run()}, experiments, view);
-    const std::string text = all_text(reply);
+    const std::string text = reply_words(reply);
     EXPECT_NE(text.find("More runs match than `limit=20` — narrow with `experiment=`, `status=` or `since=` or raise "
                         "`limit=` (up to 200)."),
               std::string::npos)
@@ -170,10 +158,10 @@ TEST(TrainingRenderRuns, MoreMatchingRunsSayHowToSeeThem) {
 
 TEST(TrainingRenderRuns, NoRunsSaysWhy) {
     RunsView view;
-    EXPECT_NE(all_text(render_runs({}, experiments, view)).find("MLflow has no runs yet"), std::string::npos);
+    EXPECT_NE(reply_words(render_runs({}, experiments, view)).find("MLflow has no runs yet"), std::string::npos);
     view.filters = "since=24h";
     const Reply reply = render_runs({}, experiments, view);
-    EXPECT_NE(all_text(reply).find("No runs match `since=24h`"), std::string::npos) << all_text(reply);
+    EXPECT_NE(reply_words(reply).find("No runs match `since=24h`"), std::string::npos) << reply_words(reply);
     expect_valid_block_kit(reply, 1);
 }
 
@@ -182,7 +170,7 @@ TEST(TrainingRenderRuns, HugeTagsAndValuesStayWithinLimits) {
     RunsView view;
     const Reply cards = render_runs(runs, experiments, view);
     expect_valid_block_kit(cards, 1);
-    EXPECT_NE(all_text(cards).find("more tags_"), std::string::npos);
+    EXPECT_NE(reply_words(cards).find("more tags_"), std::string::npos);
     EXPECT_LT(bot::render_plain_text(cards).size(), 20'000u);
 
     view.layout = RunsLayout::table;
@@ -197,7 +185,7 @@ TEST(TrainingRenderRun, MetricsWithTrendsParamsTagsAndLink) {
     for (int i = 0; i < 8; ++i) histories["loss"].push_back({3.0 - i * 0.1, 0, i});
     const Reply reply = render_run(run, experiments, histories, "https://mlflow.example.com/", 0);
     EXPECT_EQ(reply.summary, "Training run run_20250818003050 (FINISHED)");
-    const std::string text = all_text(reply);
+    const std::string text = reply_words(reply);
     EXPECT_NE(text.find("<https://mlflow.example.com/#/experiments/1/runs/" + run.id + "|Open in MLflow>"),
               std::string::npos)
         << text;
@@ -216,13 +204,13 @@ TEST(TrainingRenderRun, MetricsWithTrendsParamsTagsAndLink) {
     EXPECT_TRUE(saw_param);
     EXPECT_FALSE(saw_mlflow_tag);
     expect_valid_block_kit(reply, 1);
-    EXPECT_EQ(all_text(render_run(run, experiments, {}, "", 0)).find("Open in MLflow"), std::string::npos);
+    EXPECT_EQ(reply_words(render_run(run, experiments, {}, "", 0)).find("Open in MLflow"), std::string::npos);
 }
 
 TEST(TrainingRenderRun, HugeRunStaysWithinLimits) {
     const Reply reply = render_run(huge_run(), experiments, {}, "https://mlflow.example.com", 0);
     expect_valid_block_kit(reply, 1);
-    EXPECT_NE(all_text(reply).find("more params"), std::string::npos);
+    EXPECT_NE(reply_words(reply).find("more params"), std::string::npos);
     EXPECT_LT(bot::render_plain_text(reply).size(), 30'000u);
 }
 
@@ -233,7 +221,7 @@ TEST(TrainingRenderCompare, DifferencesFirstAndMarkedThroughputRatio) {
     b.params["learning_rate"] = "2e-4";
     const Reply reply = render_compare({a, b}, experiments, 0);
     EXPECT_EQ(reply.summary, "Comparing 2 training runs");
-    const std::string text = all_text(reply);
+    const std::string text = reply_words(reply);
     EXPECT_NE(text.find("*Samples/s* against `run_20250818003050`: `run_20250818003051` 1.50×"), std::string::npos) << text;
     EXPECT_NE(text.find("2 differ (marked ≠), 9 the same"), std::string::npos) << text;
     const auto tables = blocks_of<Table>(reply);

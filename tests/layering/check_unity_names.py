@@ -26,7 +26,7 @@ from check_layering import check_main, owner, read_layers, source_files  # noqa:
 OPEN = re.compile(r'^namespace \{')
 CLOSE = re.compile(r'^\}\s*// namespace\s*$')
 TYPE = re.compile(r'^(?:template\s*<[^>]*>\s*)?(?:struct|class|enum class|enum|union)\s+(\w+)')
-ALIAS = re.compile(r'^using\s+(\w+)\s*=\s*([^;]+);')
+ALIAS = re.compile(r'^(?:using|namespace)\s+(\w+)\s*=\s*([^;]+);')
 # A function or variable defined at the namespace's top level (column 0).
 DEFINITION = re.compile(r'^(?!using\b|return\b|template\b)[A-Za-z_][\w:<>,\s\*&\[\]]*?[\s\*&](\w+)\s*(?:\(|=|\{|\[)')
 
@@ -62,7 +62,7 @@ def public_names(text):
             skipping += 1
         elif skipping and (CLOSE.match(line) or NESTED_CLOSE.match(line)):
             skipping -= 1
-        elif not skipping:
+        elif not skipping and not ALIAS.match(line):  # an alias may repeat
             m = DEFINITION.match(line)
             if m and m.group(1) != 'operator':
                 names.add(m.group(1))
@@ -117,8 +117,11 @@ def self_test():
                               'std::string_view trim(std::string_view s) {\n    return s;\n}\n\n}  // namespace\n}\n')
         write('common/b.cpp', 'namespace {\nusing nlohmann::json;\nconstexpr int limit = 3;\n}  // namespace\n'
                               'std::string_view trim(std::string_view s) { return s; }\n')
-        write('integrations/aws/c.cpp', 'namespace {\nusing json = nlohmann::json;\nstruct Use {};\n}  // namespace\n')
-        write('integrations/k8s/d.cpp', 'namespace {\nusing json = nlohmann::json;\nstruct Use {};\n}  // namespace\n')
+        write('integrations/aws/c.cpp', 'namespace {\nusing json = nlohmann::json;\nnamespace asio = boost::asio;\n'
+                                        'struct Use {};\n}  // namespace\n')
+        write('integrations/k8s/d.cpp', 'namespace {\nusing json = nlohmann::json;\nnamespace asio = boost::asio;\n'
+                                        'struct Use {};\n}  // namespace\n')
+        write('integrations/k8s/asio.hpp', 'namespace hpops {\nnamespace asio = boost::asio;\n}\n')
         layers = read_layers(os.path.join(root, 'layers.txt'))
         found = clashes(layers, root)
         assert found == ['hpops_aws: `Use` in the anonymous namespaces of integrations/aws/c.cpp, '

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "tests/store/store_backends.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 namespace hpops::store {
@@ -15,19 +16,11 @@ namespace {
 
 using namespace std::chrono_literals;
 using time_point = std::chrono::system_clock::time_point;
+using testing::FakeClock;
 
 class SqliteStoreFile : public hpops::testing::ScratchDirTest {};
 
-// A clock the test moves by hand.
-struct FakeClock {
-    std::atomic<std::int64_t> now_ms{1'700'000'000'000};
-    SqliteStore::Clock fn() {
-        return [this] { return time_point{std::chrono::milliseconds{now_ms.load()}}; };
-    }
-    time_point now() const { return time_point{std::chrono::milliseconds{now_ms.load()}}; }
-};
-
-AuditRecord sample(const std::string& command) {
+AuditRecord started_row(const std::string& command) {
     AuditRecord r;
     r.platform = "slack";
     r.command = command;
@@ -51,7 +44,7 @@ TEST(SqliteStore, PurgesExpiredKeysPeriodically) {
 TEST_F(SqliteStoreFile, RunsInWalMode) {
     SqliteStore store(db_path());
     EXPECT_EQ(store.describe(), "sqlite " + db_path() + " (WAL, synchronous FULL)");
-    store.append_audit(sample("status"));
+    store.append_audit(started_row("status"));
     EXPECT_TRUE(std::filesystem::exists(db_path() + "-wal"));
 
     // Ask SQLite itself, through a second connection: WAL is a property of

@@ -9,7 +9,7 @@
 namespace hpops::handlers {
 namespace {
 
-constexpr std::int64_t now = 1'764'936'000'000;  // 2025-12-05 12:00:00 UTC
+constexpr std::int64_t now_ms = 1'764'936'000'000;  // 2025-12-05 12:00:00 UTC
 constexpr std::int64_t hour = 3'600'000;
 
 AuditRecord record(std::int64_t at, std::string who, std::string arguments, std::string outcome,
@@ -27,33 +27,33 @@ AuditRecord record(std::int64_t at, std::string who, std::string arguments, std:
 }
 
 TEST(HistoryQuery, FromTheOptions) {
-    const AuditQuery all = history_query({}, now);
+    const AuditQuery all = history_query({}, now_ms);
     EXPECT_EQ(all.mentions, "");
     EXPECT_EQ(all.since_unix_ms, 0);
     EXPECT_EQ(all.limit, 21u) << "one more than shown, to tell that more match";
-    const AuditQuery some = history_query({{"group", "gpu-ng"}, {"since", "24h"}, {"limit", "5"}}, now);
+    const AuditQuery some = history_query({{"group", "gpu-ng"}, {"since", "24h"}, {"limit", "5"}}, now_ms);
     EXPECT_EQ(some.mentions, "gpu-ng");
-    EXPECT_EQ(some.since_unix_ms, now - 24 * hour);
+    EXPECT_EQ(some.since_unix_ms, now_ms - 24 * hour);
     EXPECT_EQ(some.limit, 6u);
 }
 
 TEST(HistoryQuery, RefusesWhatIsNotAName) {
     for (const char* bad : {"", "a b", "x=y", "'a;rm'"})
-        EXPECT_THROW(history_query({{"group", bad}}, now), UserError) << bad;
-    EXPECT_THROW(history_query({{"group", std::string(129, 'a')}}, now), UserError);
-    EXPECT_THROW(history_query({{"since", "yesterday"}}, now), UserError);
-    EXPECT_THROW(history_query({{"limit", "0"}}, now), UserError);
-    EXPECT_NO_THROW(history_query({{"group", "hp-cluster/worker_1.a"}}, now));
+        EXPECT_THROW(history_query({{"group", bad}}, now_ms), UserError) << bad;
+    EXPECT_THROW(history_query({{"group", std::string(129, 'a')}}, now_ms), UserError);
+    EXPECT_THROW(history_query({{"since", "yesterday"}}, now_ms), UserError);
+    EXPECT_THROW(history_query({{"limit", "0"}}, now_ms), UserError);
+    EXPECT_NO_THROW(history_query({{"group", "hp-cluster/worker_1.a"}}, now_ms));
 }
 
 TEST(HistoryReply, WhoWhatWhenOutcomeAndRequestId) {
     const std::vector<AuditRecord> rows{
-        record(now - 2 * hour, "bob", "scale nodegroup gpu-ng desired=0", "failed",
+        record(now_ms - 2 * hour, "bob", "scale nodegroup gpu-ng desired=0", "failed",
                "AccessDeniedException: User is not authorized to perform eks:UpdateNodegroupConfig", "req-9"),
-        record(now - 3 * hour, "alice", "scale nodegroup gpu-ng desired=3", "ok", "gpu-ng desired 2 → 3",
+        record(now_ms - 3 * hour, "alice", "scale nodegroup gpu-ng desired=3", "ok", "gpu-ng desired 2 → 3",
                "4a5e-req")};
-    const AuditQuery query = history_query({{"group", "gpu-ng"}}, now);
-    const Reply reply = render_history(rows, query, now);
+    const AuditQuery query = history_query({{"group", "gpu-ng"}}, now_ms);
+    const Reply reply = render_history(rows, query, now_ms);
     const std::string text = bot::render_plain_text(reply);
     for (const char* expected :
          {"History on `gpu-ng`", "[failed] 2025-12-05 10:00:00 (2h0m ago) · bob · scale nodegroup gpu-ng desired=0 · "
@@ -67,11 +67,11 @@ TEST(HistoryReply, WhoWhatWhenOutcomeAndRequestId) {
 
 TEST(HistoryReply, SaysWhenMoreMatchAndWhenNoneDo) {
     std::vector<AuditRecord> rows;
-    for (int i = 0; i < 3; ++i) rows.push_back(record(now - i * hour, "alice", "deploy org/m", "ok"));
-    const Reply more = render_history(rows, history_query({{"limit", "2"}}, now), now);
+    for (int i = 0; i < 3; ++i) rows.push_back(record(now_ms - i * hour, "alice", "deploy org/m", "ok"));
+    const Reply more = render_history(rows, history_query({{"limit", "2"}}, now_ms), now_ms);
     EXPECT_EQ(more.summary, "2+ audited operations");
     EXPECT_NE(bot::render_plain_text(more).find("more match"), std::string::npos);
-    const Reply none = render_history({}, history_query({{"group", "nope"}, {"since", "2025-12-01"}}, now), now);
+    const Reply none = render_history({}, history_query({{"group", "nope"}, {"since", "2025-12-01"}}, now_ms), now_ms);
     EXPECT_EQ(none.summary, "No audited operation on `nope` since 2025-12-01 00:00:00 UTC.");
 }
 

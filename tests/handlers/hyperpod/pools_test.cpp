@@ -5,16 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "bot/terminal/plain_text_renderer.hpp"
-#include "common/timestamps.hpp"
 #include "handlers/nodegroups.hpp"
 #include "hpops/errors.hpp"
+#include "tests/handlers/hyperpod/fixture_time.hpp"
 
 namespace hpops::handlers {
 namespace {
 
 using nlohmann::json;
-
-const auto now = *parse_aws_timestamp("2026-12-05T12:00:00Z");
 
 json node_pool(const std::string& name, json requirements, json disruption, json limits) {
     return {{"metadata", {{"name", name}}},
@@ -70,12 +68,12 @@ TEST(KarpenterPools, LimitsAndDisruption) {
 }
 
 TEST(KarpenterClaims, RowFromLabelsAndStatus) {
-    EXPECT_EQ(node_claim_row(node_claim("gpu-spot-x7k2p", "gpu-spot", "p5.48xlarge", "us-west-2a", "spot", true), now),
+    EXPECT_EQ(node_claim_row(node_claim("gpu-spot-x7k2p", "gpu-spot", "p5.48xlarge", "us-west-2a", "spot", true), fixture_now),
               (std::vector<std::string>{"gpu-spot-x7k2p", "gpu-spot", "p5.48xlarge", "us-west-2a", "spot",
                                         "ip-10-0-1-7.ec2.internal", "90m", "Ready"}));
     json launching = node_claim("c", "gpu-spot", "", "", "", false);
     launching["metadata"]["labels"].erase("node.kubernetes.io/instance-type");
-    const auto row = node_claim_row(launching, now);
+    const auto row = node_claim_row(launching, fixture_now);
     EXPECT_EQ(row[2], "?") << "not launched yet: no instance type";
     EXPECT_EQ(row[5], "—");
     EXPECT_EQ(row[7], "not ready");
@@ -86,14 +84,14 @@ TEST(KarpenterReply, PoolsWithTheClaimsTheyHold) {
     const std::vector<json> claims{node_claim("gpu-spot-a", "gpu-spot", "p5.48xlarge", "us-west-2a", "spot", true),
                                    node_claim("gpu-spot-b", "gpu-spot", "g6e.12xlarge", "us-west-2b", "on-demand", false),
                                    node_claim("cpu-a", "cpu", "m7i.2xlarge", "us-west-2c", "on-demand", true)};
-    const Reply reply = render_pools(pools, claims, "", "prod", now);
+    const Reply reply = render_pools(pools, claims, "", "prod", fixture_now);
     const std::string text = bot::render_plain_text(reply);
     for (const char* expected : {"p5.48xlarge", "us-west-2b", "g6e.12xlarge", "m7i.2xlarge", "WhenEmpty after 5m",
                                  "cpu 1000, nvidia.com/gpu 64", "on-demand (default)"})
         EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
     EXPECT_EQ(reply.summary, "2 NodePools, 3 NodeClaims (2 ready)");
 
-    const Reply one = render_pools(pools, claims, "cpu", "prod", now);
+    const Reply one = render_pools(pools, claims, "cpu", "prod", fixture_now);
     EXPECT_EQ(bot::render_plain_text(one).find("p5.48xlarge"), std::string::npos);
     EXPECT_EQ(one.summary, "1 NodePools, 1 NodeClaims (1 ready)");
 }
@@ -101,7 +99,7 @@ TEST(KarpenterReply, PoolsWithTheClaimsTheyHold) {
 TEST(KarpenterReply, AnUnknownPoolListsThoseThereAre) {
     const std::vector<json> pools{gpu_pool(), node_pool("cpu", json::array(), {}, {})};
     try {
-        render_pools(pools, {}, "gpu", "prod", now);
+        render_pools(pools, {}, "gpu", "prod", fixture_now);
         FAIL() << "no error";
     } catch (const UserError& e) {
         EXPECT_STREQ(e.what(), "No NodePool `gpu` on cluster `prod`. NodePools: cpu, gpu-spot.");

@@ -6,15 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "bot/terminal/plain_text_renderer.hpp"
-#include "common/timestamps.hpp"
 #include "hpops/errors.hpp"
+#include "tests/handlers/hyperpod/fixture_time.hpp"
 
 namespace hpops::handlers {
 namespace {
 
 using nlohmann::json;
-
-const auto now = *parse_aws_timestamp("2026-12-05T12:00:00Z");
 
 json cluster_queue(const std::string& name, int pending, int admitted) {
     return json::parse(R"({"metadata": {"name": ")" + name + R"("},
@@ -101,7 +99,7 @@ TEST(KueueQuota, EachFlavorAndResourceAgainstReservedAndUsed) {
 }
 
 TEST(KueueReply, ShowsEveryQueueWithItsOldestPendingWorkloadAndWhy) {
-    const Reply reply = render_queues(two_teams(), "", "prod", now);
+    const Reply reply = render_queues(two_teams(), "", "prod", fixture_now);
     const std::string text = bot::render_plain_text(reply);
     EXPECT_LT(text.find("team-a"), text.find("team-b")) << text;
     EXPECT_NE(text.find("team-a/job-old (3h)"), std::string::npos) << "the oldest, not the newest:\n" << text;
@@ -114,25 +112,25 @@ TEST(KueueReply, ShowsEveryQueueWithItsOldestPendingWorkloadAndWhy) {
 }
 
 TEST(KueueReply, OneQueueByClusterQueueOrLocalQueueName) {
-    const std::string by_cq = bot::render_plain_text(render_queues(two_teams(), "team-b", "prod", now));
+    const std::string by_cq = bot::render_plain_text(render_queues(two_teams(), "team-b", "prod", fixture_now));
     EXPECT_NE(by_cq.find("team-b/training"), std::string::npos) << by_cq;
     EXPECT_EQ(by_cq.find("team-a"), std::string::npos) << by_cq;
-    const std::string by_lq = bot::render_plain_text(render_queues(two_teams(), "team-a/training", "prod", now));
+    const std::string by_lq = bot::render_plain_text(render_queues(two_teams(), "team-a/training", "prod", fixture_now));
     EXPECT_NE(by_lq.find("job-old"), std::string::npos) << by_lq;
     EXPECT_EQ(by_lq.find("team-b"), std::string::npos) << by_lq;
 }
 
 TEST(KueueReply, AnUnknownQueueListsThoseThereAre) {
     try {
-        render_queues(two_teams(), "team-c", "prod", now);
+        render_queues(two_teams(), "team-c", "prod", fixture_now);
         FAIL() << "no error";
     } catch (const UserError& e) {
         EXPECT_STREQ(e.what(),
                      "No ClusterQueue or LocalQueue `team-c` on cluster `prod`. ClusterQueues: team-a, team-b; "
                      "LocalQueues: team-a/training, team-b/training.");
     }
-    EXPECT_THROW(render_queues({}, "x", "prod", now), UserError);
-    EXPECT_NE(bot::render_plain_text(render_queues({}, "", "prod", now)).find("No ClusterQueue on cluster prod yet."),
+    EXPECT_THROW(render_queues({}, "x", "prod", fixture_now), UserError);
+    EXPECT_NE(bot::render_plain_text(render_queues({}, "", "prod", fixture_now)).find("No ClusterQueue on cluster prod yet."),
               std::string::npos);
 }
 

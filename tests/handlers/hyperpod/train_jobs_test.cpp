@@ -5,12 +5,12 @@
 // rendering drops code marks: `team-a/llama-sft` reads as team-a/llama-sft.
 #include <gtest/gtest.h>
 
-#include "common/timestamps.hpp"
 #include "handlers/kube_custom.hpp"
 #include "handlers/train_job_runs.hpp"
 #include "handlers/train_job_show.hpp"
 #include "handlers/train_jobs.hpp"
 #include "hpops/errors.hpp"
+#include "tests/handlers/hyperpod/fixture_time.hpp"
 #include "tests/support/chat_harness.hpp"
 #include "tests/support/fake_kube.hpp"
 #include "tests/support/fake_tracking.hpp"
@@ -20,8 +20,6 @@ namespace {
 
 using nlohmann::json;
 namespace kinds = trainjob_kinds;
-
-const auto now = *parse_aws_timestamp("2026-12-05T12:00:00Z");
 
 json condition(const std::string& type, const std::string& status, const std::string& reason = "",
                const std::string& message = "") {

@@ -4,18 +4,14 @@
 
 #include <map>
 
+#include "tests/integrations/aws/credential_test_support.hpp"
+
 using hpops::AwsConfig;
 using hpops::integrations::aws::EnvLookup;
 using hpops::integrations::aws::resolve_endpoint;
+using hpops::integrations::aws::testing::env_of;
 
 namespace {
-
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-    return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-        auto it = vars.find(name);
-        return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
-}
 
 AwsConfig config_in(std::string region) {
     AwsConfig config;

@@ -10,6 +10,7 @@
 
 #include "hpops/errors.hpp"
 #include "integrations/aws/sigv4.hpp"
+#include "tests/integrations/mlflow/tracking_server_request.hpp"
 #include "tests/support/run_sync.hpp"
 
 // The client against in-memory fakes of HttpClient and the AWS credentials:
@@ -22,8 +23,8 @@ namespace asio = boost::asio;
 using hpops::testing::run_sync;
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-constexpr const char* arn_text = "arn:aws:sagemaker:us-west-2:123456789012:mlflow-tracking-server/hp-tracking";
+using testing::header;
+using testing::tracking_server_arn;
 
 class FakeHttp final : public HttpClient {
 public:
@@ -52,12 +53,6 @@ public:
 
 HttpResponse ok(const json& body) { return HttpResponse{200, {{"content-type", "application/json"}}, body.dump()}; }
 
-std::string header(const HttpRequest& request, std::string_view name) {
-    for (const auto& [key, value] : request.headers)
-        if (aws::iequals(key, name)) return value;
-    return "<absent>";
-}
-
 std::string path_of(const HttpRequest& request) {
     const auto api = request.url.find("/api/2.0/mlflow/");
     return api == std::string::npos ? request.url : request.url.substr(api + 16);
@@ -67,7 +62,7 @@ using hpops::testing::upstream_error_of;
 
 MlflowConfig sagemaker_config() {
     MlflowConfig config;
-    config.tracking_uri = arn_text;
+    config.tracking_uri = tracking_server_arn;
     return config;
 }
 
@@ -91,7 +86,7 @@ TEST(MlflowClient, SageMakerCallsAreRoutedByArnAndSignedAsSagemakerMlflow) {
     const HttpRequest& sent = http.sent[0];
     EXPECT_EQ(sent.method, "GET");
     EXPECT_EQ(sent.url, "https://us-west-2.experiments.sagemaker.aws/api/2.0/mlflow/runs/get?run_id=r1");
-    EXPECT_EQ(header(sent, "x-mlflow-sm-tracking-server-arn"), arn_text);
+    EXPECT_EQ(header(sent, "x-mlflow-sm-tracking-server-arn"), tracking_server_arn);
     EXPECT_EQ(header(sent, "x-amz-security-token"), "session-token==");
     EXPECT_EQ(header(sent, "x-amz-content-sha256"), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     const std::string date = header(sent, "x-amz-date");

@@ -2,27 +2,23 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/integrations/mlflow/tracking_server_request.hpp"
+
 namespace hpops::integrations::mlflow {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr const char* arn_text = "arn:aws:sagemaker:us-west-2:123456789012:mlflow-tracking-server/hp-tracking";
-
-std::string header(const HttpRequest& request, std::string_view name) {
-    for (const auto& [key, value] : request.headers)
-        if (aws::iequals(key, name)) return value;
-    return "<absent>";
-}
+using testing::header;
+using testing::tracking_server_arn;
 
 TEST(MlflowTarget, ParsesTrackingServerArns) {
-    const auto arn = parse_tracking_server_arn(arn_text);
+    const auto arn = parse_tracking_server_arn(tracking_server_arn);
     ASSERT_TRUE(arn);
     EXPECT_EQ(arn->partition, "aws");
     EXPECT_EQ(arn->region, "us-west-2");
     EXPECT_EQ(arn->account, "123456789012");
     EXPECT_EQ(arn->name, "hp-tracking");
-    EXPECT_EQ(arn->text, arn_text);
+    EXPECT_EQ(arn->text, tracking_server_arn);
     for (const char* bad : {"", "arn:aws:sagemaker:us-west-2:123456789012:model/x",
                             "arn:aws:s3:us-west-2:123456789012:mlflow-tracking-server/x",
                             "arn:aws:sagemaker:us-west-2::mlflow-tracking-server/x",
@@ -73,20 +69,20 @@ TEST(MlflowTarget, ABearerTokenWinsOverBasicAuth) {
 
 TEST(MlflowTarget, AnArnSelectsSageMakerWithItsRegionAndEndpoint) {
     MlflowConfig config;
-    config.tracking_uri = arn_text;
+    config.tracking_uri = tracking_server_arn;
     config.token = "ignored-with-an-arn";
     const MlflowTarget target = resolve_target(config, "eu-west-1");
     EXPECT_EQ(target.mode, MlflowTarget::Mode::sagemaker);
     EXPECT_EQ(target.region, "us-west-2");  // the ARN's, not the AWS config's
     EXPECT_EQ(target.base_url, "https://us-west-2.experiments.sagemaker.aws");
     EXPECT_EQ(target.host, "https://us-west-2.experiments.sagemaker.aws");
-    EXPECT_EQ(target.arn, arn_text);
+    EXPECT_EQ(target.arn, tracking_server_arn);
     EXPECT_EQ(target.authorization, "");
     EXPECT_EQ(resolve_ui_url(config), "");
 
     const HttpRequest request = build_request(target, MlflowCall{"POST", "runs/search", "{}"});
     EXPECT_EQ(request.url, "https://us-west-2.experiments.sagemaker.aws/api/2.0/mlflow/runs/search");
-    EXPECT_EQ(header(request, "x-mlflow-sm-tracking-server-arn"), arn_text);
+    EXPECT_EQ(header(request, "x-mlflow-sm-tracking-server-arn"), tracking_server_arn);
     EXPECT_EQ(header(request, "authorization"), "<absent>");
 
     config.sagemaker_endpoint = "http://127.0.0.1:5001/";
@@ -117,7 +113,7 @@ TEST(MlflowTarget, QueryValuesAreEncodedAsSigned) {
 
 TEST(MlflowTarget, SageMakerRequestsAreSignedForSagemakerMlflowWithTheBodyHash) {
     MlflowConfig config;
-    config.tracking_uri = arn_text;
+    config.tracking_uri = tracking_server_arn;
     const MlflowTarget target = resolve_target(config, "");
     HttpRequest request = build_request(target, MlflowCall{"POST", "runs/delete", R"({"run_id":"abc"})"});
     const aws::AwsCredentials credentials{"ASIAEXAMPLE", "secret/key", "session-token", {}};
