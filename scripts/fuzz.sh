@@ -4,7 +4,7 @@
 # two at a time. Prints one line per target: executions, new corpus units,
 # and any finding (a crash input is kept as build-fuzz/crash-<target>-*).
 #
-#   scripts/fuzz.sh            # 30 s each, as CI runs them
+#   scripts/fuzz.sh            # 30 s each (CI runs 20 s each: scripts/fuzz.sh 20)
 #   scripts/fuzz.sh 3600 sns   # one hour on the SNS decoder
 #   scripts/fuzz.sh --release  # the release goal: 10 million executions per
 #                              # decoder, in an -O1 build (build-fuzz-release/),
