@@ -22,7 +22,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN
 # Three at a time: an end-to-end test spends most of its time waiting on a
 # peer (moto, kube-apiserver, MLflow) or a timer, so a third test runs in the
 # gaps. On 2 cores this suite took 438 s at -j3 against 614 s at -j2; -j4 took
-# 350 s but slowed each test by a fifth, too near their timeouts on a busy
-# machine. The peers' own tests and the deploy checks run no hpops code, so
-# they run in the plain build only.
+# 350 s but made each test a fifth slower, and -j3 leaves the tests' own
+# deadlines more room on a busier machine. The peers' own tests and the deploy
+# checks run no hpops code, so they run in the plain build only.
 ctest --test-dir "$build" --output-on-failure -j3 -LE fuzz -E '^(peers|deploy)\.' "$@"
