@@ -23,7 +23,8 @@ TEST(ApprovalRules, AChangeIsMeasuredInInstancesGpusAndCost) {
     const auto unpriced = capacity_change("prod", "p4d.24xlarge", 0, 1, two_prices);
     EXPECT_EQ(unpriced.gpus, 8);
     EXPECT_FALSE(unpriced.hourly_cost) << "no price: unknown, never zero";
-    EXPECT_FALSE(capacity_change("prod", "g9.future", 0, 1, two_prices).gpus) << "an accelerated type hpops does not know";
+    EXPECT_FALSE(capacity_change("prod", "g9.future", 0, 1, two_prices).gpus)
+        << "an accelerated type hpops does not know";
 }
 
 TEST(ApprovalRules, ARuleCoversItsCommandsClustersAndThresholds) {
@@ -38,7 +39,8 @@ TEST(ApprovalRules, ARuleCoversItsCommandsClustersAndThresholds) {
         << "4 GPUs and $5.67: under both";
     EXPECT_FALSE(approval_needed(config, "scale nodegroup", capacity_change("dev", "g5.12xlarge", 4, 6, two_prices)))
         << "another cluster, and under the money rule";
-    const auto expensive = approval_needed(config, "nodegroup create", capacity_change("dev", "ml.p5.48xlarge", 0, 2, two_prices));
+    const auto expensive =
+        approval_needed(config, "nodegroup create", capacity_change("dev", "ml.p5.48xlarge", 0, 2, two_prices));
     ASSERT_TRUE(expensive);
     EXPECT_EQ(expensive->why, "rule `money`: a change of $126.60 an hour (at least $100.00 an hour need it)");
     EXPECT_EQ(approval_needed(config, "scale nodegroup", capacity_change("dev", "m9.unknown", 0, 1, two_prices))->why,

@@ -43,7 +43,8 @@ TEST(DeployCost, ADeployOfManyGpusMeetsTheApprovalRuleForDeploys) {
     const auto need = approval_needed(approvals, "deploy", deploy_change("prod", "g5.12xlarge", 8, default_prices));
     ASSERT_TRUE(need);
     EXPECT_EQ(need->why, "rule `big-serving`: a change of 8 GPUs (at least 8 need it)");
-    EXPECT_FALSE(approval_needed(approvals, "scale nodegroup", deploy_change("prod", "g5.12xlarge", 8, default_prices)));
+    EXPECT_FALSE(
+        approval_needed(approvals, "scale nodegroup", deploy_change("prod", "g5.12xlarge", 8, default_prices)));
 }
 
 }  // namespace

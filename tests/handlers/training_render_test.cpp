@@ -133,7 +133,8 @@ TEST(TrainingRenderRuns, AThousandRunsAreCappedCountedAndValidInSlack) {
     EXPECT_EQ(blocks_of<Table>(table)[0].rows.size(), max_table_rows);
     EXPECT_NE(reply_words(table).find("800 more runs"), std::string::npos);
     // 8 important + 20 extra + team = 29 keys, 12 become columns.
-    EXPECT_NE(reply_words(table).find("17 more tag keys not shown as columns"), std::string::npos) << reply_words(table);
+    EXPECT_NE(reply_words(table).find("17 more tag keys not shown as columns"), std::string::npos)
+        << reply_words(table);
     expect_valid_block_kit(table, 2);
     const std::string text = bot::render_plain_text(table);
     EXPECT_LT(text.size(), 200'000u);

@@ -68,7 +68,8 @@ TEST(KarpenterPools, LimitsAndDisruption) {
 }
 
 TEST(KarpenterClaims, RowFromLabelsAndStatus) {
-    EXPECT_EQ(node_claim_row(node_claim("gpu-spot-x7k2p", "gpu-spot", "p5.48xlarge", "us-west-2a", "spot", true), fixture_now),
+    EXPECT_EQ(node_claim_row(node_claim("gpu-spot-x7k2p", "gpu-spot", "p5.48xlarge", "us-west-2a", "spot", true),
+                             fixture_now),
               (std::vector<std::string>{"gpu-spot-x7k2p", "gpu-spot", "p5.48xlarge", "us-west-2a", "spot",
                                         "ip-10-0-1-7.ec2.internal", "90m", "Ready"}));
     json launching = node_claim("c", "gpu-spot", "", "", "", false);

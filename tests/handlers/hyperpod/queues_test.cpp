@@ -115,7 +115,8 @@ TEST(KueueReply, OneQueueByClusterQueueOrLocalQueueName) {
     const std::string by_cq = bot::render_plain_text(render_queues(two_teams(), "team-b", "prod", fixture_now));
     EXPECT_NE(by_cq.find("team-b/training"), std::string::npos) << by_cq;
     EXPECT_EQ(by_cq.find("team-a"), std::string::npos) << by_cq;
-    const std::string by_lq = bot::render_plain_text(render_queues(two_teams(), "team-a/training", "prod", fixture_now));
+    const std::string by_lq =
+        bot::render_plain_text(render_queues(two_teams(), "team-a/training", "prod", fixture_now));
     EXPECT_NE(by_lq.find("job-old"), std::string::npos) << by_lq;
     EXPECT_EQ(by_lq.find("team-b"), std::string::npos) << by_lq;
 }
@@ -130,8 +131,9 @@ TEST(KueueReply, AnUnknownQueueListsThoseThereAre) {
                      "LocalQueues: team-a/training, team-b/training.");
     }
     EXPECT_THROW(render_queues({}, "x", "prod", fixture_now), UserError);
-    EXPECT_NE(bot::render_plain_text(render_queues({}, "", "prod", fixture_now)).find("No ClusterQueue on cluster prod yet."),
-              std::string::npos);
+    EXPECT_NE(
+        bot::render_plain_text(render_queues({}, "", "prod", fixture_now)).find("No ClusterQueue on cluster prod yet."),
+        std::string::npos);
 }
 
 }  // namespace
